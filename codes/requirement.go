@@ -1,0 +1,164 @@
+package codes
+
+import (
+	"slices"
+	"strings"
+)
+
+// Kind is the kind of a [Requirement] node.
+type Kind int
+
+// The requirement kinds.
+const (
+	Nothing  Kind = iota // no documentation needed (the zero Requirement)
+	Document             // one named document
+	Flag                 // a student flag that must hold on the date (e.g. project-connect)
+	AnyOf                // any one of the items
+	AllOf                // every item
+)
+
+// Requirement is the documentation that excuses an absence: a document, a student flag
+// that holds on the date, or a group of either. The zero Requirement needs nothing.
+type Requirement struct {
+	Kind  Kind
+	Name  string        // document or flag identifier (Document, Flag)
+	Items []Requirement // group members (AnyOf, AllOf)
+}
+
+// Doc is a requirement for one document.
+func Doc(name string) Requirement { return Requirement{Kind: Document, Name: name} }
+
+// FlagOn is a requirement that the student carries flag on the date.
+func FlagOn(name string) Requirement { return Requirement{Kind: Flag, Name: name} }
+
+// Any is satisfied by any one of items.
+func Any(items ...Requirement) Requirement { return Requirement{Kind: AnyOf, Items: items} }
+
+// All is satisfied when every one of items is.
+func All(items ...Requirement) Requirement { return Requirement{Kind: AllOf, Items: items} }
+
+// IsZero reports whether the requirement needs nothing.
+func (r Requirement) IsZero() bool { return r.Kind == Nothing }
+
+// Evidence is what an absence comes with: the documents received and the student flags
+// that hold on its date.
+type Evidence struct {
+	Documents []string
+	Flags     []string
+}
+
+// Missing is what a requirement still needs. For an "any of" group every alternative is
+// listed: any one of them would do.
+type Missing struct {
+	Documents []string `json:"documents"`
+	Flags     []string `json:"flags"`
+}
+
+// IsZero reports whether nothing is missing.
+func (m Missing) IsZero() bool { return len(m.Documents) == 0 && len(m.Flags) == 0 }
+
+func (m *Missing) add(o Missing) {
+	for _, d := range o.Documents {
+		if !slices.Contains(m.Documents, d) {
+			m.Documents = append(m.Documents, d)
+		}
+	}
+	for _, f := range o.Flags {
+		if !slices.Contains(m.Flags, f) {
+			m.Flags = append(m.Flags, f)
+		}
+	}
+}
+
+// Check reports whether the evidence satisfies the requirement and, if not, what is missing.
+func (r Requirement) Check(ev Evidence) (ok bool, missing Missing) {
+	switch r.Kind {
+	case Nothing:
+		return true, Missing{}
+	case Document:
+		if slices.Contains(ev.Documents, r.Name) {
+			return true, Missing{}
+		}
+		return false, Missing{Documents: []string{r.Name}}
+	case Flag:
+		if slices.Contains(ev.Flags, r.Name) {
+			return true, Missing{}
+		}
+		return false, Missing{Flags: []string{r.Name}}
+	case AnyOf:
+		var all Missing
+		for _, it := range r.Items {
+			ok, m := it.Check(ev)
+			if ok {
+				return true, Missing{}
+			}
+			all.add(m)
+		}
+		return len(r.Items) == 0, all
+	case AllOf:
+		var all Missing
+		for _, it := range r.Items {
+			if ok, m := it.Check(ev); !ok {
+				all.add(m)
+			}
+		}
+		return all.IsZero(), all
+	}
+	return false, Missing{}
+}
+
+// Names returns every document and flag identifier the requirement mentions, in order,
+// each once; flags are prefixed "flag:".
+func (r Requirement) Names() []string {
+	var out []string
+	r.walk(func(n Requirement) {
+		name := n.Name
+		if n.Kind == Flag {
+			name = "flag:" + name
+		}
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	})
+	return out
+}
+
+func (r Requirement) walk(f func(Requirement)) {
+	switch r.Kind {
+	case Document, Flag:
+		f(r)
+	case AnyOf, AllOf:
+		for _, it := range r.Items {
+			it.walk(f)
+		}
+	}
+}
+
+// String describes the requirement for people: "release-log and any of (medical-note, principal-approval)".
+func (r Requirement) String() string {
+	switch r.Kind {
+	case Nothing:
+		return "nothing"
+	case Document:
+		return r.Name
+	case Flag:
+		return "flag " + r.Name
+	case AnyOf, AllOf:
+		parts := make([]string, len(r.Items))
+		for i, it := range r.Items {
+			s := it.String()
+			if (it.Kind == AnyOf || it.Kind == AllOf) && len(it.Items) > 1 {
+				s = "(" + s + ")"
+			}
+			parts[i] = s
+		}
+		if len(parts) == 1 {
+			return parts[0]
+		}
+		if r.Kind == AnyOf {
+			return "any of " + strings.Join(parts, ", ")
+		}
+		return strings.Join(parts, " and ")
+	}
+	return "invalid requirement"
+}

@@ -1,0 +1,217 @@
+package rollcall
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/rollcall-go/rollcall/calendar"
+)
+
+// History is one student's attendance record: who the student is, the school calendar,
+// the enrolment, the recorded events and the ladder steps already done.
+type History struct {
+	Student       Student
+	Calendar      *calendar.Calendar
+	Enrolment     calendar.Enrolment // empty: enrolled every day of the calendar
+	Events        []Event
+	Interventions []Intervention
+}
+
+// Student is who a history is about.
+type Student struct {
+	ID        string        `json:"id"`
+	BirthDate calendar.Date `json:"birth_date"`
+	Grade     string        `json:"grade"`
+	School    string        `json:"school,omitempty"`
+	Flags     []Flag        `json:"flags"`
+}
+
+// Flag is a student flag that holds from one date to another (both inclusive; a zero
+// To is open-ended), such as project-connect.
+type Flag struct {
+	Name string        `json:"name"`
+	From calendar.Date `json:"from"`
+	To   calendar.Date `json:"to"`
+}
+
+// Holds reports whether the flag holds on d.
+func (f Flag) Holds(d calendar.Date) bool {
+	return !d.Before(f.From) && (f.To.IsZero() || !d.After(f.To))
+}
+
+// Event is one recorded attendance event. Minutes is the time missed on a partial
+// day; zero means the whole day.
+type Event struct {
+	Date      calendar.Date `json:"date"`
+	Code      string        `json:"code"`
+	Minutes   int           `json:"minutes,omitempty"`
+	Documents []string      `json:"documents,omitempty"`
+	Comment   string        `json:"comment,omitempty"`
+	Reason    string        `json:"reason,omitempty"` // free text: "dentist appointment"
+}
+
+// Intervention is a ladder step done on a date.
+type Intervention struct {
+	Step string        `json:"step"`
+	Date calendar.Date `json:"date"`
+}
+
+// AgeOn returns the student's age in whole years on d, or 0 when the birth date is unknown.
+func (s Student) AgeOn(d calendar.Date) int {
+	if s.BirthDate.IsZero() || d.Before(s.BirthDate) {
+		return 0
+	}
+	by, bm, bd := s.BirthDate.Date()
+	y, m, dd := d.Date()
+	age := y - by
+	if m < bm || (m == bm && dd < bd) {
+		age--
+	}
+	return age
+}
+
+// The JSON form of a history (the command-line contract in DESIGN.md).
+type jsonHistory struct {
+	Student       Student         `json:"student"`
+	Calendar      *jsonYear       `json:"calendar"`
+	Calendars     []jsonYear      `json:"calendars"` // several school years, earliest first
+	Enrolled      json.RawMessage `json:"enrolled"`
+	Events        []Event         `json:"events"`
+	Interventions []Intervention  `json:"interventions"`
+}
+
+type jsonYear struct {
+	Name          string             `json:"name"`
+	FirstDay      calendar.Date      `json:"first_day"`
+	LastDay       calendar.Date      `json:"last_day"`
+	Closed        []calendar.Date    `json:"closed"`
+	HalfDays      []calendar.HalfDay `json:"half_days"`
+	MinutesPerDay int                `json:"minutes_per_day"`
+}
+
+func (y jsonYear) year() calendar.Year {
+	return calendar.Year{Name: y.Name, FirstDay: y.FirstDay, LastDay: y.LastDay, Closed: y.Closed, HalfDays: y.HalfDays, MinutesPerDay: y.MinutesPerDay}
+}
+
+// DecodeHistory reads one history in the JSON form of the command-line contract.
+// Unknown fields are errors. name identifies the input in errors (a file name, or
+// "stdin").
+func DecodeHistory(data []byte, name string) (*History, error) {
+	var jh jsonHistory
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&jh); err != nil {
+		return nil, jsonError(name, data, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%s: more than one JSON value (one history per input; use JSON Lines for a roster)", name)
+	}
+	who := name
+	if jh.Student.ID != "" {
+		who = fmt.Sprintf("%s: student %s", name, jh.Student.ID)
+	}
+	var years []calendar.Year
+	switch {
+	case jh.Calendar != nil && len(jh.Calendars) > 0:
+		return nil, fmt.Errorf("%s: give calendar or calendars, not both", who)
+	case jh.Calendar != nil:
+		years = []calendar.Year{jh.Calendar.year()}
+	case len(jh.Calendars) > 0:
+		for _, y := range jh.Calendars {
+			years = append(years, y.year())
+		}
+	default:
+		return nil, fmt.Errorf("%s: no calendar", who)
+	}
+	cal, err := calendar.New(years...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: calendar: %w", who, err)
+	}
+	enr, err := decodeEnrolment(jh.Enrolled)
+	if err != nil {
+		return nil, fmt.Errorf("%s: enrolled: %w", who, err)
+	}
+	return &History{Student: jh.Student, Calendar: cal, Enrolment: enr, Events: jh.Events, Interventions: jh.Interventions}, nil
+}
+
+// decodeEnrolment reads "enrolled": a date (enrolled from then on), a span
+// {"from", "to"}, or a list of spans.
+func decodeEnrolment(raw json.RawMessage) (calendar.Enrolment, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	type span struct {
+		From calendar.Date `json:"from"`
+		To   calendar.Date `json:"to"`
+	}
+	var spans []span
+	switch raw[0] {
+	case '"':
+		var d calendar.Date
+		if err := json.Unmarshal(raw, &d); err != nil {
+			return nil, err
+		}
+		spans = []span{{From: d}}
+	case '{':
+		var s span
+		if err := strictUnmarshal(raw, &s); err != nil {
+			return nil, err
+		}
+		spans = []span{s}
+	case '[':
+		if err := strictUnmarshal(raw, &spans); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, errors.New(`want a date "YYYY-MM-DD", {"from": ..., "to": ...}, or a list of those`)
+	}
+	var e calendar.Enrolment
+	for _, s := range spans {
+		if s.From.IsZero() {
+			return nil, errors.New(`a span needs "from"`)
+		}
+		e = append(e, calendar.Span{From: s.From, To: s.To})
+	}
+	return e.Normalize()
+}
+
+func strictUnmarshal(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
+// jsonError places a JSON decoding error at a line and column of the input.
+func jsonError(name string, data []byte, err error) error {
+	var off int64 = -1
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	msg := err.Error()
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+		msg = fmt.Sprintf("%s: want %s, not a JSON %s", te.Field, te.Type, te.Value)
+	case errors.Is(err, io.EOF):
+		return fmt.Errorf("%s: empty input: want a JSON history", name)
+	}
+	msg = strings.TrimPrefix(msg, "json: ")
+	if off < 0 {
+		return fmt.Errorf("%s: %s", name, msg)
+	}
+	line, col := 1, 1
+	for _, b := range data[:min(int(off), len(data))] {
+		if b == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return fmt.Errorf("%s:%d:%d: %s", name, line, col, msg)
+}

@@ -1,0 +1,326 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/vm"
+	"gopkg.in/yaml.v3"
+
+	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/codes"
+)
+
+// maxNodes bounds the size of one expression.
+const maxNodes = 2000
+
+// compileVersion checks a layered body and builds a Version. Problems go to d.
+func compileVersion(from calendar.Date, b rawBody, d *diag) *Version {
+	v := &Version{From: from}
+	if b.schoolMonth != nil {
+		v.SchoolMonth = calendar.MonthRule{SchoolDays: b.schoolMonth.v}
+	}
+	docs := map[string]bool{}
+	b.documents.each(func(id string, t *rawDoc) {
+		docs[id] = true
+		v.Documents = append(v.Documents, Term{ID: id, Name: t.name, Description: t.description})
+	})
+	flags := map[string]bool{}
+	b.flags.each(func(id string, t *rawDoc) {
+		flags[id] = true
+		v.Flags = append(v.Flags, Term{ID: id, Name: t.name, Description: t.description})
+	})
+	rc := reqCompiler{b: b, docs: docs, flags: flags, d: d, done: map[string]*codes.Requirement{}}
+
+	var list []codes.Code
+	b.codes.each(func(id string, c *rawCode) {
+		list = append(list, compileCode(id, c, &rc, d))
+	})
+	cat, err := codes.NewCatalog(list)
+	if err != nil { // identifiers are unique by construction; keep the error visible anyway
+		d.add(&Error{File: "pack", Msg: err.Error()})
+		cat, _ = codes.NewCatalog(nil)
+	}
+	v.Codes = cat
+
+	b.caps.each(func(id string, c *rawCap) {
+		v.Caps = append(v.Caps, compileCap(id, c, cat, &rc, d))
+	})
+	b.rules.each(func(id string, r *rawRule) {
+		if ru := compileRule(id, "", r, cat, &rc, d); ru != nil {
+			v.Rules = append(v.Rules, ru)
+		}
+	})
+	for _, m := range b.edfi {
+		if !contains(codes.EdFiCategories, m.category) && m.category != "" {
+			m.catAt.errorf(d, "edfi: unknown category %q (want one of %s)", m.category, strings.Join(codes.EdFiCategories, ", "))
+		}
+		if _, ok := cat.Lookup(m.code); !ok && m.code != "" {
+			m.codeAt.errorf(d, "edfi: unknown code %q%s", m.code, didYouMean(m.code, b.codes.keys))
+		}
+		if m.reason != "" {
+			if _, err := regexp.Compile(m.reason); err != nil {
+				m.reasonAt.errorf(d, "edfi: reason is not a valid regular expression: %v", err)
+			}
+		}
+		v.EdFi = append(v.EdFi, EdFiMapping{Category: m.category, Reason: m.reason, Code: m.code})
+	}
+	return v
+}
+
+func didYouMean(s string, options []string) string {
+	if m := suggest(s, options); m != "" {
+		return fmt.Sprintf(" (did you mean %q?)", m)
+	}
+	return ""
+}
+
+func compileCode(id string, c *rawCode, rc *reqCompiler, d *diag) codes.Code {
+	code := codes.Code{ID: id, Name: c.name, Definition: c.definition, Tags: c.tags, Citation: c.citation, EdFi: c.edfi}
+	if c.status != "" {
+		s, err := codes.ParseStatus(c.status)
+		if err != nil {
+			c.statusAt.errorf(d, "code %s: %v", id, err)
+		}
+		code.Status = s
+	}
+	code.Excuse = codes.None
+	if c.excuse != "" {
+		e, err := codes.ParseExcuse(c.excuse)
+		if err != nil {
+			c.excuseAt.errorf(d, "code %s: %v", id, err)
+		}
+		code.Excuse = e
+	}
+	switch {
+	case code.Status == codes.Absent && code.Excuse == codes.None:
+		if c.excuse == "" {
+			c.at.errorf(d, "code %s: an absent code needs an excuse type (excused, unexcused or unverified)", id)
+		} else {
+			c.excuseAt.errorf(d, "code %s: an absent code cannot have excuse none", id)
+		}
+	case code.Status == codes.Present && code.Excuse != codes.None:
+		c.excuseAt.errorf(d, "code %s: a present code has no excuse type (remove excuse: %s)", id, c.excuse)
+	}
+	if c.span != "" {
+		s, err := codes.ParseSpan(c.span)
+		if err != nil {
+			c.spanAt.errorf(d, "code %s: %v", id, err)
+		}
+		code.Span = s
+	}
+	if c.edfi != "" && !contains(codes.EdFiCategories, c.edfi) {
+		c.edfiAt.errorf(d, "code %s: unknown Ed-Fi category %q (want one of %s)", id, c.edfi, strings.Join(codes.EdFiCategories, ", "))
+	}
+	if c.documents != nil {
+		if r := rc.code(id); r != nil {
+			code.Documents = *r
+		}
+	}
+	code.Comment = codes.Comment{Required: c.comment.required, Templates: c.comment.text}
+	return code
+}
+
+// reqCompiler resolves requirements, following same_as references between codes.
+type reqCompiler struct {
+	b     rawBody
+	docs  map[string]bool
+	flags map[string]bool
+	d     *diag
+	done  map[string]*codes.Requirement // by code, resolved
+	stack []string
+}
+
+// code returns the resolved documentation of code id.
+func (rc *reqCompiler) code(id string) *codes.Requirement {
+	if r, ok := rc.done[id]; ok {
+		return r
+	}
+	c := rc.b.codes.get(id)
+	if c == nil || c.documents == nil {
+		empty := &codes.Requirement{}
+		return empty
+	}
+	for i, s := range rc.stack {
+		if s == id {
+			c.documents.at.errorf(rc.d, "code %s: documents: same_as makes a cycle: %s", id, strings.Join(append(rc.stack[i:], id), " -> "))
+			return nil
+		}
+	}
+	rc.stack = append(rc.stack, id)
+	r := rc.resolve(c.documents, "code "+id+": documents")
+	rc.stack = rc.stack[:len(rc.stack)-1]
+	rc.done[id] = r
+	return r
+}
+
+func (rc *reqCompiler) resolve(r *rawReq, what string) *codes.Requirement {
+	if r == nil {
+		return nil
+	}
+	switch r.kind {
+	case "none":
+		return &codes.Requirement{}
+	case "doc":
+		if !rc.docs[r.name] {
+			r.at.errorf(rc.d, "%s: unknown document %q%s", what, r.name, didYouMean(r.name, rc.b.documents.keys))
+		}
+		req := codes.Doc(r.name)
+		return &req
+	case "flag":
+		if !rc.flags[r.name] {
+			r.at.errorf(rc.d, "%s: unknown flag %q%s", what, r.name, didYouMean(r.name, rc.b.flags.keys))
+		}
+		req := codes.FlagOn(r.name)
+		return &req
+	case "same":
+		if rc.b.codes.get(r.name) == nil {
+			r.at.errorf(rc.d, "%s: same_as: unknown code %q%s", what, r.name, didYouMean(r.name, rc.b.codes.keys))
+			return nil
+		}
+		return rc.code(r.name)
+	case "any", "all":
+		var items []codes.Requirement
+		for _, it := range r.items {
+			if sub := rc.resolve(it, what); sub != nil {
+				items = append(items, *sub)
+			}
+		}
+		var req codes.Requirement
+		if r.kind == "any" {
+			req = codes.Any(items...)
+		} else {
+			req = codes.All(items...)
+		}
+		return &req
+	}
+	return nil
+}
+
+func compileCap(id string, c *rawCap, cat *codes.Catalog, rc *reqCompiler, d *diag) *Cap {
+	cp := &Cap{ID: id, Limit: c.limit, Citation: c.citation}
+	if c.per == "occurrence" {
+		cp.Per = PerOccurrence
+	}
+	for _, code := range c.codes {
+		if _, ok := cat.Lookup(code); !ok {
+			c.codesAt.errorf(d, "cap %s: unknown code %q%s", id, code, didYouMean(code, rc.b.codes.keys))
+			continue
+		}
+		cp.Codes = append(cp.Codes, code)
+	}
+	for _, tag := range c.tags {
+		n := 0
+		for _, code := range cat.All() {
+			if code.HasTag(tag) && !contains(cp.Codes, code.ID) {
+				cp.Codes = append(cp.Codes, code.ID)
+				n++
+			}
+		}
+		if n == 0 {
+			c.at.errorf(d, "cap %s: no code has tag %q", id, tag)
+		}
+	}
+	cp.Past = compileEffect("cap "+id+": past", c.past, cat, rc, d)
+	return cp
+}
+
+func compileEffect(what string, e rawEffect, cat *codes.Catalog, rc *reqCompiler, d *diag) Effect {
+	var out Effect
+	if e.excuse != "" {
+		x, err := codes.ParseExcuse(e.excuse)
+		if err != nil {
+			e.excuseAt.errorf(d, "%s: %v", what, err)
+		}
+		out.Excuse, out.ExcuseSet = x, err == nil
+	}
+	if e.recode != nil {
+		out.Recode = map[string]string{}
+		for from, to := range e.recode {
+			if _, ok := cat.Lookup(from); !ok && from != "*" {
+				e.recodeAt.errorf(d, "%s: recode: unknown code %q%s", what, from, didYouMean(from, rc.b.codes.keys))
+			}
+			if _, ok := cat.Lookup(to); !ok {
+				e.recodeAt.errorf(d, "%s: recode: unknown code %q%s", what, to, didYouMean(to, rc.b.codes.keys))
+			}
+			out.Recode[from] = to
+		}
+	}
+	if e.require != nil {
+		out.Require = rc.resolve(e.require, what+": require")
+	}
+	if e.documents != nil {
+		out.Documents = rc.resolve(e.documents, what+": documents")
+	}
+	out.Note = e.note
+	return out
+}
+
+func compileRule(id, step string, r *rawRule, cat *codes.Catalog, rc *reqCompiler, d *diag) *Rule {
+	what := "rule " + id
+	if step != "" {
+		what = "step " + step + ": " + id
+	}
+	ru := &Rule{ID: id, Step: step, When: r.when, Citation: r.citation}
+	ru.Then = compileEffect(what+": then", r.then, cat, rc, d)
+	if r.when == "" {
+		return nil
+	}
+	prog, err := compileExpr(r.when, r.whenAt, what+": when", Event{}, d)
+	if err != nil {
+		return nil
+	}
+	ru.program = prog
+	return ru
+}
+
+// compileExpr compiles a boolean expression against env, reporting errors at the
+// expression's position in the pack file.
+func compileExpr(src string, at pos, what string, env any, d *diag) (*vm.Program, error) {
+	prog, err := expr.Compile(src, expr.Env(env), expr.AsBool(), expr.WarnOnAny(), expr.MaxNodes(maxNodes))
+	if err == nil {
+		return prog, nil
+	}
+	line, col, msg := 0, 0, err.Error()
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		msg = fe.Message
+		line, col = exprPosition(at.n, fe.Line, fe.Column)
+	}
+	e := &Error{File: at.file, Line: line, Column: col, Msg: fmt.Sprintf("%s: %s", what, msg), Err: err}
+	if line == 0 && at.n != nil {
+		e.Line, e.Column = at.n.Line, at.n.Column
+	}
+	d.add(e)
+	return nil, err
+}
+
+// exprPosition maps a line and column inside an expression (1-based line, 0-based
+// column from expr) to the pack file, given the YAML scalar that holds it.
+func exprPosition(n *yaml.Node, line, col int) (int, int) {
+	if n == nil {
+		return 0, 0
+	}
+	if line <= 0 {
+		line = 1
+	}
+	switch n.Style {
+	case yaml.LiteralStyle, yaml.FoldedStyle:
+		// The text starts on the line after the indicator; indentation is not known
+		// exactly, so point at the line with the scalar's column as a best guess.
+		return n.Line + line, n.Column + 2 + col
+	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+		if line == 1 {
+			return n.Line, n.Column + 1 + col
+		}
+	default:
+		if line == 1 {
+			return n.Line, n.Column + col
+		}
+	}
+	return n.Line + line - 1, col + 1
+}

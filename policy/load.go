@@ -1,0 +1,226 @@
+package policy
+
+import (
+	"embed"
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/rollcall-go/rollcall/calendar"
+)
+
+//go:embed packs/*.yaml
+var embedded embed.FS
+
+// Packs is the file system of the packs that ship with rollcall, one NAME.yaml each.
+var Packs fs.FS = mustSub(embedded, "packs")
+
+func mustSub(f fs.FS, dir string) fs.FS {
+	s, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err) // the embedded directory is fixed at build time
+	}
+	return s
+}
+
+// Names returns the names of the embedded packs, sorted.
+func Names() []string {
+	entries, _ := fs.ReadDir(Packs, ".")
+	var out []string
+	for _, e := range entries {
+		if name, ok := strings.CutSuffix(e.Name(), ".yaml"); ok {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Embedded loads the embedded pack with the given name, e.g. "ccs".
+func Embedded(name string) (*Pack, error) {
+	l := newLoader()
+	return l.finish(l.embedded(name, pos{}))
+}
+
+// Load reads a pack from data; filename names it in errors and is the base for a
+// relative `extends: other.yaml`, which is read from the operating system's files.
+// `extends: NAME` (no .yaml) names an embedded pack.
+func Load(data []byte, filename string) (*Pack, error) {
+	l := newLoader()
+	l.read = func(name string) ([]byte, error) { return os.ReadFile(name) }
+	l.join = func(base, rel string) string { return filepath.Join(filepath.Dir(base), rel) }
+	return l.finish(l.parse(filename, data))
+}
+
+// LoadFile reads the pack in the named file.
+func LoadFile(name string) (*Pack, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, Errors{{File: name, Msg: "cannot read the pack: " + errText(err), Err: err}}
+	}
+	return Load(data, name)
+}
+
+// LoadFS reads the pack at name in fsys; a relative `extends: other.yaml` is read from
+// fsys too.
+func LoadFS(fsys fs.FS, name string) (*Pack, error) {
+	l := newLoader()
+	l.read = func(n string) ([]byte, error) { return fs.ReadFile(fsys, n) }
+	l.join = func(base, rel string) string { return path.Join(path.Dir(base), rel) }
+	data, err := l.read(name)
+	if err != nil {
+		return nil, Errors{{File: name, Msg: "cannot read the pack: " + errText(err), Err: err}}
+	}
+	return l.finish(l.parse(name, data))
+}
+
+func errText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// node is a parsed pack file with the pack it extends.
+type node struct {
+	raw    *rawPack
+	parent *node
+}
+
+type loader struct {
+	d     diag
+	read  func(string) ([]byte, error)
+	join  func(base, rel string) string
+	stack []string
+}
+
+func newLoader() *loader { return &loader{} }
+
+func (l *loader) embedded(name string, at pos) *node {
+	data, err := fs.ReadFile(Packs, name+".yaml")
+	if err != nil {
+		if at.n != nil {
+			at.errorf(&l.d, "extends: no embedded pack %q%s", name, didYouMean(name, Names()))
+		} else {
+			l.d.add(&Error{File: name, Msg: "no embedded pack named " + quote(name) + didYouMean(name, Names()) + " (have " + strings.Join(Names(), ", ") + ")"})
+		}
+		return nil
+	}
+	return l.parseAs("packs/"+name+".yaml", data, embeddedReader)
+}
+
+func quote(s string) string { return `"` + s + `"` }
+
+// embeddedReader reads relative extends between embedded packs.
+func embeddedReader(n string) ([]byte, error) {
+	return fs.ReadFile(Packs, strings.TrimPrefix(n, "packs/"))
+}
+
+func (l *loader) parse(file string, data []byte) *node { return l.parseAs(file, data, l.read) }
+
+func (l *loader) parseAs(file string, data []byte, read func(string) ([]byte, error)) *node {
+	if slices.Contains(l.stack, file) {
+		l.d.add(&Error{File: file, Msg: "extends makes a cycle: " + strings.Join(append(l.stack[slices.Index(l.stack, file):], file), " -> ")})
+		return nil
+	}
+	raw := parseFile(file, data, &l.d)
+	if raw == nil {
+		return nil
+	}
+	n := &node{raw: raw}
+	if raw.extends == "" {
+		return n
+	}
+	l.stack = append(l.stack, file)
+	defer func() { l.stack = l.stack[:len(l.stack)-1] }()
+	ext := raw.extends
+	if strings.HasSuffix(ext, ".yaml") || strings.HasSuffix(ext, ".yml") || strings.Contains(ext, "/") {
+		if read == nil {
+			raw.extendsAt.errorf(&l.d, "extends: cannot read %q: no file system to read it from", ext)
+			return n
+		}
+		target := ext
+		if l.join != nil && read != nil && !strings.HasPrefix(file, "packs/") {
+			target = l.join(file, ext)
+		} else {
+			target = path.Join(path.Dir(file), ext)
+		}
+		data, err := read(target)
+		if err != nil {
+			raw.extendsAt.errorf(&l.d, "extends: cannot read %q: %s", target, errText(err))
+			return n
+		}
+		n.parent = l.parseAs(target, data, read)
+		if n.parent == nil {
+			n.parent = &node{} // keep going: the child's own problems still get reported
+		}
+		return n
+	}
+	if slices.Contains(l.stack, "packs/"+ext+".yaml") {
+		raw.extendsAt.errorf(&l.d, "extends makes a cycle: %s", strings.Join(append(l.stack[slices.Index(l.stack, "packs/"+ext+".yaml"):], file, "packs/"+ext+".yaml"), " -> "))
+		return n
+	}
+	n.parent = l.embedded(ext, raw.extendsAt)
+	if n.parent == nil {
+		n.parent = &node{}
+	}
+	return n
+}
+
+// finish layers the chain, compiles every version and returns the pack or all problems.
+func (l *loader) finish(n *node) (*Pack, error) {
+	if n == nil || n.raw == nil {
+		if err := l.d.err(); err != nil {
+			return nil, err
+		}
+		return nil, Errors{{File: "pack", Msg: "nothing to load"}}
+	}
+	p := &Pack{Name: n.raw.name, Title: n.raw.title, Citation: n.raw.citation, Source: n.raw.source}
+	for c := n; c != nil && c.raw != nil; c = c.parent {
+		p.Chain = append(p.Chain, c.raw.name)
+	}
+	for _, from := range n.dates() {
+		body := n.at(from)
+		p.versions = append(p.versions, compileVersion(from, body, &l.d))
+	}
+	if err := l.d.err(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// dates returns the effective dates of the versions of the chain, the zero date first.
+func (n *node) dates() []calendar.Date {
+	set := map[calendar.Date]bool{{}: true}
+	for c := n; c != nil && c.raw != nil; c = c.parent {
+		for _, v := range c.raw.versions {
+			set[v.effective] = true
+		}
+	}
+	out := make([]calendar.Date, 0, len(set))
+	for d := range set {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Before(out[j]) })
+	return out
+}
+
+// at returns the layered body in force on d: the parent's, then this file's base,
+// then this file's versions that have started by d.
+func (n *node) at(d calendar.Date) rawBody {
+	if n == nil || n.raw == nil {
+		return rawBody{}
+	}
+	body := n.parent.at(d).overlay(n.raw.body)
+	for _, v := range n.raw.versions {
+		if !v.effective.After(d) {
+			body = body.overlay(v.body)
+		}
+	}
+	return body
+}

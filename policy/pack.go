@@ -1,0 +1,107 @@
+package policy
+
+import (
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/codes"
+)
+
+// Pack is a loaded, validated and compiled policy pack: its own settings layered on
+// those of the packs it extends, in one or more versions by effective date.
+//
+// A Pack is immutable and safe for concurrent use.
+type Pack struct {
+	Name     string   // the pack's name, e.g. "ccs"
+	Title    string   // a title for people
+	Citation string   // the policy or statute the pack implements
+	Source   string   // where its facts come from
+	Chain    []string // the pack and the packs it extends, nearest first: ["ccs", "ohio"]
+	versions []*Version
+}
+
+// Versions returns the pack's versions in order of effective date; the first applies
+// from the beginning of time.
+func (p *Pack) Versions() []*Version { return p.versions }
+
+// At returns the version in force on d: the last whose From is on or before d.
+func (p *Pack) At(d calendar.Date) *Version {
+	v := p.versions[0]
+	for _, w := range p.versions[1:] {
+		if w.From.After(d) {
+			break
+		}
+		v = w
+	}
+	return v
+}
+
+// Version is the whole policy in force from one date on.
+type Version struct {
+	From        calendar.Date // zero for the first version
+	Codes       *codes.Catalog
+	Documents   []Term // the documents codes may require
+	Flags       []Term // the student flags codes may require
+	Caps        []*Cap
+	Rules       []*Rule // classification rules, in the order they apply
+	SchoolMonth calendar.MonthRule
+	EdFi        []EdFiMapping
+}
+
+// Term is a named document or flag.
+type Term struct {
+	ID          string
+	Name        string
+	Description string
+}
+
+// Per says what a cap counts over.
+type Per int
+
+// The cap periods.
+const (
+	PerSchoolYear Per = iota // days per school year
+	PerOccurrence            // consecutive school days (one event, e.g. one bereavement)
+)
+
+// Cap limits the days a group of codes may be used. Every day coded in the group
+// counts (a day with two events of the group counts once), in date order whatever
+// the input order. Past the limit, Past applies.
+type Cap struct {
+	ID       string
+	Codes    []string // the codes it counts
+	Limit    int
+	Per      Per
+	Past     Effect
+	Citation string
+}
+
+// Rule is a classification rule: when its condition holds for an absence, its effect
+// applies. Rules run in order, after the code's own documentation and the caps, each
+// seeing what earlier ones did.
+type Rule struct {
+	ID       string
+	Step     string // for a step's effect: the step that must be done before the date
+	When     string // the expression, over [Event]
+	Citation string
+	Then     Effect
+	program  *vm.Program
+}
+
+// Effect is what a rule, a cap or a step does to a classification.
+type Effect struct {
+	Excuse    codes.Excuse       // force this excuse type (when ExcuseSet)
+	ExcuseSet bool               // whether Excuse applies
+	Recode    map[string]string  // the effective code by current code; "*" matches any code
+	Require   *codes.Requirement // documentation required in addition to the code's own
+	Documents *codes.Requirement // documentation that excuses instead of the code's own
+	Note      string             // an explanation for people
+}
+
+// EdFiMapping maps an Ed-Fi attendance event (category descriptor and reason text) to
+// a code of the pack.
+type EdFiMapping struct {
+	Category string // e.g. "Excused Absence"
+	Reason   string // a regular expression over the event's reason; empty matches any
+	Code     string
+}
