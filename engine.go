@@ -289,9 +289,14 @@ func editDistance(a, b string) int {
 }
 
 // knowsStep reports whether the pack's ladder in force on d has step id.
-// Until the ladder is loaded (escalation), no step is known.
 func (e *Engine) knowsStep(id string, d calendar.Date) bool {
 	return slices.Contains(e.stepIDs(d), id)
 }
 
-func (e *Engine) stepIDs(d calendar.Date) []string { return nil }
+func (e *Engine) stepIDs(d calendar.Date) []string {
+	var ids []string
+	for _, s := range e.pack.At(d).Ladder.Steps {
+		ids = append(ids, s.ID)
+	}
+	return ids
+}

@@ -138,37 +138,45 @@ func (c *classifier) classify(in *Input) Decision {
 		}
 	}
 
+	// Rules run until none applies any more, each at most once, so that a rule that
+	// changes what excuses an absence and one that reacts to the result work in either
+	// order.
 	steps := c.stepsBefore(in.Date)
-	for _, ru := range v.Rules {
-		if ru.Step != "" && !slices.Contains(steps, ru.Step) {
-			continue
+	applied := make([]bool, len(v.Rules))
+	for changed := true; changed; {
+		changed = false
+		for k, ru := range v.Rules {
+			if applied[k] || (ru.Step != "" && !slices.Contains(steps, ru.Step)) {
+				continue
+			}
+			source := "rule " + ru.ID
+			if ru.Step != "" {
+				source = "step " + ru.Step
+			}
+			res, err := c.vm.Run(ru.program, c.env(s, v, steps))
+			if err != nil {
+				applied[k] = true
+				s.note(source, "not applied: the condition failed to run: "+err.Error(), ru.Citation)
+				continue
+			}
+			if res != true {
+				continue
+			}
+			applied[k], changed = true, true
+			before, beforeCode := s.excuse, s.code.ID
+			c.apply(s, ru.Then, v)
+			text := ru.Then.Note
+			if text == "" {
+				text = effectText(ru.Then)
+			}
+			if s.code.ID != beforeCode {
+				text += fmt.Sprintf(" (re-coded %s to %s)", beforeCode, s.code.ID)
+			}
+			if before != s.excuse {
+				text += fmt.Sprintf(" (%s, not %s)", s.excuse, before)
+			}
+			s.note(source, text, ru.Citation)
 		}
-		env := c.env(s, v, steps)
-		res, err := c.vm.Run(ru.program, env)
-		source := "rule " + ru.ID
-		if ru.Step != "" {
-			source = "step " + ru.Step
-		}
-		if err != nil {
-			s.note(source, "not applied: the condition failed to run: "+err.Error(), ru.Citation)
-			continue
-		}
-		if res != true {
-			continue
-		}
-		before, beforeCode := s.excuse, s.code.ID
-		c.apply(s, ru.Then, v)
-		text := ru.Then.Note
-		if text == "" {
-			text = effectText(ru.Then)
-		}
-		if s.code.ID != beforeCode {
-			text += fmt.Sprintf(" (re-coded %s to %s)", beforeCode, s.code.ID)
-		}
-		if before != s.excuse {
-			text += fmt.Sprintf(" (%s, not %s)", s.excuse, before)
-		}
-		s.note(source, text, ru.Citation)
 	}
 
 	d := Decision{
@@ -323,6 +331,23 @@ func (c *classifier) stepsBefore(d calendar.Date) []string {
 		}
 	}
 	return out
+}
+
+// EventOf returns the [Event] a rule or an action sees for a decided input, with the
+// ladder steps done before its date.
+func EventOf(in Input, d Decision, steps []string) Event {
+	e := Event{
+		Date: in.Date.String(), Weekday: in.Date.Weekday().String(),
+		Code: d.EffectiveCode, Original: in.Code,
+		Status: d.Status.String(), Excuse: d.Excuse.String(), Span: d.Span.String(),
+		Minutes: d.Minutes, DayMinutes: in.DayMinutes,
+		Tags: d.Tags, Documents: in.Documents, Missing: d.Missing.Documents, Flags: in.Flags,
+		Comment: in.Comment, Reason: in.Reason, Steps: steps, Age: in.Age, Grade: in.Grade,
+	}
+	if e.Minutes <= 0 {
+		e.Minutes = in.DayMinutes
+	}
+	return e
 }
 
 func (c *classifier) env(s *state, v *Version, steps []string) Event {

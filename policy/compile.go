@@ -55,6 +55,7 @@ func compileVersion(from calendar.Date, b rawBody, d *diag) *Version {
 			v.Rules = append(v.Rules, ru)
 		}
 	})
+	compileLadder(v, b, cat, &rc, d)
 	for _, m := range b.edfi {
 		if !contains(codes.EdFiCategories, m.category) && m.category != "" {
 			m.catAt.errorf(d, "edfi: unknown category %q (want one of %s)", m.category, strings.Join(codes.EdFiCategories, ", "))
@@ -285,6 +286,12 @@ func compileExpr(src string, at pos, what string, env any, d *diag) (*vm.Program
 	if err == nil {
 		return prog, nil
 	}
+	placeError(err, at, what, d)
+	return nil, err
+}
+
+// placeError reports an expression's compile error at its position in the pack file.
+func placeError(err error, at pos, what string, d *diag) {
 	line, col, msg := 0, 0, err.Error()
 	var fe *file.Error
 	if errors.As(err, &fe) {
@@ -296,7 +303,6 @@ func compileExpr(src string, at pos, what string, env any, d *diag) (*vm.Program
 		e.Line, e.Column = at.n.Line, at.n.Column
 	}
 	d.add(e)
-	return nil, err
 }
 
 // exprPosition maps a line and column inside an expression (1-based line, 0-based

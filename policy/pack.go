@@ -5,6 +5,7 @@ import (
 
 	"github.com/rollcall-go/rollcall/calendar"
 	"github.com/rollcall-go/rollcall/codes"
+	"github.com/rollcall-go/rollcall/escalation"
 )
 
 // Pack is a loaded, validated and compiled policy pack: its own settings layered on
@@ -38,14 +39,19 @@ func (p *Pack) At(d calendar.Date) *Version {
 
 // Version is the whole policy in force from one date on.
 type Version struct {
-	From        calendar.Date // zero for the first version
-	Codes       *codes.Catalog
-	Documents   []Term // the documents codes may require
-	Flags       []Term // the student flags codes may require
-	Caps        []*Cap
-	Rules       []*Rule // classification rules, in the order they apply
-	SchoolMonth calendar.MonthRule
-	EdFi        []EdFiMapping
+	From         calendar.Date // zero for the first version
+	Codes        *codes.Catalog
+	Documents    []Term // the documents codes may require
+	Flags        []Term // the student flags codes may require
+	Caps         []*Cap
+	Rules        []*Rule // classification rules, in the order they apply
+	SchoolMonth  calendar.MonthRule
+	EdFi         []EdFiMapping
+	Ladder       *escalation.Ladder // the steps, in order
+	Designations []*Designation     // statuses a law defines (truant, chronic absence), reported with the facts
+	Routines     []Routine          // recurring staff tasks of the procedure that are not steps for one student
+	Actions      []*Action          // what to do on the day of each absence
+	SignOut      []*SignOutRule     // early-dismissal requests, first matching rule decides
 }
 
 // Term is a named document or flag.

@@ -13,7 +13,7 @@ var identPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 // The keys a pack file may use, by section. They are the schema; doc.go describes them.
 var (
 	packKeys    = []string{"pack", "title", "extends", "citation", "source", "effective", "versions"}
-	bodyKeys    = []string{"school_month", "documents", "flags", "codes", "caps", "rules", "ladder", "edfi"}
+	bodyKeys    = []string{"school_month", "documents", "flags", "codes", "caps", "rules", "ladder", "designations", "routines", "actions", "signout", "edfi"}
 	versionKeys = append([]string{"effective"}, bodyKeys...)
 	docKeys     = []string{"name", "description"}
 	codeKeys    = []string{"name", "definition", "status", "excuse", "span", "documents", "comment", "edfi", "tags", "citation"}
@@ -26,6 +26,10 @@ var (
 	deadKeys    = []string{"school_days", "days", "from"}
 	involveKeys = []string{"when", "who"}
 	edfiKeys    = []string{"category", "reason", "code"}
+	desigKeys   = []string{"title", "when", "because", "citation"}
+	routineKeys = []string{"title", "actor", "action", "cadence", "citation"}
+	actionKeys  = []string{"title", "actor", "action", "when", "citation"}
+	signoutKeys = []string{"when", "allow", "notify", "note", "citation"}
 )
 
 // parseFile reads one pack file into its raw form. Problems go to d.
@@ -84,6 +88,15 @@ func parseFile(file string, data []byte, d *diag) *rawPack {
 	}
 	p.body = r.body(bodyEntries)
 	return p
+}
+
+// require reports each key missing from f.
+func (r *reader) require(n *yaml.Node, f map[string]*yaml.Node, what string, keys ...string) {
+	for _, k := range keys {
+		if f[k] == nil {
+			r.errorf(n, "%s: missing key %q", what, k)
+		}
+	}
 }
 
 func (r *reader) unknown(e entry, what string, allowed []string) {
@@ -183,6 +196,44 @@ func (r *reader) body(entries []entry) rawBody {
 			})
 		case "edfi":
 			b.edfi, b.edfiSet = r.edfi(e.val), true
+		case "designations":
+			r.each(e.val, "designations", func(id string, n *yaml.Node) {
+				if n == nil {
+					b.designations.set(id, nil)
+					return
+				}
+				f := r.fields(n, "designation "+id, desigKeys...)
+				b.designations.set(id, &rawGeneric{at: pos{r.file, n}, f: f, file: r.file})
+				r.require(n, f, "designation "+id, "when")
+			})
+		case "routines":
+			r.each(e.val, "routines", func(id string, n *yaml.Node) {
+				if n == nil {
+					b.routines.set(id, nil)
+					return
+				}
+				b.routines.set(id, &rawGeneric{at: pos{r.file, n}, f: r.fields(n, "routine "+id, routineKeys...), file: r.file})
+			})
+		case "actions":
+			r.each(e.val, "actions", func(id string, n *yaml.Node) {
+				if n == nil {
+					b.actions.set(id, nil)
+					return
+				}
+				f := r.fields(n, "action "+id, actionKeys...)
+				b.actions.set(id, &rawGeneric{at: pos{r.file, n}, f: f, file: r.file})
+				r.require(n, f, "action "+id, "when")
+			})
+		case "signout":
+			r.each(e.val, "signout", func(id string, n *yaml.Node) {
+				if n == nil {
+					b.signout.set(id, nil)
+					return
+				}
+				f := r.fields(n, "signout rule "+id, signoutKeys...)
+				b.signout.set(id, &rawGeneric{at: pos{r.file, n}, f: f, file: r.file})
+				r.require(n, f, "signout rule "+id, "when", "allow")
+			})
 		default:
 			r.errorf(e.keyNd, "%s: not supported yet", e.key)
 		}

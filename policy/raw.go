@@ -81,28 +81,36 @@ type rawVersion struct {
 // rawBody holds the sections that layer: a child pack or a later version replaces
 // entries by identifier and adds new ones.
 type rawBody struct {
-	schoolMonth *rawInt
-	documents   omap[rawDoc]
-	flags       omap[rawDoc]
-	codes       omap[rawCode]
-	caps        omap[rawCap]
-	rules       omap[rawRule]
-	steps       omap[rawStep]
-	edfi        []rawEdFi
-	edfiSet     bool
+	schoolMonth  *rawInt
+	documents    omap[rawDoc]
+	flags        omap[rawDoc]
+	codes        omap[rawCode]
+	caps         omap[rawCap]
+	rules        omap[rawRule]
+	steps        omap[rawStep]
+	designations omap[rawGeneric]
+	routines     omap[rawGeneric]
+	actions      omap[rawGeneric]
+	signout      omap[rawGeneric]
+	edfi         []rawEdFi
+	edfiSet      bool
 }
 
 func (b rawBody) overlay(top rawBody) rawBody {
 	out := rawBody{
-		schoolMonth: b.schoolMonth,
-		documents:   b.documents.overlay(top.documents),
-		flags:       b.flags.overlay(top.flags),
-		codes:       b.codes.overlay(top.codes),
-		caps:        b.caps.overlay(top.caps),
-		rules:       b.rules.overlay(top.rules),
-		steps:       b.steps.overlay(top.steps),
-		edfi:        b.edfi,
-		edfiSet:     b.edfiSet,
+		schoolMonth:  b.schoolMonth,
+		documents:    b.documents.overlay(top.documents),
+		flags:        b.flags.overlay(top.flags),
+		codes:        b.codes.overlay(top.codes),
+		caps:         b.caps.overlay(top.caps),
+		rules:        b.rules.overlay(top.rules),
+		steps:        b.steps.overlay(top.steps),
+		designations: b.designations.overlay(top.designations),
+		routines:     b.routines.overlay(top.routines),
+		actions:      b.actions.overlay(top.actions),
+		signout:      b.signout.overlay(top.signout),
+		edfi:         b.edfi,
+		edfiSet:      b.edfiSet,
 	}
 	if top.schoolMonth != nil {
 		out.schoolMonth = top.schoolMonth
@@ -231,4 +239,11 @@ type rawEdFi struct {
 	reasonAt pos
 	code     string
 	codeAt   pos
+}
+
+// rawGeneric is a simple entry kept as its fields, read when the version compiles.
+type rawGeneric struct {
+	at   pos
+	file string
+	f    map[string]*yaml.Node
 }
