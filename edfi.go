@@ -2,7 +2,6 @@ package rollcall
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/rollcall-go/rollcall/calendar"
@@ -19,16 +18,9 @@ func (e *Engine) EdFiCode(category, reason string, date calendar.Date) (string, 
 	}
 	category = strings.TrimSpace(category)
 	for _, m := range e.pack.At(date).EdFi {
-		if !strings.EqualFold(m.Category, category) {
-			continue
+		if m.Matches(category, reason) {
+			return m.Code, nil
 		}
-		if m.Reason != "" {
-			re, err := regexp.Compile(m.Reason) // validated when the pack loaded
-			if err != nil || !re.MatchString(reason) {
-				continue
-			}
-		}
-		return m.Code, nil
 	}
 	return "", fmt.Errorf("no edfi mapping in pack %s for category %q with reason %q", e.pack.Name, category, reason)
 }

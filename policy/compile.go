@@ -63,12 +63,15 @@ func compileVersion(from calendar.Date, b rawBody, d *diag) *Version {
 		if _, ok := cat.Lookup(m.code); !ok && m.code != "" {
 			m.codeAt.errorf(d, "edfi: unknown code %q%s", m.code, didYouMean(m.code, b.codes.keys))
 		}
+		em := EdFiMapping{Category: m.category, Reason: m.reason, Code: m.code}
 		if m.reason != "" {
-			if _, err := regexp.Compile(m.reason); err != nil {
+			re, err := regexp.Compile(m.reason)
+			if err != nil {
 				m.reasonAt.errorf(d, "edfi: reason is not a valid regular expression: %v", err)
 			}
+			em.reason = re
 		}
-		v.EdFi = append(v.EdFi, EdFiMapping{Category: m.category, Reason: m.reason, Code: m.code})
+		v.EdFi = append(v.EdFi, em)
 	}
 	return v
 }

@@ -1,6 +1,9 @@
 package policy
 
 import (
+	"regexp"
+	"strings"
+
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/rollcall-go/rollcall/calendar"
@@ -110,4 +113,14 @@ type EdFiMapping struct {
 	Category string // e.g. "Excused Absence"
 	Reason   string // a regular expression over the event's reason; empty matches any
 	Code     string
+	reason   *regexp.Regexp
+}
+
+// Matches reports whether an Ed-Fi event with this category descriptor (its short
+// name, compared case-insensitively) and reason text maps through m.
+func (m EdFiMapping) Matches(category, reason string) bool {
+	if !strings.EqualFold(m.Category, category) {
+		return false
+	}
+	return m.reason == nil || m.reason.MatchString(reason)
 }
