@@ -105,6 +105,9 @@ func DecodeHistory(data []byte, name string) (*History, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&jh); err != nil {
+		if where, perr := locate(data); perr != nil {
+			return nil, fmt.Errorf("%s: %s: %s", name, where, strings.TrimPrefix(strings.TrimPrefix(perr.Error(), "json: "), "calendar: "))
+		}
 		return nil, jsonError(name, data, err)
 	}
 	if dec.More() {
@@ -214,4 +217,55 @@ func jsonError(name string, data []byte, err error) error {
 		}
 	}
 	return fmt.Errorf("%s:%d:%d: %s", name, line, col, msg)
+}
+
+// locate finds which part of a history fails to decode (a value error such as a bad
+// date carries no position), by decoding the parts one by one.
+func locate(data []byte) (string, error) {
+	var parts struct {
+		Student       json.RawMessage   `json:"student"`
+		Calendar      json.RawMessage   `json:"calendar"`
+		Calendars     []json.RawMessage `json:"calendars"`
+		Events        []json.RawMessage `json:"events"`
+		Interventions []json.RawMessage `json:"interventions"`
+	}
+	if json.Unmarshal(data, &parts) != nil {
+		return "", nil
+	}
+	try := func(raw json.RawMessage, v any) error {
+		if len(raw) == 0 {
+			return nil
+		}
+		return strictUnmarshal(raw, v)
+	}
+	var st Student
+	if err := try(parts.Student, &st); err != nil {
+		return "student", err
+	}
+	who := func(what string) string {
+		if st.ID != "" {
+			return "student " + st.ID + ": " + what
+		}
+		return what
+	}
+	var y jsonYear
+	if err := try(parts.Calendar, &y); err != nil {
+		return who("calendar"), err
+	}
+	for i, raw := range parts.Calendars {
+		if err := try(raw, &jsonYear{}); err != nil {
+			return who(fmt.Sprintf("calendars[%d]", i)), err
+		}
+	}
+	for i, raw := range parts.Events {
+		if err := try(raw, &Event{}); err != nil {
+			return who(fmt.Sprintf("event %d", i+1)), err
+		}
+	}
+	for i, raw := range parts.Interventions {
+		if err := try(raw, &Intervention{}); err != nil {
+			return who(fmt.Sprintf("intervention %d", i+1)), err
+		}
+	}
+	return "", nil
 }

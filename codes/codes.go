@@ -146,6 +146,13 @@ func (c Comment) Check(text string) string {
 		return ""
 	}
 	for _, t := range c.Templates {
+		for _, ph := range placeholder.FindAllString(t, -1) {
+			if strings.Contains(text, ph) {
+				return fmt.Sprintf("the comment still holds the placeholder %s: write the name in its place", ph)
+			}
+		}
+	}
+	for _, t := range c.Templates {
 		if templatePattern(t).MatchString(normalizeQuotes(text)) {
 			return ""
 		}
@@ -161,7 +168,7 @@ func quoteAll(ts []string) string {
 	return strings.Join(q, " or ")
 }
 
-var placeholder = regexp.MustCompile(`\[[^\]]*\]`)
+var placeholder = regexp.MustCompile(`\[[^\]]+\]`)
 
 func templatePattern(t string) *regexp.Regexp {
 	t = normalizeQuotes(strings.TrimSpace(t))

@@ -134,8 +134,11 @@ func (r Requirement) walk(f func(Requirement)) {
 	}
 }
 
-// String describes the requirement for people: "release-log and any of (medical-note, principal-approval)".
-func (r Requirement) String() string {
+// String describes the requirement for people:
+// "release-log and any of (medical-note, principal-approval)".
+func (r Requirement) String() string { return r.format(true) }
+
+func (r Requirement) format(top bool) string {
 	switch r.Kind {
 	case Nothing:
 		return "nothing"
@@ -144,21 +147,26 @@ func (r Requirement) String() string {
 	case Flag:
 		return "flag " + r.Name
 	case AnyOf, AllOf:
+		if len(r.Items) == 0 {
+			return "nothing"
+		}
+		if len(r.Items) == 1 {
+			return r.Items[0].format(top)
+		}
 		parts := make([]string, len(r.Items))
 		for i, it := range r.Items {
-			s := it.String()
-			if (it.Kind == AnyOf || it.Kind == AllOf) && len(it.Items) > 1 {
-				s = "(" + s + ")"
-			}
-			parts[i] = s
-		}
-		if len(parts) == 1 {
-			return parts[0]
+			parts[i] = it.format(false)
 		}
 		if r.Kind == AnyOf {
-			return "any of " + strings.Join(parts, ", ")
+			if top {
+				return "any of " + strings.Join(parts, ", ")
+			}
+			return "any of (" + strings.Join(parts, ", ") + ")"
 		}
-		return strings.Join(parts, " and ")
+		if top {
+			return strings.Join(parts, " and ")
+		}
+		return "(" + strings.Join(parts, " and ") + ")"
 	}
 	return "invalid requirement"
 }

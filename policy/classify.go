@@ -92,9 +92,9 @@ type classifier struct {
 }
 
 type capState struct {
-	perYear map[int][]calendar.Date
-	run     []calendar.Date // the current occurrence
-	lastOrd int
+	perYear map[int][]calendar.Date // counted days by school year
+	run     []calendar.Date         // counted days of the current occurrence
+	lastOrd int                     // ordinal of the last school day of the group seen
 }
 
 // state is a classification in progress.
@@ -119,11 +119,12 @@ func (c *classifier) classify(in *Input) Decision {
 	c.judge(s)
 	s.note("code "+code.ID, c.describe(s), code.Citation)
 
+	documented := s.excuse == codes.Excused
 	for _, cp := range v.Caps {
 		if !slices.Contains(cp.Codes, code.ID) {
 			continue
 		}
-		used, counted := c.count(cp, in)
+		used, counted := c.used(cp, in)
 		if used >= cp.Limit && !counted {
 			before := s.excuse
 			c.apply(s, cp.Past, v)
@@ -136,6 +137,7 @@ func (c *classifier) classify(in *Input) Decision {
 			}
 			s.note("cap "+cp.ID, text, cp.Citation)
 		}
+		c.record(cp, in, cp.CountsAll || documented)
 	}
 
 	// Rules run until none applies any more, each at most once, so that a rule that
@@ -293,34 +295,53 @@ func (c *classifier) apply(s *state, e Effect, v *Version) {
 	c.judge(s)
 }
 
-// count returns the days of the cap's group used before in's date, and whether in's
-// date is already one of them; then records in's date.
-func (c *classifier) count(cp *Cap, in *Input) (used int, counted bool) {
+func (c *classifier) capState(cp *Cap) *capState {
 	st := c.caps[cp.ID]
 	if st == nil {
 		st = &capState{perYear: map[int][]calendar.Date{}, lastOrd: -2}
 		c.caps[cp.ID] = st
 	}
-	switch cp.Per {
-	case PerOccurrence:
-		if len(st.run) > 0 && st.run[len(st.run)-1] == in.Date {
-			return len(st.run) - 1, true
+	return st
+}
+
+// used returns the days of the cap's group counted before in's date, and whether in's
+// date is already counted.
+func (c *classifier) used(cp *Cap, in *Input) (used int, counted bool) {
+	st := c.capState(cp)
+	if cp.Per == PerOccurrence {
+		if in.Ordinal != st.lastOrd && in.Ordinal != st.lastOrd+1 {
+			return 0, false // a new occurrence
 		}
-		if in.Ordinal != st.lastOrd+1 {
+		counted = slices.Contains(st.run, in.Date)
+		if counted {
+			return slices.Index(st.run, in.Date), true
+		}
+		return len(st.run), false
+	}
+	days := st.perYear[in.Year]
+	if i := slices.Index(days, in.Date); i >= 0 {
+		return i, true
+	}
+	return len(days), false
+}
+
+// record notes in's date for the cap: it continues (or starts) an occurrence, and it
+// counts toward the limit when count is true.
+func (c *classifier) record(cp *Cap, in *Input, count bool) {
+	st := c.capState(cp)
+	if cp.Per == PerOccurrence {
+		if in.Ordinal != st.lastOrd && in.Ordinal != st.lastOrd+1 {
 			st.run = st.run[:0]
 		}
-		used = len(st.run)
-		st.run = append(st.run, in.Date)
 		st.lastOrd = in.Ordinal
-	default:
-		days := st.perYear[in.Year]
-		if slices.Contains(days, in.Date) {
-			return slices.Index(days, in.Date), true
+		if count && !slices.Contains(st.run, in.Date) {
+			st.run = append(st.run, in.Date)
 		}
-		used = len(days)
-		st.perYear[in.Year] = append(days, in.Date)
+		return
 	}
-	return used, false
+	if count && !slices.Contains(st.perYear[in.Year], in.Date) {
+		st.perYear[in.Year] = append(st.perYear[in.Year], in.Date)
+	}
 }
 
 func (c *classifier) stepsBefore(d calendar.Date) []string {

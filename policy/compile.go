@@ -1,8 +1,10 @@
 package policy
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 
@@ -57,11 +59,14 @@ func compileVersion(from calendar.Date, b rawBody, d *diag) *Version {
 	})
 	compileLadder(v, b, cat, &rc, d)
 	for _, m := range b.edfi {
+		if _, written := b.codes.m[m.code]; written && b.codes.get(m.code) == nil {
+			continue // the code was removed by a later layer: its Ed-Fi mapping lapses
+		}
 		if !contains(codes.EdFiCategories, m.category) && m.category != "" {
 			m.catAt.errorf(d, "edfi: unknown category %q (want one of %s)", m.category, strings.Join(codes.EdFiCategories, ", "))
 		}
 		if _, ok := cat.Lookup(m.code); !ok && m.code != "" {
-			m.codeAt.errorf(d, "edfi: unknown code %q%s", m.code, didYouMean(m.code, b.codes.keys))
+			m.codeAt.errorf(d, "edfi: unknown code %q%s", m.code, didYouMean(m.code, b.codes.present()))
 		}
 		em := EdFiMapping{Category: m.category, Reason: m.reason, Code: m.code}
 		if m.reason != "" {
@@ -77,7 +82,7 @@ func compileVersion(from calendar.Date, b rawBody, d *diag) *Version {
 }
 
 func didYouMean(s string, options []string) string {
-	if m := suggest(s, options); m != "" {
+	if m := suggest(s, options); m != "" && m != s {
 		return fmt.Sprintf(" (did you mean %q?)", m)
 	}
 	return ""
@@ -171,19 +176,19 @@ func (rc *reqCompiler) resolve(r *rawReq, what string) *codes.Requirement {
 		return &codes.Requirement{}
 	case "doc":
 		if !rc.docs[r.name] {
-			r.at.errorf(rc.d, "%s: unknown document %q%s", what, r.name, didYouMean(r.name, rc.b.documents.keys))
+			r.at.errorf(rc.d, "%s: unknown document %q%s", what, r.name, didYouMean(r.name, rc.b.documents.present()))
 		}
 		req := codes.Doc(r.name)
 		return &req
 	case "flag":
 		if !rc.flags[r.name] {
-			r.at.errorf(rc.d, "%s: unknown flag %q%s", what, r.name, didYouMean(r.name, rc.b.flags.keys))
+			r.at.errorf(rc.d, "%s: unknown flag %q%s", what, r.name, didYouMean(r.name, rc.b.flags.present()))
 		}
 		req := codes.FlagOn(r.name)
 		return &req
 	case "same":
 		if rc.b.codes.get(r.name) == nil {
-			r.at.errorf(rc.d, "%s: same_as: unknown code %q%s", what, r.name, didYouMean(r.name, rc.b.codes.keys))
+			r.at.errorf(rc.d, "%s: same_as: unknown code %q%s", what, r.name, didYouMean(r.name, rc.b.codes.present()))
 			return nil
 		}
 		return rc.code(r.name)
@@ -206,13 +211,19 @@ func (rc *reqCompiler) resolve(r *rawReq, what string) *codes.Requirement {
 }
 
 func compileCap(id string, c *rawCap, cat *codes.Catalog, rc *reqCompiler, d *diag) *Cap {
-	cp := &Cap{ID: id, Limit: c.limit, Citation: c.citation}
+	itemAt := func(i int) pos { // the list item, when the list is a YAML sequence
+		if n := c.codesAt.n; n != nil && n.Kind == yaml.SequenceNode && i < len(n.Content) {
+			return pos{c.codesAt.file, n.Content[i]}
+		}
+		return c.codesAt
+	}
+	cp := &Cap{ID: id, Limit: c.limit, Citation: c.citation, CountsAll: c.counts == "all"}
 	if c.per == "occurrence" {
 		cp.Per = PerOccurrence
 	}
-	for _, code := range c.codes {
+	for i, code := range c.codes {
 		if _, ok := cat.Lookup(code); !ok {
-			c.codesAt.errorf(d, "cap %s: unknown code %q%s", id, code, didYouMean(code, rc.b.codes.keys))
+			itemAt(i).errorf(d, "cap %s: unknown code %q%s", id, code, didYouMean(code, rc.b.codes.present()))
 			continue
 		}
 		cp.Codes = append(cp.Codes, code)
@@ -244,14 +255,14 @@ func compileEffect(what string, e rawEffect, cat *codes.Catalog, rc *reqCompiler
 	}
 	if e.recode != nil {
 		out.Recode = map[string]string{}
-		for from, to := range e.recode {
-			if _, ok := cat.Lookup(from); !ok && from != "*" {
-				e.recodeAt.errorf(d, "%s: recode: unknown code %q%s", what, from, didYouMean(from, rc.b.codes.keys))
+		for _, pr := range e.recode {
+			if _, ok := cat.Lookup(pr.from); !ok && pr.from != "*" {
+				pr.at.errorf(d, "%s: recode: unknown code %q%s", what, pr.from, didYouMean(pr.from, rc.b.codes.present()))
 			}
-			if _, ok := cat.Lookup(to); !ok {
-				e.recodeAt.errorf(d, "%s: recode: unknown code %q%s", what, to, didYouMean(to, rc.b.codes.keys))
+			if _, ok := cat.Lookup(pr.to); !ok {
+				pr.at.errorf(d, "%s: recode: unknown code %q%s", what, pr.to, didYouMean(pr.to, rc.b.codes.present()))
 			}
-			out.Recode[from] = to
+			out.Recode[pr.from] = pr.to
 		}
 	}
 	if e.require != nil {
@@ -289,17 +300,17 @@ func compileExpr(src string, at pos, what string, env any, d *diag) (*vm.Program
 	if err == nil {
 		return prog, nil
 	}
-	placeError(err, at, what, d)
+	placeError(err, at, what, d, env)
 	return nil, err
 }
 
 // placeError reports an expression's compile error at its position in the pack file.
-func placeError(err error, at pos, what string, d *diag) {
+func placeError(err error, at pos, what string, d *diag, env any) {
 	line, col, msg := 0, 0, err.Error()
 	var fe *file.Error
 	if errors.As(err, &fe) {
-		msg = fe.Message
-		line, col = exprPosition(at.n, fe.Line, fe.Column)
+		msg = friendly(fe.Message, env)
+		line, col = exprPosition(d.sources[at.file], at.n, fe.Line, fe.Column)
 	}
 	e := &Error{File: at.file, Line: line, Column: col, Msg: fmt.Sprintf("%s: %s", what, msg), Err: err}
 	if line == 0 && at.n != nil {
@@ -308,28 +319,137 @@ func placeError(err error, at pos, what string, d *diag) {
 	d.add(e)
 }
 
+var (
+	noField   = regexp.MustCompile(`^type [\w.*\[\]]+ has no field (\w+)$`)
+	noName    = regexp.MustCompile(`^unknown name (\w+)$`)
+	exprToken = regexp.MustCompile(`unexpected token \w+\("?(.*?)"?\)`)
+)
+
+// friendly rewords expr's messages in the pack's terms: no Go type names, and a
+// suggestion for a misspelt fact.
+func friendly(msg string, env any) string {
+	if m := noField.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("unknown field %q%s", m[1], didYouMean(m[1], exprNames(env, true)))
+	}
+	if m := noName.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("unknown name %q%s", m[1], didYouMean(m[1], exprNames(env, false)))
+	}
+	if m := exprToken.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("syntax error: unexpected %q", m[1])
+	}
+	return msg
+}
+
+// exprNames returns the names an expression may use in env: its fields' expr tags,
+// and with nested, those of the structs it holds too.
+func exprNames(env any, nested bool) []string {
+	var out []string
+	var walk func(t reflect.Type, depth int)
+	walk = func(t reflect.Type, depth int) {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || depth > 2 {
+			return
+		}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if f.Anonymous {
+				walk(f.Type, depth)
+				continue
+			}
+			name := f.Tag.Get("expr")
+			if name == "" || name == "-" || !f.IsExported() {
+				continue
+			}
+			out = append(out, name)
+			if nested {
+				ft := f.Type
+				if ft.Kind() == reflect.Func && ft.NumOut() == 1 {
+					ft = ft.Out(0)
+				}
+				if ft.Kind() == reflect.Struct && ft.PkgPath() != "" && ft.Name() != "Date" {
+					walk(ft, depth+1)
+				}
+			}
+		}
+	}
+	walk(reflect.TypeOf(env), 0)
+	return out
+}
+
 // exprPosition maps a line and column inside an expression (1-based line, 0-based
-// column from expr) to the pack file, given the YAML scalar that holds it.
-func exprPosition(n *yaml.Node, line, col int) (int, int) {
+// column, as expr reports them) to the pack file, by walking the YAML scalar's source
+// text alongside the expression: this follows block indentation, folded lines and
+// escapes.
+func exprPosition(src []byte, n *yaml.Node, line, col int) (int, int) {
 	if n == nil {
 		return 0, 0
 	}
 	if line <= 0 {
 		line = 1
 	}
+	expr := n.Value
+	off := 0 // the byte offset of (line, col) in expr
+	for l := 1; l < line; l++ {
+		i := strings.IndexByte(expr[off:], '\n')
+		if i < 0 {
+			break
+		}
+		off += i + 1
+	}
+	off = min(off+col, len(expr))
+	start := offsetOf(src, n.Line, n.Column)
+	if start < 0 {
+		return n.Line, n.Column
+	}
+	i := start
 	switch n.Style {
 	case yaml.LiteralStyle, yaml.FoldedStyle:
-		// The text starts on the line after the indicator; indentation is not known
-		// exactly, so point at the line with the scalar's column as a best guess.
-		return n.Line + line, n.Column + 2 + col
-	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
-		if line == 1 {
-			return n.Line, n.Column + 1 + col
+		for i < len(src) && src[i] != '\n' { // the indicator line
+			i++
 		}
-	default:
-		if line == 1 {
-			return n.Line, n.Column + col
+	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+		i++ // the opening quote
+	}
+	for j := 0; j < off && i < len(src); j++ {
+		c := expr[j]
+		for i < len(src) && src[i] != c {
+			i++ // indentation, line breaks, escape characters
+		}
+		i++
+	}
+	for i < len(src) && (src[i] == ' ' || src[i] == '\n' || src[i] == '\r' || src[i] == '\t') {
+		i++
+	}
+	return lineCol(src, i)
+}
+
+// offsetOf returns the byte offset of a 1-based line and column, or -1.
+func offsetOf(src []byte, line, col int) int {
+	l, i := 1, 0
+	for l < line {
+		k := bytes.IndexByte(src[i:], '\n')
+		if k < 0 {
+			return -1
+		}
+		i += k + 1
+		l++
+	}
+	if i+col-1 > len(src) {
+		return -1
+	}
+	return i + col - 1
+}
+
+func lineCol(src []byte, off int) (int, int) {
+	line, col := 1, 1
+	for _, b := range src[:min(off, len(src))] {
+		if b == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
 		}
 	}
-	return n.Line + line - 1, col + 1
+	return line, col
 }

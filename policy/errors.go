@@ -15,7 +15,7 @@ type Error struct {
 	Err    error // the underlying error (an expr compile error, a YAML error), if any
 }
 
-// Error formats the problem as "file:line:col: policy: message".
+// Error formats the problem as "file:line:col: message", like a compiler.
 func (e *Error) Error() string {
 	switch {
 	case e.Line > 0 && e.Column > 0:
@@ -56,8 +56,29 @@ func (es Errors) Unwrap() []error {
 
 // diag collects problems while a pack is read.
 type diag struct {
-	errs Errors
-	seen map[string]bool
+	errs    Errors
+	seen    map[string]bool
+	files   []string          // in the order they were read, for sorting problems
+	sources map[string][]byte // file contents, to place expression errors exactly
+}
+
+func (d *diag) source(file string, data []byte) {
+	if d.sources == nil {
+		d.sources = map[string][]byte{}
+	}
+	if _, ok := d.sources[file]; !ok {
+		d.files = append(d.files, file)
+	}
+	d.sources[file] = data
+}
+
+func (d *diag) fileIndex(file string) int {
+	for i, f := range d.files {
+		if f == file {
+			return i
+		}
+	}
+	return len(d.files)
 }
 
 func (d *diag) add(e *Error) {
@@ -79,7 +100,7 @@ func (d *diag) err() error {
 	sort.SliceStable(d.errs, func(i, j int) bool {
 		a, b := d.errs[i], d.errs[j]
 		if a.File != b.File {
-			return false // keep files in the order they were read
+			return d.fileIndex(a.File) < d.fileIndex(b.File) // files in the order they were read
 		}
 		if a.Line != b.Line {
 			return a.Line < b.Line

@@ -29,7 +29,7 @@ func ExampleEmbedded() {
 	// status: absent
 	// excuse: excused
 	// span: early-leave
-	// documents: release-log and (any of medical-note, principal-approval)
+	// documents: release-log and any of (medical-note, principal-approval)
 }
 
 // A district pack extends a state pack by name: it adds a code and removes one.
@@ -44,7 +44,7 @@ codes:
     name: Field trip
     status: present
     documents: {all_of: [activity-roster, field-trip-form]}
-  DEP: ~
+  MIL: ~
 `)
 	pack, err := policy.Load(src, "springfield.yaml")
 	if err != nil {
@@ -53,16 +53,16 @@ codes:
 	}
 	v := pack.At(calendar.MustParseDate("2024-09-03"))
 	fld, _ := v.Codes.Lookup("FLD")
-	_, hasDEP := v.Codes.Lookup("DEP")
+	_, hasMIL := v.Codes.Lookup("MIL")
 	ill, _ := v.Codes.Lookup("ILL")
 	fmt.Println(pack.Chain)
 	fmt.Println(fld.ID, fld.Status, fld.Documents)
-	fmt.Println("DEP:", hasDEP)
+	fmt.Println("MIL:", hasMIL)
 	fmt.Println(ill.ID, ill.Excuse, ill.Documents)
 	// Output:
 	// [springfield illinois]
 	// FLD present activity-roster and field-trip-form
-	// DEP: false
+	// MIL: false
 	// ILL excused any of parent-note, phone-report, e-absence, medical-note, nurse-note
 }
 
@@ -89,9 +89,9 @@ rules:
 		fmt.Printf("first problem: line %d, column %d\n", perr.Line, perr.Column)
 	}
 	// Output:
-	// strict.yaml:5:5: code SCH: missing key "status" (present or absent)
 	// strict.yaml:5:5: code SCH: unknown key "staus" (did you mean "status"?)
+	// strict.yaml:5:5: code SCH: missing key "status" (present or absent)
 	// strict.yaml:7:16: code SCH: documents: unknown document "medical-nte" (did you mean "medical-note"?)
-	// strict.yaml:10:34: rule tenth: when: invalid operation: >= (mismatched types float64 and string)
+	// strict.yaml:10:28: rule tenth: when: invalid operation: >= (mismatched types float64 and string)
 	// first problem: line 5, column 5
 }

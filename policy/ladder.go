@@ -77,7 +77,6 @@ func (r *SignOutRule) Matches(m *vm.VM, req SignOut) (bool, error) {
 
 func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, d *diag) {
 	v.Ladder = &escalation.Ladder{}
-	ids := b.steps.keys
 	b.steps.each(func(id string, s *rawStep) {
 		step := &escalation.Step{ID: id, Title: s.title, Actor: s.actor, Action: s.action, Cadence: s.cadence,
 			Citation: s.citation, Repeats: s.repeats, Every: s.every}
@@ -85,14 +84,14 @@ func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, d
 		if s.when != "" {
 			t, err := escalation.Compile(s.when)
 			if err != nil {
-				placeError(err, s.whenAt, what+": when", d)
+				placeError(err, s.whenAt, what+": when", d, escalation.Facts{})
 			}
 			step.When = t
 		}
 		step.Because = compileTemplate(s.because, s.at, what+": because", d)
 		for _, a := range s.after {
 			if b.steps.get(a) == nil {
-				s.afterAt.errorf(d, "%s: after: unknown step %q%s", what, a, didYouMean(a, ids))
+				s.afterAt.errorf(d, "%s: after: unknown step %q%s", what, a, didYouMean(a, b.steps.present()))
 			} else if a == id {
 				s.afterAt.errorf(d, "%s: after: a step cannot come after itself", what)
 			}
@@ -100,7 +99,7 @@ func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, d
 		}
 		if dl := s.deadline; dl != nil {
 			if dl.from != "trigger" && b.steps.get(dl.from) == nil {
-				dl.fromAt.errorf(d, "%s: deadline from: unknown step %q (want trigger or a step)%s", what, dl.from, didYouMean(dl.from, ids))
+				dl.fromAt.errorf(d, "%s: deadline from: unknown step %q (want trigger or a step)%s", what, dl.from, didYouMean(dl.from, b.steps.present()))
 			}
 			step.Deadline = &escalation.Deadline{SchoolDays: dl.schoolDays, Days: dl.days, From: dl.from}
 		}
@@ -109,7 +108,7 @@ func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, d
 			if iv.when != "" {
 				t, err := escalation.Compile(iv.when)
 				if err != nil {
-					placeError(err, iv.whenAt, what+": involve "+reason+": when", d)
+					placeError(err, iv.whenAt, what+": involve "+reason+": when", d, escalation.Facts{})
 				}
 				inv.When = t
 			}
@@ -136,7 +135,7 @@ func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, d
 		if n := g.f["when"]; n != nil {
 			t, err := escalation.Compile(r.str(n, what+": when"))
 			if err != nil {
-				placeError(err, pos{g.file, n}, what+": when", d)
+				placeError(err, pos{g.file, n}, what+": when", d, escalation.Facts{})
 				return
 			}
 			ds.When = t

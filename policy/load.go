@@ -96,7 +96,8 @@ type loader struct {
 	d     diag
 	read  func(string) ([]byte, error)
 	join  func(base, rel string) string
-	stack []string
+	stack []string // files being read, for messages
+	keys  []string // their identities, for finding cycles
 }
 
 func newLoader() *loader { return &loader{} }
@@ -107,11 +108,11 @@ func (l *loader) embedded(name string, at pos) *node {
 		if at.n != nil {
 			at.errorf(&l.d, "extends: no embedded pack %q%s", name, didYouMean(name, Names()))
 		} else {
-			l.d.add(&Error{File: name, Msg: "no embedded pack named " + quote(name) + didYouMean(name, Names()) + " (have " + strings.Join(Names(), ", ") + ")"})
+			l.d.add(&Error{File: "policy", Msg: "no embedded pack named " + quote(name) + didYouMean(name, Names()) + "; the embedded packs are " + strings.Join(Names(), ", ")})
 		}
 		return nil
 	}
-	return l.parseAs("packs/"+name+".yaml", data, embeddedReader)
+	return l.parseAs("packs/"+name+".yaml", data, embeddedReader, "embedded:"+name)
 }
 
 func quote(s string) string { return `"` + s + `"` }
@@ -121,11 +122,15 @@ func embeddedReader(n string) ([]byte, error) {
 	return fs.ReadFile(Packs, strings.TrimPrefix(n, "packs/"))
 }
 
-func (l *loader) parse(file string, data []byte) *node { return l.parseAs(file, data, l.read) }
+func (l *loader) parse(file string, data []byte) *node {
+	return l.parseAs(file, data, l.read, "file:"+file)
+}
 
-func (l *loader) parseAs(file string, data []byte, read func(string) ([]byte, error)) *node {
-	if slices.Contains(l.stack, file) {
-		l.d.add(&Error{File: file, Msg: "extends makes a cycle: " + strings.Join(append(l.stack[slices.Index(l.stack, file):], file), " -> ")})
+// parseAs parses one file of a chain; key identifies it (embedded packs and files
+// with the same path are different packs) to find cycles.
+func (l *loader) parseAs(file string, data []byte, read func(string) ([]byte, error), key string) *node {
+	if i := slices.Index(l.keys, key); i >= 0 {
+		l.d.add(&Error{File: file, Msg: "extends makes a cycle: " + strings.Join(append(slices.Clone(l.stack[i:]), file), " -> ")})
 		return nil
 	}
 	raw := parseFile(file, data, &l.d)
@@ -136,8 +141,8 @@ func (l *loader) parseAs(file string, data []byte, read func(string) ([]byte, er
 	if raw.extends == "" {
 		return n
 	}
-	l.stack = append(l.stack, file)
-	defer func() { l.stack = l.stack[:len(l.stack)-1] }()
+	l.stack, l.keys = append(l.stack, file), append(l.keys, key)
+	defer func() { l.stack, l.keys = l.stack[:len(l.stack)-1], l.keys[:len(l.keys)-1] }()
 	ext := raw.extends
 	if strings.HasSuffix(ext, ".yaml") || strings.HasSuffix(ext, ".yml") || strings.Contains(ext, "/") {
 		if read == nil {
@@ -155,14 +160,10 @@ func (l *loader) parseAs(file string, data []byte, read func(string) ([]byte, er
 			raw.extendsAt.errorf(&l.d, "extends: cannot read %q: %s", target, errText(err))
 			return n
 		}
-		n.parent = l.parseAs(target, data, read)
+		n.parent = l.parseAs(target, data, read, "file:"+target)
 		if n.parent == nil {
 			n.parent = &node{} // keep going: the child's own problems still get reported
 		}
-		return n
-	}
-	if slices.Contains(l.stack, "packs/"+ext+".yaml") {
-		raw.extendsAt.errorf(&l.d, "extends makes a cycle: %s", strings.Join(append(l.stack[slices.Index(l.stack, "packs/"+ext+".yaml"):], file, "packs/"+ext+".yaml"), " -> "))
 		return n
 	}
 	n.parent = l.embedded(ext, raw.extendsAt)

@@ -73,16 +73,19 @@ const (
 	PerOccurrence            // consecutive school days (one event, e.g. one bereavement)
 )
 
-// Cap limits the days a group of codes may be used. Every day coded in the group
-// counts (a day with two events of the group counts once), in date order whatever
-// the input order. Past the limit, Past applies.
+// Cap limits the days a group of codes may be used, counted in date order whatever the
+// input order; a day with two events of the group counts once. By default a day counts
+// only when its own documentation was complete (an allowance is used only by a day it
+// excused); with CountsAll every day coded in the group counts (a period such as "three
+// days" for a bereavement). Past the limit, Past applies.
 type Cap struct {
-	ID       string
-	Codes    []string // the codes it counts
-	Limit    int
-	Per      Per
-	Past     Effect
-	Citation string
+	ID        string
+	Codes     []string // the codes it counts
+	Limit     int
+	Per       Per
+	CountsAll bool // count every day coded in the group, documented or not
+	Past      Effect
+	Citation  string
 }
 
 // Rule is a classification rule: when its condition holds for an absence, its effect

@@ -19,7 +19,7 @@ var (
 	codeKeys    = []string{"name", "definition", "status", "excuse", "span", "documents", "comment", "edfi", "tags", "citation"}
 	commentKeys = []string{"required", "text"}
 	reqKeys     = []string{"any_of", "all_of", "same_as", "flag", "document"}
-	capKeys     = []string{"codes", "tags", "limit", "per", "past", "citation"}
+	capKeys     = []string{"codes", "tags", "limit", "per", "counts", "past", "citation"}
 	ruleKeys    = []string{"when", "then", "citation"}
 	effectKeys  = []string{"excuse", "recode", "require", "documents", "note"}
 	stepKeys    = []string{"title", "actor", "action", "cadence", "when", "because", "after", "repeats", "every", "deadline", "citation", "involve", "effects"}
@@ -35,6 +35,7 @@ var (
 // parseFile reads one pack file into its raw form. Problems go to d.
 func parseFile(file string, data []byte, d *diag) *rawPack {
 	r := &reader{file: file, d: d}
+	d.source(file, data)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		r.errorf(nil, "%s", yamlErrorText(err))
@@ -125,9 +126,11 @@ func (r *reader) versions(n *yaml.Node) []rawVersion {
 	for _, it := range n.Content {
 		v := rawVersion{at: pos{r.file, it}}
 		var body []entry
+		given := false
 		for _, e := range r.mapping(it, "version") {
 			switch {
 			case e.key == "effective":
+				given = true
 				v.effective = r.date(e.val, "version effective")
 			case contains(bodyKeys, e.key):
 				body = append(body, e)
@@ -135,8 +138,10 @@ func (r *reader) versions(n *yaml.Node) []rawVersion {
 				r.unknown(e, "version", versionKeys)
 			}
 		}
-		if v.effective.IsZero() {
+		if !given {
 			r.errorf(it, "version: missing key \"effective\" (the date the version starts to apply)")
+		}
+		if v.effective.IsZero() {
 			continue
 		}
 		v.body = r.body(body)
@@ -401,6 +406,13 @@ func (r *reader) cap(id string, n *yaml.Node) *rawCap {
 			r.errorf(f["per"], "%s: per must be school-year or occurrence, not %q", what, c.per)
 		}
 	}
+	c.counts = "documented"
+	if f["counts"] != nil {
+		c.counts = r.str(f["counts"], what+": counts")
+		if c.counts != "documented" && c.counts != "all" {
+			r.errorf(f["counts"], "%s: counts must be documented or all, not %q", what, c.counts)
+		}
+	}
 	if f["past"] == nil {
 		r.errorf(n, "%s: missing key \"past\" (what happens past the limit)", what)
 	} else {
@@ -435,12 +447,11 @@ func (r *reader) effect(n *yaml.Node, what string) rawEffect {
 	}
 	if v := f["recode"]; v != nil {
 		e.recodeAt = pos{r.file, v}
-		e.recode = map[string]string{}
 		if v.Kind == yaml.ScalarNode {
-			e.recode["*"] = v.Value
+			e.recode = append(e.recode, recodePair{from: "*", to: v.Value, at: pos{r.file, v}})
 		} else {
 			for _, m := range r.mapping(v, what+": recode") {
-				e.recode[m.key] = r.str(m.val, what+": recode "+m.key)
+				e.recode = append(e.recode, recodePair{from: m.key, to: r.str(m.val, what+": recode "+m.key), at: pos{r.file, m.keyNd}})
 			}
 		}
 	}
@@ -547,8 +558,10 @@ var yamlLine = regexp.MustCompile(`line (\d+)`)
 
 func yamlErrorText(err error) string {
 	s := strings.TrimPrefix(err.Error(), "yaml: ")
-	return "bad YAML: " + yamlLine.ReplaceAllString(s, "line $1")
+	return "bad YAML: " + yamlLinePrefix.ReplaceAllString(s, "")
 }
+
+var yamlLinePrefix = regexp.MustCompile(`^line \d+: `)
 
 func yamlErrorLine(err error) int {
 	m := yamlLine.FindStringSubmatch(err.Error())

@@ -170,6 +170,7 @@ type rawCap struct {
 	limit    int
 	per      string
 	perAt    pos
+	counts   string
 	past     rawEffect
 	citation string
 }
@@ -187,7 +188,7 @@ type rawEffect struct {
 	at        pos
 	excuse    string
 	excuseAt  pos
-	recode    map[string]string // "*" maps every code
+	recode    []recodePair // in the order written; "*" maps every code
 	recodeAt  pos
 	require   *rawReq // also required
 	documents *rawReq // what excuses it instead
@@ -246,4 +247,16 @@ type rawGeneric struct {
 	at   pos
 	file string
 	f    map[string]*yaml.Node
+}
+
+type recodePair struct {
+	from, to string
+	at       pos
+}
+
+// present returns the identifiers that are present (not removed), in order.
+func (o omap[T]) present() []string {
+	var out []string
+	o.each(func(k string, _ *T) { out = append(out, k) })
+	return out
 }

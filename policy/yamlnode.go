@@ -200,7 +200,10 @@ func (r *reader) strings(n *yaml.Node, what string) []string {
 
 // suggest returns the allowed word closest to s, if it is close enough to be a typo.
 func suggest(s string, allowed []string) string {
-	best, bestD := "", len(s)/2+2
+	best, bestD := "", len(s)/3+2 // at most 1 edit for up to 2-letter... 2 for short codes like "MDE"
+	if len(s) <= 4 {
+		bestD = 2 // "MDE" -> "MED" (one swap is two edits) but "AAA" suggests nothing unrelated
+	}
 	for _, a := range allowed {
 		if d := levenshtein(strings.ToLower(s), strings.ToLower(a)); d < bestD {
 			best, bestD = a, d

@@ -1,0 +1,163 @@
+package rollcall
+
+import (
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/policy"
+)
+
+// Shared helpers for the facade's tests. Every expected value in the tests is worked
+// out by hand from the seeds (/work/shared/seeds) and the calendar below; none is
+// copied from the program's output.
+
+// d parses a "YYYY-MM-DD" date; it panics on a bad one (tests only).
+func d(s string) calendar.Date { return calendar.MustParseDate(s) }
+
+// dateRange returns every date from a to b inclusive.
+func dateRange(a, b string) []calendar.Date {
+	var out []calendar.Date
+	for x := d(a); !x.After(d(b)); x = x.AddDays(1) {
+		out = append(out, x)
+	}
+	return out
+}
+
+// year2425 is the 2024-2025 school year most tests use: Mon 2024-08-26 to Fri
+// 2025-06-06, 400 minutes a day, closed on these weekdays:
+//
+//	2024-09-02 (Labor Day), 2024-10-14, 2024-11-05 (Election Day),
+//	2024-11-27..29 (Thanksgiving), 2024-12-23..27 and 2024-12-30..2025-01-03 (winter
+//	break), 2025-01-20 (MLK Day), 2025-02-17 (Presidents' Day), 2025-03-24..28
+//	(spring break).
+//
+// School days per month, by hand (weekdays less closed weekdays): Aug 5, Sep 20,
+// Oct 22, Nov 17, Dec 15, Jan 19, Feb 19, Mar 16, Apr 22, May 22, Jun 5 = 182.
+//
+// Half days, when given, shorten those dates.
+func year2425(half ...calendar.HalfDay) calendar.Year {
+	closed := []calendar.Date{d("2024-09-02"), d("2024-10-14"), d("2024-11-05")}
+	closed = append(closed, dateRange("2024-11-27", "2024-11-29")...)
+	closed = append(closed, dateRange("2024-12-23", "2024-12-27")...)
+	closed = append(closed, dateRange("2024-12-30", "2025-01-03")...)
+	closed = append(closed, d("2025-01-20"), d("2025-02-17"))
+	closed = append(closed, dateRange("2025-03-24", "2025-03-28")...)
+	return calendar.Year{
+		FirstDay:      d("2024-08-26"),
+		LastDay:       d("2025-06-06"),
+		Closed:        closed,
+		HalfDays:      half,
+		MinutesPerDay: 400,
+	}
+}
+
+// year2526 is a second school year for caps that cross into a new year: Mon
+// 2025-08-25 to Fri 2026-06-05, 400 minutes, closed on Labor Day 2025-09-01.
+func year2526() calendar.Year {
+	return calendar.Year{
+		FirstDay:      d("2025-08-25"),
+		LastDay:       d("2026-06-05"),
+		Closed:        []calendar.Date{d("2025-09-01")},
+		MinutesPerDay: 400,
+	}
+}
+
+// newCalendar builds a calendar from years, failing the test on error.
+func newCalendar(t testing.TB, years ...calendar.Year) *calendar.Calendar {
+	t.Helper()
+	c, err := calendar.New(years...)
+	require.NoError(t, err)
+	return c
+}
+
+var (
+	cal2425Once = sync.OnceValues(func() (*calendar.Calendar, error) { return calendar.New(year2425()) })
+	engines     sync.Map // pack name -> *Engine
+)
+
+// cal2425 is the shared 2024-2025 calendar (immutable, so shared by every test).
+func cal2425(t testing.TB) *calendar.Calendar {
+	t.Helper()
+	c, err := cal2425Once()
+	require.NoError(t, err)
+	return c
+}
+
+// engine opens the embedded pack name once per test binary (an Engine is immutable).
+func engine(t testing.TB, name string) *Engine {
+	t.Helper()
+	if e, ok := engines.Load(name); ok {
+		return e.(*Engine)
+	}
+	e, err := Open(name)
+	require.NoError(t, err, "open pack %s", name)
+	engines.Store(name, e)
+	return e
+}
+
+// history is a history of student S1 on the 2024-2025 calendar, enrolled all year.
+func history(t testing.TB, events ...Event) *History {
+	t.Helper()
+	return &History{Student: Student{ID: "S1", Grade: "5"}, Calendar: cal2425(t), Events: events}
+}
+
+// ev is an event on date with code, the given documents and a comment (CCS asks a
+// comment of almost every code; tests about comments set their own).
+func ev(date, code string, docs ...string) Event {
+	return Event{Date: d(date), Code: code, Documents: docs, Comment: "details given by the parent"}
+}
+
+// classify classifies h with pack name and fails the test on any error.
+func classify(t testing.TB, pack string, h *History) *Classification {
+	t.Helper()
+	out, err := engine(t, pack).Classify(h)
+	require.NoError(t, err)
+	require.NotNil(t, out)
+	require.Len(t, out.Events, len(h.Events), "one classification per input event")
+	return out
+}
+
+// excuses lists the excuse of every classified event, in output order.
+func excuses(c *Classification) []string {
+	out := make([]string, len(c.Events))
+	for i, e := range c.Events {
+		out[i] = e.Excuse
+	}
+	return out
+}
+
+// noteFrom returns the notes whose Source is source.
+func noteFrom(notes []policy.Note, source string) []policy.Note {
+	var out []policy.Note
+	for _, n := range notes {
+		if n.Source == source {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// hasNoteFrom reports whether some note's Source starts with prefix.
+func hasNoteFrom(notes []policy.Note, prefix string) bool {
+	return slices.ContainsFunc(notes, func(n policy.Note) bool {
+		return len(n.Source) >= len(prefix) && n.Source[:len(prefix)] == prefix
+	})
+}
+
+// schoolDaysFrom returns n consecutive school days of c starting on first (a school day).
+func schoolDaysFrom(t testing.TB, c *calendar.Calendar, first string, n int) []calendar.Date {
+	t.Helper()
+	start := d(first)
+	require.True(t, c.IsSchoolDay(start), "%s is a school day", first)
+	out := []calendar.Date{start}
+	for len(out) < n {
+		next, ok := c.After(out[len(out)-1], 1)
+		require.True(t, ok)
+		out = append(out, next)
+	}
+	return out
+}
