@@ -141,9 +141,9 @@ func (e *Engine) classify(h *History) (*Classification, *HistoryError) {
 	for i, iv := range h.Interventions {
 		done[i] = policy.Done{Step: iv.Step, Date: iv.Date}
 	}
-	var inputs []policy.Input
-	var index []int
-	seen := map[calendar.Date][]int{}
+	inputs := make([]policy.Input, 0, len(h.Events))
+	index := make([]int, 0, len(h.Events))
+	seen := make(map[calendar.Date][]int, len(h.Events))
 	for i, ev := range h.Events {
 		if msg := e.check(h, i, seen); msg != "" {
 			reject(i, msg)

@@ -145,20 +145,17 @@ func (c *classifier) classify(in *Input) Decision {
 	// order.
 	steps := c.stepsBefore(in.Date)
 	applied := make([]bool, len(v.Rules))
-	for changed := true; changed; {
+	for changed := true; changed && len(v.Rules) > 0; {
 		changed = false
+		var env any = c.env(s, v, steps) // boxed once per pass; rebuilt after a rule applies
 		for k, ru := range v.Rules {
 			if applied[k] || (ru.Step != "" && !slices.Contains(steps, ru.Step)) {
 				continue
 			}
-			source := "rule " + ru.ID
-			if ru.Step != "" {
-				source = "step " + ru.Step
-			}
-			res, err := c.vm.Run(ru.program, c.env(s, v, steps))
+			res, err := c.vm.Run(ru.program, env)
 			if err != nil {
 				applied[k] = true
-				s.note(source, "not applied: the condition failed to run: "+err.Error(), ru.Citation)
+				s.note(ru.source(), "not applied: the condition failed to run: "+err.Error(), ru.Citation)
 				continue
 			}
 			if res != true {
@@ -167,6 +164,7 @@ func (c *classifier) classify(in *Input) Decision {
 			applied[k], changed = true, true
 			before, beforeCode := s.excuse, s.code.ID
 			c.apply(s, ru.Then, v)
+			env = c.env(s, v, steps)
 			text := ru.Then.Note
 			if text == "" {
 				text = effectText(ru.Then)
@@ -177,7 +175,7 @@ func (c *classifier) classify(in *Input) Decision {
 			if before != s.excuse {
 				text += fmt.Sprintf(" (%s, not %s)", s.excuse, before)
 			}
-			s.note(source, text, ru.Citation)
+			s.note(ru.source(), text, ru.Citation)
 		}
 	}
 
@@ -352,6 +350,14 @@ func (c *classifier) stepsBefore(d calendar.Date) []string {
 		}
 	}
 	return out
+}
+
+// source names the rule in notes.
+func (ru *Rule) source() string {
+	if ru.Step != "" {
+		return "step " + ru.Step
+	}
+	return "rule " + ru.ID
 }
 
 // EventOf returns the [Event] a rule or an action sees for a decided input, with the
