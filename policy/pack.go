@@ -21,7 +21,10 @@ type Pack struct {
 	Citation string   // the policy or statute the pack implements
 	Source   string   // where its facts come from
 	Chain    []string // the pack and the packs it extends, nearest first: ["ccs", "ohio"]
-	versions []*Version
+	// Effective is when the pack says it was adopted (informational; versions carry
+	// the dates that change what applies).
+	Effective calendar.Date
+	versions  []*Version
 }
 
 // Versions returns the pack's versions in order of effective date; the first applies

@@ -1,0 +1,123 @@
+// Package policy reads policy packs: a district's attendance policy written as YAML.
+// A pack holds the codes and what excuses them, caps on excused days, classification
+// rules, the truancy ladder, and the citations behind each. Loading is strict: unknown
+// keys are errors with a suggestion, every problem in a pack is reported at once with
+// file:line:col ([Errors]), and every expression is compiled and type-checked at load,
+// never first at run time.
+//
+//	p, err := policy.Embedded("ccs")             // a pack that ships with rollcall
+//	p, err := policy.LoadFile("district.yaml")   // a pack of your own
+//	p, err := policy.LoadFS(fsys, "district.yaml")
+//	p, err := policy.Load(data, "district.yaml")
+//
+// A loaded [Pack] is immutable and safe for concurrent use.
+//
+// # The schema
+//
+// The top level of a pack:
+//
+//	pack: district          # required: the pack's name
+//	title: ...              # for people
+//	citation: ...           # the policy or statute the pack implements
+//	source: ...             # where its facts come from
+//	extends: illinois       # an embedded pack by name, or a file: other.yaml
+//	effective: 2024-07-01   # informational: when the pack was adopted
+//	versions: [...]         # later versions, see below
+//	# and the sections below
+//
+// Sections, each a mapping from identifier to entry (a child pack or a later version
+// replaces an entry with the same identifier whole, adds new ones at the end, and
+// removes one written as `ID: ~`):
+//
+//	documents:              # the documents codes may require
+//	  medical-note: {name: Medical note, description: ...}
+//	flags:                  # student flags that must hold on a date
+//	  project-connect: {name: Project Connect}
+//	codes:
+//	  MED:
+//	    name: Medical
+//	    definition: ...
+//	    status: absent       # present | absent (required)
+//	    excuse: excused      # excused | unexcused | unverified: the excuse once documented (absent codes only)
+//	    span: full-day       # full-day | late-arrival | early-leave | class-period
+//	    documents: {any_of: [medical-note, principal-approval]}
+//	    comment: required    # required | optional | {required: true, text: ["[Teacher Name]: ..."]}
+//	    edfi: Excused Absence  # Ed-Fi AttendanceEventCategoryDescriptor
+//	    tags: [medical]      # groups used by caps, rules and facts (medical, suspension, ...)
+//	    citation: ...
+//
+// A documentation requirement is a document identifier, `none`, or a mapping with one
+// of: any_of: [...], all_of: [...], same_as: CODE (what CODE requires), flag: NAME
+// (the student flag holds on the date), document: NAME. A code whose excuse is
+// "excused" but whose documentation is incomplete is classified unverified, with the
+// missing documents listed.
+//
+//	caps:
+//	  parent-authorized:
+//	    codes: [PAA, PAE, PAL]  # or tags: [...]
+//	    limit: 9
+//	    per: school-year        # school-year | occurrence (consecutive school days)
+//	    counts: documented      # documented (default: days whose own documentation was complete) | all
+//	    past:                   # an effect (below), applied past the limit
+//	      require: {any_of: [medical-note, principal-approval]}
+//	    citation: ...
+//	rules:                      # classification rules, over [Event]
+//	  untyped-appointment:
+//	    when: excuse == "excused" and reason matches "(?i)\\bappointment\\b"
+//	    then: {excuse: unverified, note: ...}
+//	    citation: ...
+//
+// An effect (a rule's then, a cap's past, a step's effects) may: recode (a code, or a
+// mapping from code to code), set documents (what excuses it instead), require (what
+// is needed in addition), set excuse, and give a note. Rules run after the code's own
+// documentation and the caps, until none applies any more, each at most once.
+//
+//	ladder:                     # steps, in order, over [escalation.Facts]
+//	  warning-letter:
+//	    title: ...
+//	    actor: building-secretary
+//	    action: ...
+//	    cadence: weekly to monthly
+//	    when: unverified >= 5 and unverified < 10
+//	    because: "{{unverified}} unverified absences (5-9)"
+//	    after: [other-step]     # prerequisites, done on or before the date asked
+//	    repeats: false          # or every: N (school days between repeats)
+//	    deadline: {school_days: 7, from: trigger}   # or days: N; from: trigger | a step
+//	    involve:                # whom to involve, by reason
+//	      health: {when: medical > 0, who: Health and Wellness}
+//	    effects:                # rules that apply to absences after the step's date
+//	      - when: status == "absent"
+//	        then: {documents: {any_of: [medical-note, nurse-note]}}
+//	    citation: ...
+//	designations:               # statuses a law defines, reported with the facts
+//	  chronic-absence: {title: ..., when: absence_rate >= 0.1, because: ..., citation: ...}
+//	routines:                   # recurring staff tasks that are not steps for one student
+//	  five-day-letters: {title: ..., actor: ..., action: ..., cadence: monthly, citation: ...}
+//	actions:                    # what to do on the day of an absence, over [Event]
+//	  robocall: {title: ..., actor: ..., action: ..., when: status == "absent", citation: ...}
+//	signout:                    # early dismissal, over [SignOut]; the first match decides
+//	  phone-request: {when: by_phone, allow: false, notify: [], note: ..., citation: ...}
+//	edfi:                       # Ed-Fi events to codes; the first match applies
+//	  - {category: Excused Absence, reason: "(?i)sick", code: ILL}
+//	school_month: 0             # 0: calendar months; N: blocks of N school days (Ohio: 20)
+//
+// # Versions
+//
+// A pack may hold later versions; each starts on its effective date and layers on the
+// version before it, the same way a child pack layers on its parent. The version in
+// force on an event's date classifies it; the one in force on the as-of date runs the
+// ladder.
+//
+//	versions:
+//	  - effective: 2025-07-01
+//	    codes:
+//	      MED: {name: Medical, status: absent, excuse: excused, documents: medical-note}
+//
+// # Expressions
+//
+// Conditions are [expr] expressions (https://expr-lang.org), type-checked at load
+// against the environment their section names: rules and daily actions see [Event];
+// ladder steps, involve and designations see [escalation.Facts]; sign-out rules see
+// [SignOut]. A misspelt name or a type error is a load error at the expression's
+// position in the file. "because" texts hold {{expression}} placeholders over the facts.
+package policy
