@@ -7,6 +7,7 @@ import (
 
 	"github.com/rollcall-go/rollcall/calendar"
 	"github.com/rollcall-go/rollcall/codes"
+	"github.com/rollcall-go/rollcall/internal/suggest"
 	"github.com/rollcall-go/rollcall/policy"
 )
 
@@ -255,38 +256,7 @@ func (e *Engine) check(h *History, i int, seen map[calendar.Date][]int) string {
 	return ""
 }
 
-func suggestStep(s string, ids []string) string {
-	best, bestD := "", len(s)/2+2
-	for _, id := range ids {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(id)); d < bestD {
-			best, bestD = id, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
-}
+func suggestStep(s string, ids []string) string { return suggest.DidYouMean(s, ids) }
 
 // knowsStep reports whether the pack's ladder in force on d has step id.
 func (e *Engine) knowsStep(id string, d calendar.Date) bool {

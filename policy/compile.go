@@ -15,6 +15,7 @@ import (
 
 	"github.com/rollcall-go/rollcall/calendar"
 	"github.com/rollcall-go/rollcall/codes"
+	"github.com/rollcall-go/rollcall/internal/suggest"
 )
 
 // maxNodes bounds the size of one expression.
@@ -81,12 +82,7 @@ func compileVersion(from calendar.Date, b rawBody, d *diag) *Version {
 	return v
 }
 
-func didYouMean(s string, options []string) string {
-	if m := suggest(s, options); m != "" && m != s {
-		return fmt.Sprintf(" (did you mean %q?)", m)
-	}
-	return ""
-}
+func didYouMean(s string, options []string) string { return suggest.DidYouMean(s, options) }
 
 func compileCode(id string, c *rawCode, rc *reqCompiler, d *diag) codes.Code {
 	code := codes.Code{ID: id, Name: c.name, Definition: c.definition, Tags: c.tags, Citation: c.citation, EdFi: c.edfi}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/rollcall-go/rollcall/internal/suggest"
 )
 
 var identPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
@@ -91,6 +93,22 @@ func parseFile(file string, data []byte, d *diag) *rawPack {
 	return p
 }
 
+// generics reads a section of simple entries, kept as their fields until the version
+// compiles; required names the keys each entry must have.
+func (r *reader) generics(n *yaml.Node, what string, keys []string, required ...string) omap[rawGeneric] {
+	var out omap[rawGeneric]
+	r.each(n, what+"s", func(id string, v *yaml.Node) {
+		if v == nil {
+			out.set(id, nil)
+			return
+		}
+		f := r.fields(v, what+" "+id, keys...)
+		r.require(v, f, what+" "+id, required...)
+		out.set(id, &rawGeneric{at: pos{r.file, v}, f: f, file: r.file})
+	})
+	return out
+}
+
 // require reports each key missing from f.
 func (r *reader) require(n *yaml.Node, f map[string]*yaml.Node, what string, keys ...string) {
 	for _, k := range keys {
@@ -102,7 +120,7 @@ func (r *reader) require(n *yaml.Node, f map[string]*yaml.Node, what string, key
 
 func (r *reader) unknown(e entry, what string, allowed []string) {
 	msg := fmt.Sprintf("%s: unknown key %q", what, e.key)
-	if s := suggest(e.key, allowed); s != "" {
+	if s := suggest.Closest(e.key, allowed); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	r.errorf(e.keyNd, "%s", msg)
@@ -202,43 +220,13 @@ func (r *reader) body(entries []entry) rawBody {
 		case "edfi":
 			b.edfi, b.edfiSet = r.edfi(e.val), true
 		case "designations":
-			r.each(e.val, "designations", func(id string, n *yaml.Node) {
-				if n == nil {
-					b.designations.set(id, nil)
-					return
-				}
-				f := r.fields(n, "designation "+id, desigKeys...)
-				b.designations.set(id, &rawGeneric{at: pos{r.file, n}, f: f, file: r.file})
-				r.require(n, f, "designation "+id, "when")
-			})
+			b.designations = r.generics(e.val, "designation", desigKeys, "when")
 		case "routines":
-			r.each(e.val, "routines", func(id string, n *yaml.Node) {
-				if n == nil {
-					b.routines.set(id, nil)
-					return
-				}
-				b.routines.set(id, &rawGeneric{at: pos{r.file, n}, f: r.fields(n, "routine "+id, routineKeys...), file: r.file})
-			})
+			b.routines = r.generics(e.val, "routine", routineKeys)
 		case "actions":
-			r.each(e.val, "actions", func(id string, n *yaml.Node) {
-				if n == nil {
-					b.actions.set(id, nil)
-					return
-				}
-				f := r.fields(n, "action "+id, actionKeys...)
-				b.actions.set(id, &rawGeneric{at: pos{r.file, n}, f: f, file: r.file})
-				r.require(n, f, "action "+id, "when")
-			})
+			b.actions = r.generics(e.val, "action", actionKeys, "when")
 		case "signout":
-			r.each(e.val, "signout", func(id string, n *yaml.Node) {
-				if n == nil {
-					b.signout.set(id, nil)
-					return
-				}
-				f := r.fields(n, "signout rule "+id, signoutKeys...)
-				b.signout.set(id, &rawGeneric{at: pos{r.file, n}, f: f, file: r.file})
-				r.require(n, f, "signout rule "+id, "when", "allow")
-			})
+			b.signout = r.generics(e.val, "signout rule", signoutKeys, "when", "allow")
 		default:
 			r.errorf(e.keyNd, "%s: not supported yet", e.key)
 		}

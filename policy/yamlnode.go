@@ -8,6 +8,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/rollcall-go/rollcall/internal/suggest"
+
 	"github.com/rollcall-go/rollcall/calendar"
 )
 
@@ -76,7 +78,7 @@ func (r *reader) fields(n *yaml.Node, what string, allowed ...string) map[string
 	for _, e := range r.mapping(n, what) {
 		if !slices.Contains(allowed, e.key) {
 			msg := fmt.Sprintf("%s: unknown key %q", what, e.key)
-			if s := suggest(e.key, allowed); s != "" {
+			if s := suggest.Closest(e.key, allowed); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			} else {
 				msg += fmt.Sprintf(" (want one of %s)", strings.Join(allowed, ", "))
@@ -196,39 +198,4 @@ func (r *reader) strings(n *yaml.Node, what string) []string {
 		}
 	}
 	return out
-}
-
-// suggest returns the allowed word closest to s, if it is close enough to be a typo.
-func suggest(s string, allowed []string) string {
-	best, bestD := "", len(s)/3+2 // at most 1 edit for up to 2-letter... 2 for short codes like "MDE"
-	if len(s) <= 4 {
-		bestD = 2 // "MDE" -> "MED" (one swap is two edits) but "AAA" suggests nothing unrelated
-	}
-	for _, a := range allowed {
-		if d := levenshtein(strings.ToLower(s), strings.ToLower(a)); d < bestD {
-			best, bestD = a, d
-		}
-	}
-	return best
-}
-
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
