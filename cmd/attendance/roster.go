@@ -1,0 +1,210 @@
+package main
+
+import (
+	"cmp"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rollcall-go/rollcall"
+	"github.com/rollcall-go/rollcall/calendar"
+)
+
+// rosterFlags are the flags that name a roster's files.
+type rosterFlags struct {
+	calendar, events, edfi, students, interventions, histories string
+}
+
+func (r *rosterFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&r.calendar, "calendar", "", "")
+	fs.StringVar(&r.events, "events", "", "")
+	fs.StringVar(&r.edfi, "edfi", "", "")
+	fs.StringVar(&r.students, "students", "", "")
+	fs.StringVar(&r.interventions, "interventions", "", "")
+	fs.StringVar(&r.histories, "histories", "", "")
+}
+
+func (r *rosterFlags) given() bool {
+	return r.calendar != "" || r.events != "" || r.edfi != "" || r.students != "" || r.interventions != "" || r.histories != ""
+}
+
+// check reports a roster given by an impossible combination of flags.
+func (r *rosterFlags) check() error {
+	if r.histories != "" {
+		if r.calendar != "" || r.events != "" || r.edfi != "" || r.students != "" || r.interventions != "" {
+			return usagef("--histories holds whole histories: give it alone, without --calendar, --events, --edfi, --students or --interventions")
+		}
+		return nil
+	}
+	switch {
+	case r.events != "" && r.edfi != "":
+		return usagef("give --events or --edfi, not both")
+	case r.events == "" && r.edfi == "":
+		return usagef("no events: give --events EVENTS.csv or --edfi EVENTS.json (or --histories FILE.jsonl)")
+	case r.calendar == "":
+		return usagef("no calendar: give --calendar CAL.json")
+	}
+	return nil
+}
+
+// load reads the roster's files: the calendar, then the students, the events and the
+// interventions, so that every event can be checked against the students.
+func (r *rosterFlags) load(e *env, eng *rollcall.Engine) (*rollcall.Roster, error) {
+	if r.histories != "" {
+		ro := rollcall.NewRoster(eng, nil)
+		return ro, readFile(r.histories, ro.ReadHistories)
+	}
+	data, name, err := readInput(e, r.calendar)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := rollcall.ReadCalendar(data, name)
+	if err != nil {
+		return nil, err
+	}
+	ro := rollcall.NewRoster(eng, cal)
+	steps := []struct {
+		file string
+		read func(io.Reader, string) error
+	}{
+		{r.students, ro.ReadStudents},
+		{r.events, ro.ReadEvents},
+		{r.edfi, ro.ReadEdFi},
+		{r.interventions, ro.ReadInterventions},
+	}
+	for _, s := range steps {
+		if s.file == "" {
+			continue
+		}
+		if err := readFile(s.file, s.read); err != nil {
+			return nil, err
+		}
+	}
+	return ro, nil
+}
+
+// readFile opens a file and hands it to read.
+func readFile(name string, read func(io.Reader, string) error) error {
+	f, err := os.Open(name)
+	if err != nil {
+		if pe, ok := err.(*os.PathError); ok {
+			err = pe.Err
+		}
+		return fmt.Errorf("%s: cannot read: %v", name, err)
+	}
+	defer f.Close()
+	return read(f, name)
+}
+
+// latestEvent returns the date of the latest event of any history.
+func latestEvent(entries []rollcall.RosterEntry) calendar.Date {
+	var d calendar.Date
+	for _, en := range entries {
+		for _, ev := range en.History.Events {
+			if ev.Date.After(d) {
+				d = ev.Date
+			}
+		}
+	}
+	return d
+}
+
+// result is one student's evaluation or classification, with the rows it rejected.
+type result struct {
+	entry    rollcall.RosterEntry
+	ev       *rollcall.Evaluation
+	cls      *rollcall.Classification
+	problems []rollcall.RowError
+}
+
+// evaluateAll evaluates (or classifies) every entry with a pool of GOMAXPROCS workers
+// (the Engine is safe for concurrent use). Results keep the entries' order. When
+// stderr is a terminal and the run takes more than a second, a progress line shows.
+func evaluateAll(e *env, cmd string, eng *rollcall.Engine, entries []rollcall.RosterEntry, asOf dateFlag, classifyOnly bool) []result {
+	results := make([]result, len(entries))
+	var done atomic.Int64
+	stopProgress := progress(e, cmd, &done, len(entries))
+	defer stopProgress()
+
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(entries), 1)) {
+		wg.Go(func() {
+			for i := range jobs {
+				en := entries[i]
+				r := result{entry: en}
+				var err error
+				if classifyOnly {
+					r.cls, err = eng.Classify(en.History)
+				} else {
+					r.ev, err = eng.Evaluate(en.History, asOf.d)
+				}
+				r.problems = en.RowErrors(err)
+				results[i] = r
+				done.Add(1)
+			}
+		})
+	}
+	for i := range entries {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return results
+}
+
+// progress shows "attendance report: N/M students" on a terminal once a run has taken
+// more than a second; the function it returns stops it and clears the line.
+func progress(e *env, cmd string, done *atomic.Int64, total int) func() {
+	if !e.progress {
+		return func() {}
+	}
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		start := time.Now()
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		shown := false
+		for {
+			select {
+			case <-stop:
+				if shown {
+					fmt.Fprint(e.stderr, "\r\033[K")
+				}
+				return
+			case <-t.C:
+				if time.Since(start) > time.Second {
+					fmt.Fprintf(e.stderr, "\rattendance %s: %d/%d students", cmd, done.Load(), total)
+					shown = true
+				}
+			}
+		}
+	}()
+	return func() { close(stop); <-stopped }
+}
+
+// reportProblems prints the rows not used, one a line sorted by file and line, and
+// returns a silent bad-input error when there are any.
+func reportProblems(e *env, problems []rollcall.RowError) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	sortProblems(problems)
+	for _, p := range problems {
+		fmt.Fprintln(e.stderr, p.Error())
+	}
+	return silentError{}
+}
+
+func sortProblems(ps []rollcall.RowError) {
+	slices.SortStableFunc(ps, func(a, b rollcall.RowError) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
+	})
+}
