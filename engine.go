@@ -210,10 +210,11 @@ func classified(ev Event, d policy.Decision, v *policy.Version) Classified {
 	return c
 }
 
-// edfiCategory is the Ed-Fi category of a decided event: the code's own, except that an
-// excused code that ended unexcused or unverified reports as an unexcused absence.
+// edfiCategory is the Ed-Fi category of a decided event: the code's own, except that a
+// code that excuses once documented, but was not excused (documentation missing, a cap
+// spent, a rule), reports as an unexcused absence.
 func edfiCategory(code *codes.Code, x codes.Excuse) string {
-	if code.EdFi == codes.EdFiExcusedAbsence && x != codes.Excused {
+	if code.EdFi == codes.EdFiExcusedAbsence && code.Excuse == codes.Excused && x != codes.Excused {
 		return codes.EdFiUnexcusedAbsence
 	}
 	return code.EdFi

@@ -197,7 +197,7 @@ func jsonError(name string, data []byte, err error) error {
 	msg := err.Error()
 	switch {
 	case errors.As(err, &se):
-		off = se.Offset
+		off = max(se.Offset-1, 0) // Offset counts the bytes read, the bad one included
 	case errors.As(err, &te):
 		off = te.Offset
 		msg = fmt.Sprintf("%s: want %s, not a JSON %s", te.Field, te.Type, te.Value)

@@ -43,8 +43,8 @@ type Decision struct {
 	Status          codes.Status  // of the effective code
 	Excuse          codes.Excuse  // none for present codes
 	Span            codes.Span    // of the effective code
-	Minutes         int           // minutes missed (0 when present)
-	Days            float64       // school days missed: Minutes over the day's minutes
+	Minutes         int           // minutes missed (for a present code, the minutes recorded, e.g. late to class)
+	Days            float64       // school days missed: Minutes over the day's minutes (0 when present)
 	Missing         codes.Missing // what would excuse it, when unverified
 	CommentRequired bool
 	Tags            []string // the effective code's tags
@@ -193,8 +193,8 @@ func (c *classifier) classify(in *Input) Decision {
 	if problem := code.Comment.Check(in.Comment); problem != "" {
 		d.Notes = append(d.Notes, Note{Source: "code " + code.ID + " comment", Text: problem, Citation: code.Citation})
 	}
+	d.Minutes = in.Minutes
 	if s.code.Status == codes.Absent {
-		d.Minutes = in.Minutes
 		if d.Minutes <= 0 || d.Minutes > in.DayMinutes {
 			d.Minutes = in.DayMinutes
 		}
