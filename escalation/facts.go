@@ -107,7 +107,11 @@ type Facts struct {
 }
 
 // Compute returns the facts of in as of in.AsOf.
-func Compute(in Input) Facts {
+func Compute(in Input) Facts { return compute(in, true) }
+
+// compute returns the facts; without months, Month and MaxMonth are left zero (for a
+// trigger that reads neither).
+func compute(in Input, months bool) Facts {
 	x := &factCtx{in: in}
 	x.records = make([]Record, 0, len(in.Records))
 	for _, r := range in.Records {
@@ -125,7 +129,7 @@ func Compute(in Input) Facts {
 	}
 	f.Counts = x.count(ytd.From, in.AsOf)
 	f.SchoolDay = cal.SchoolDays(ytd.From, in.AsOf)
-	if year, ok := cal.YearOf(in.AsOf); ok {
+	if year, ok := cal.YearOf(in.AsOf); ok && months {
 		m := cal.Month(in.AsOf, in.SchoolMonth)
 		f.Month = x.count(m.From, in.AsOf)
 		for i, w := range cal.Months(year, in.SchoolMonth) {
@@ -214,8 +218,12 @@ func (x *factCtx) count(from, to calendar.Date) Counts {
 	c.CalendarDays = to.Sub(from) + 1
 	var run, runHours float64
 	lastOrd := -2
-	for _, r := range x.records {
-		if r.Date.Before(from) || r.Date.After(to) || (len(enr) > 0 && !enr.Contains(r.Date)) {
+	start, _ := slices.BinarySearchFunc(x.records, from, func(r Record, d calendar.Date) int { return r.Date.Compare(d) })
+	for _, r := range x.records[start:] {
+		if r.Date.After(to) {
+			break
+		}
+		if len(enr) > 0 && !enr.Contains(r.Date) {
 			continue
 		}
 		days := 1.0

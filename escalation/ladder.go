@@ -69,7 +69,7 @@ type Due struct {
 	Trigger  string        `json:"trigger"`
 	Facts    []Reading     `json:"facts_read"`
 	After    []string      `json:"after,omitempty"` // prerequisites, all done
-	Since    calendar.Date `json:"since,omitzero"`  // the first date the trigger held, as far as the history shows
+	Since    calendar.Date `json:"since,omitzero"`  // the first date the trigger held, judged at absence and intervention dates
 	DueBy    calendar.Date `json:"due_by,omitzero"`
 	Overdue  bool          `json:"overdue,omitempty"`
 	Involve  []Involved    `json:"involve,omitempty"`
@@ -104,6 +104,8 @@ func (l *Ladder) Evaluate(in Input) Evaluation {
 	defer vms.Put(m)
 	f := Compute(in)
 	ev := Evaluation{Facts: f}
+	var env any = f // boxed once for every trigger
+	past := map[pastKey]any{}
 	for _, s := range l.Steps {
 		if !s.prerequisitesDone(f) {
 			continue
@@ -114,7 +116,7 @@ func (l *Ladder) Evaluate(in Input) Evaluation {
 		if f.Done(s.ID) && s.Every > 0 && f.SchoolDaysSince(s.ID) < s.Every {
 			continue
 		}
-		ok, err := s.When.Eval(m, f)
+		ok, err := s.When.eval(m, env)
 		if err != nil {
 			ev.Errors = append(ev.Errors, fmt.Errorf("step %s: %w", s.ID, err))
 			continue
@@ -122,7 +124,7 @@ func (l *Ladder) Evaluate(in Input) Evaluation {
 		if !ok {
 			continue
 		}
-		ev.Due = append(ev.Due, s.due(m, in, f))
+		ev.Due = append(ev.Due, s.due(m, in, f, past))
 	}
 	if len(ev.Due) > 0 {
 		ev.Next = &ev.Due[0]
@@ -139,7 +141,13 @@ func (s *Step) prerequisitesDone(f Facts) bool {
 	return true
 }
 
-func (s *Step) due(m *vm.VM, in Input, f Facts) Due {
+// pastKey identifies facts computed as of an earlier date, with or without months.
+type pastKey struct {
+	date   calendar.Date
+	months bool
+}
+
+func (s *Step) due(m *vm.VM, in Input, f Facts, past map[pastKey]any) Due {
 	d := Due{
 		Step: s.ID, Title: s.Title, Actor: s.Actor, Action: s.Action, Cadence: s.Cadence,
 		Trigger: s.When.Source, Facts: s.When.Explain(m, f), After: s.After, Citation: s.Citation,
@@ -148,7 +156,7 @@ func (s *Step) due(m *vm.VM, in Input, f Facts) Due {
 	if s.Because != nil {
 		d.Because = s.Because.Render(m, f)
 	}
-	d.Since = s.firstHeld(m, in)
+	d.Since = s.firstHeld(m, in, past)
 	if s.Deadline != nil {
 		from := d.Since
 		if s.Deadline.From != "" && s.Deadline.From != "trigger" {
@@ -180,7 +188,9 @@ func (s *Step) due(m *vm.VM, in Input, f Facts) Due {
 // held through as_of, judged at each absence date (facts change only there) and at
 // the dates steps were done. It starts no earlier than the day after the step was
 // last done (for a repeating step) and no earlier than its prerequisites.
-func (s *Step) firstHeld(m *vm.VM, in Input) calendar.Date {
+//
+// past caches the facts as of earlier dates, shared by the steps of one evaluation.
+func (s *Step) firstHeld(m *vm.VM, in Input, past map[pastKey]any) calendar.Date {
 	var dates []calendar.Date
 	seen := map[calendar.Date]bool{}
 	add := func(d calendar.Date) {
@@ -198,13 +208,18 @@ func (s *Step) firstHeld(m *vm.VM, in Input) calendar.Date {
 	slices.SortFunc(dates, func(a, b calendar.Date) int { return a.Compare(b) })
 	first := in.AsOf
 	for i := len(dates) - 1; i >= 0; i-- {
-		at := in
-		at.AsOf = dates[i]
-		f := Compute(at)
-		if !s.prerequisitesDone(f) {
+		key := pastKey{dates[i], s.When.months}
+		env, ok := past[key]
+		if !ok {
+			at := in
+			at.AsOf = dates[i]
+			env = compute(at, s.When.months)
+			past[key] = env
+		}
+		if !s.prerequisitesDone(env.(Facts)) {
 			break
 		}
-		ok, err := s.When.Eval(m, f)
+		ok, err := s.When.eval(m, env)
 		if err != nil || !ok {
 			break
 		}

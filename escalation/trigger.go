@@ -21,6 +21,7 @@ type Trigger struct {
 	Source  string
 	program *vm.Program
 	reads   []reading
+	months  bool // whether it reads month or max_month
 }
 
 type reading struct {
@@ -40,6 +41,9 @@ func Compile(src string) (*Trigger, error) {
 	var c collector
 	ast.Walk(&node, &c)
 	for _, name := range c.names {
+		if strings.HasPrefix(name, "month") || strings.HasPrefix(name, "max_month") {
+			t.months = true
+		}
 		p, err := expr.Compile(name, expr.Env(Facts{}))
 		if err != nil {
 			continue // a sub-expression that does not stand alone (a function name): nothing to show
@@ -105,8 +109,12 @@ func isFactFunc(s string) bool {
 }
 
 // Eval runs the trigger on facts.
-func (t *Trigger) Eval(m *vm.VM, f Facts) (bool, error) {
-	out, err := m.Run(t.program, f)
+func (t *Trigger) Eval(m *vm.VM, f Facts) (bool, error) { return t.eval(m, f) }
+
+// eval runs the trigger on an environment already boxed (Facts), so that evaluating a
+// whole ladder copies the facts once.
+func (t *Trigger) eval(m *vm.VM, env any) (bool, error) {
+	out, err := m.Run(t.program, env)
 	if err != nil {
 		return false, err
 	}
