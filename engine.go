@@ -140,7 +140,8 @@ func (e *Engine) classify(h *History) (*Classification, *HistoryError) {
 
 	done := make([]policy.Done, len(h.Interventions))
 	for i, iv := range h.Interventions {
-		done[i] = policy.Done{Step: iv.Step, Date: iv.Date}
+		year, _ := h.Calendar.YearOf(iv.Date)
+		done[i] = policy.Done{Step: iv.Step, Date: iv.Date, Year: year}
 	}
 	inputs := make([]policy.Input, 0, len(h.Events))
 	index := make([]int, 0, len(h.Events))

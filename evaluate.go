@@ -50,7 +50,15 @@ func (e *Engine) Evaluate(h *History, asOf calendar.Date) (*Evaluation, error) {
 			asOf = h.Calendar.First()
 		}
 	}
-	cls, herr := e.classify(h)
+	// The world as of asOf: interventions done later have not happened yet.
+	seen := *h
+	seen.Interventions = nil
+	for _, iv := range h.Interventions {
+		if !iv.Date.After(asOf) {
+			seen.Interventions = append(seen.Interventions, iv)
+		}
+	}
+	cls, herr := e.classify(&seen)
 	v := e.pack.At(asOf)
 	in := escalation.Input{
 		Calendar: h.Calendar, Enrolment: h.Enrolment, AsOf: asOf, SchoolMonth: v.SchoolMonth,
@@ -64,7 +72,7 @@ func (e *Engine) Evaluate(h *History, asOf calendar.Date) (*Evaluation, error) {
 		in.Records = append(in.Records, escalation.Record{Date: c.Date, Code: d.EffectiveCode, Status: d.Status, Excuse: d.Excuse,
 			Span: d.Span, Minutes: d.Minutes, DayMinutes: h.Calendar.Minutes(c.Date), Tags: d.Tags})
 	}
-	for _, iv := range h.Interventions {
+	for _, iv := range seen.Interventions {
 		in.Done = append(in.Done, escalation.Done{Step: iv.Step, Date: iv.Date})
 	}
 	res := v.Ladder.Evaluate(in)

@@ -34,6 +34,7 @@ type Input struct {
 type Done struct {
 	Step string
 	Date calendar.Date
+	Year int // index of the school year holding Date, for effects that apply to the school year
 }
 
 // Decision is the classification of one event.
@@ -149,7 +150,7 @@ func (c *classifier) classify(in *Input) Decision {
 		changed = false
 		var env any = c.env(s, v, steps) // boxed once per pass; rebuilt after a rule applies
 		for k, ru := range v.Rules {
-			if applied[k] || (ru.Step != "" && !slices.Contains(steps, ru.Step)) {
+			if applied[k] || (ru.Step != "" && !c.inEffect(ru, in, steps)) {
 				continue
 			}
 			res, err := c.vm.Run(ru.program, env)
@@ -340,6 +341,22 @@ func (c *classifier) record(cp *Cap, in *Input, count bool) {
 	if count && !slices.Contains(st.perYear[in.Year], in.Date) {
 		st.perYear[in.Year] = append(st.perYear[in.Year], in.Date)
 	}
+}
+
+// inEffect reports whether a step's effect applies to in: the step was done before in's
+// date, or, for an effect on the school year, at any time in in's school year.
+func (c *classifier) inEffect(ru *Rule, in *Input, steps []string) bool {
+	if slices.Contains(steps, ru.Step) {
+		return true
+	}
+	if ru.SchoolYear {
+		for _, d := range c.done {
+			if d.Step == ru.Step && d.Year == in.Year {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (c *classifier) stepsBefore(d calendar.Date) []string {

@@ -276,7 +276,10 @@ func compileRule(id, step string, r *rawRule, cat *codes.Catalog, rc *reqCompile
 	if step != "" {
 		what = "step " + step + ": " + id
 	}
-	ru := &Rule{ID: id, Step: step, When: r.when, Citation: r.citation}
+	ru := &Rule{ID: id, Step: step, When: r.when, Citation: r.citation, SchoolYear: r.applies == "school-year"}
+	if step == "" && r.applies != "" {
+		r.appliesAt.errorf(d, "%s: applies is for a step's effects only", what)
+	}
 	ru.Then = compileEffect(what+": then", r.then, cat, rc, d)
 	if r.when == "" {
 		return nil

@@ -86,7 +86,7 @@
 //	    involve:                # whom to involve, by reason
 //	      health: {when: medical > 0, who: Health and Wellness}
 //	    effects:                # rules that apply to absences after the step's date
-//	      - when: status == "absent"
+//	      - when: status == "absent"  # (applies: school-year: to the whole school year it was done in)
 //	        then: {documents: {any_of: [medical-note, nurse-note]}}
 //	    citation: ...
 //	designations:               # statuses a law defines, reported with the facts

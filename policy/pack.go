@@ -95,12 +95,16 @@ type Cap struct {
 // applies. Rules run in order, after the code's own documentation and the caps, each
 // seeing what earlier ones did.
 type Rule struct {
-	ID       string
-	Step     string // for a step's effect: the step that must be done before the date
-	When     string // the expression, over [Event]
-	Citation string
-	Then     Effect
-	program  *vm.Program
+	ID   string
+	Step string // for a step's effect: the step that must be done before the date
+	// SchoolYear makes a step's effect apply to every event of the school year in which
+	// the step was done, earlier ones too (`applies: school-year`), not only to events
+	// after its date.
+	SchoolYear bool
+	When       string // the expression, over [Event]
+	Citation   string
+	Then       Effect
+	program    *vm.Program
 }
 
 // Effect is what a rule, a cap or a step does to a classification.

@@ -22,7 +22,7 @@ var (
 	commentKeys = []string{"required", "text"}
 	reqKeys     = []string{"any_of", "all_of", "same_as", "flag", "document"}
 	capKeys     = []string{"codes", "tags", "limit", "per", "counts", "past", "citation"}
-	ruleKeys    = []string{"when", "then", "citation"}
+	ruleKeys    = []string{"when", "then", "applies", "citation"}
 	effectKeys  = []string{"excuse", "recode", "require", "documents", "note"}
 	stepKeys    = []string{"title", "actor", "action", "cadence", "when", "because", "after", "repeats", "every", "deadline", "citation", "involve", "effects"}
 	deadKeys    = []string{"school_days", "days", "from"}
@@ -424,6 +424,12 @@ func (r *reader) rule(what string, n *yaml.Node) *rawRule {
 		ru.then = r.effect(f["then"], what+": then")
 	}
 	ru.citation = r.str(f["citation"], what+": citation")
+	if v := f["applies"]; v != nil {
+		ru.applies, ru.appliesAt = r.str(v, what+": applies"), pos{r.file, v}
+		if ru.applies != "after" && ru.applies != "school-year" {
+			r.errorf(v, "%s: applies must be after or school-year, not %q", what, ru.applies)
+		}
+	}
 	return ru
 }
 

@@ -176,11 +176,13 @@ type rawCap struct {
 }
 
 type rawRule struct {
-	at       pos
-	when     string
-	whenAt   pos
-	then     rawEffect
-	citation string
+	at        pos
+	applies   string // for a step's effect: after (the step's date) or school-year
+	appliesAt pos
+	when      string
+	whenAt    pos
+	then      rawEffect
+	citation  string
 }
 
 // rawEffect is what a rule, a cap or a step does to a classification.
