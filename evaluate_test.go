@@ -29,24 +29,13 @@ import (
 
 	"github.com/rollcall-go/rollcall/calendar"
 	"github.com/rollcall-go/rollcall/internal/scenario"
+	"github.com/rollcall-go/rollcall/internal/testcal"
 )
 
 func ladderDate(s string) calendar.Date { return calendar.MustParseDate(s) }
 
 // ladderYear is the 2024-25 school year above with minutes school minutes a day.
-func ladderYear(minutes int) calendar.Year {
-	closed := []calendar.Date{ladderDate("2024-09-02"), ladderDate("2024-10-14"), ladderDate("2024-11-05"),
-		ladderDate("2024-11-27"), ladderDate("2024-11-28"), ladderDate("2024-11-29"), ladderDate("2025-01-20"), ladderDate("2025-02-17")}
-	for x := ladderDate("2024-12-23"); !x.After(ladderDate("2025-01-03")); x = x.AddDays(1) {
-		if wd := x.Weekday(); wd != 0 && wd != 6 {
-			closed = append(closed, x)
-		}
-	}
-	for x := ladderDate("2025-03-24"); !x.After(ladderDate("2025-03-28")); x = x.AddDays(1) {
-		closed = append(closed, x)
-	}
-	return calendar.Year{FirstDay: ladderDate("2024-08-26"), LastDay: ladderDate("2025-06-06"), Closed: closed, MinutesPerDay: minutes}
-}
+func ladderYear(minutes int) calendar.Year { return testcal.Year2425(minutes) }
 
 func ladderCal(t testing.TB, minutes int) *calendar.Calendar {
 	t.Helper()

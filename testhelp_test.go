@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/internal/testcal"
 	"github.com/rollcall-go/rollcall/policy"
 )
 
@@ -27,33 +28,8 @@ func dateRange(a, b string) []calendar.Date {
 	return out
 }
 
-// year2425 is the 2024-2025 school year most tests use: Mon 2024-08-26 to Fri
-// 2025-06-06, 400 minutes a day, closed on these weekdays:
-//
-//	2024-09-02 (Labor Day), 2024-10-14, 2024-11-05 (Election Day),
-//	2024-11-27..29 (Thanksgiving), 2024-12-23..27 and 2024-12-30..2025-01-03 (winter
-//	break), 2025-01-20 (MLK Day), 2025-02-17 (Presidents' Day), 2025-03-24..28
-//	(spring break).
-//
-// School days per month, by hand (weekdays less closed weekdays): Aug 5, Sep 20,
-// Oct 22, Nov 17, Dec 15, Jan 19, Feb 19, Mar 16, Apr 22, May 22, Jun 5 = 182.
-//
-// Half days, when given, shorten those dates.
-func year2425(half ...calendar.HalfDay) calendar.Year {
-	closed := []calendar.Date{d("2024-09-02"), d("2024-10-14"), d("2024-11-05")}
-	closed = append(closed, dateRange("2024-11-27", "2024-11-29")...)
-	closed = append(closed, dateRange("2024-12-23", "2024-12-27")...)
-	closed = append(closed, dateRange("2024-12-30", "2025-01-03")...)
-	closed = append(closed, d("2025-01-20"), d("2025-02-17"))
-	closed = append(closed, dateRange("2025-03-24", "2025-03-28")...)
-	return calendar.Year{
-		FirstDay:      d("2024-08-26"),
-		LastDay:       d("2025-06-06"),
-		Closed:        closed,
-		HalfDays:      half,
-		MinutesPerDay: 400,
-	}
-}
+// year2425 is the shared 2024-2025 school year (testcal.Year2425) at 400 minutes a day.
+func year2425(half ...calendar.HalfDay) calendar.Year { return testcal.Year2425(400, half...) }
 
 // year2526 is a second school year for caps that cross into a new year: Mon
 // 2025-08-25 to Fri 2026-06-05, 400 minutes, closed on Labor Day 2025-09-01.

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Status says whether a code counts the student present or absent.
@@ -170,7 +171,19 @@ func quoteAll(ts []string) string {
 
 var placeholder = regexp.MustCompile(`\[[^\]]+\]`)
 
+// patterns caches compiled templates: each distinct template is compiled once.
+var patterns sync.Map // string -> *regexp.Regexp
+
 func templatePattern(t string) *regexp.Regexp {
+	if re, ok := patterns.Load(t); ok {
+		return re.(*regexp.Regexp)
+	}
+	re := compileTemplate(t)
+	patterns.Store(t, re)
+	return re
+}
+
+func compileTemplate(t string) *regexp.Regexp {
 	t = normalizeQuotes(strings.TrimSpace(t))
 	var b strings.Builder
 	b.WriteString(`(?i)^\s*`)

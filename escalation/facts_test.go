@@ -21,24 +21,13 @@ import (
 	"github.com/rollcall-go/rollcall/calendar"
 	"github.com/rollcall-go/rollcall/codes"
 	"github.com/rollcall-go/rollcall/escalation"
+	"github.com/rollcall-go/rollcall/internal/testcal"
 )
 
 func escDate(s string) calendar.Date { return calendar.MustParseDate(s) }
 
 // escYear is the 2024-25 school year of the brief with minutes school minutes a day.
-func escYear(minutes int) calendar.Year {
-	closed := []calendar.Date{escDate("2024-09-02"), escDate("2024-10-14"), escDate("2024-11-05"),
-		escDate("2024-11-27"), escDate("2024-11-28"), escDate("2024-11-29"), escDate("2025-01-20"), escDate("2025-02-17")}
-	for d := escDate("2024-12-23"); !d.After(escDate("2025-01-03")); d = d.AddDays(1) {
-		if wd := d.Weekday(); wd != 0 && wd != 6 {
-			closed = append(closed, d)
-		}
-	}
-	for d := escDate("2025-03-24"); !d.After(escDate("2025-03-28")); d = d.AddDays(1) {
-		closed = append(closed, d)
-	}
-	return calendar.Year{FirstDay: escDate("2024-08-26"), LastDay: escDate("2025-06-06"), Closed: closed, MinutesPerDay: minutes}
-}
+func escYear(minutes int) calendar.Year { return testcal.Year2425(minutes) }
 
 func escCal(t testing.TB, minutes int) *calendar.Calendar {
 	t.Helper()
