@@ -162,7 +162,7 @@ var projectConnectAllYear = []Flag{{Name: "project-connect", From: d("2024-08-26
 
 func classifyOne(t *testing.T, pack string, e Event, flags []Flag) Classified {
 	t.Helper()
-	h := history(t, e)
+	h := historyOf(t, e)
 	h.Student.Flags = flags
 	return classify(t, pack, h).Events[0]
 }
@@ -315,7 +315,7 @@ func assertPastCap(t *testing.T, got Classified) {
 }
 
 func TestCCSParentAuthorizedCap(t *testing.T) {
-	out := classify(t, "ccs", history(t, parentAuthorizedEvents()...))
+	out := classify(t, "ccs", historyOf(t, parentAuthorizedEvents()...))
 	for i := range 9 {
 		assert.Equal(t, "excused", out.Events[i].Excuse, "day %d (%s %s): %s", i+1, out.Events[i].Date, out.Events[i].Code, capWhy)
 	}
@@ -331,7 +331,7 @@ func TestCCSParentAuthorizedCapShuffled(t *testing.T) {
 	for i, p := range perm {
 		shuffled[i] = in[p]
 	}
-	out := classify(t, "ccs", history(t, shuffled...))
+	out := classify(t, "ccs", historyOf(t, shuffled...))
 	for i, p := range perm {
 		got := out.Events[i]
 		require.Equal(t, in[p].Date, got.Date, "output keeps input order")
@@ -363,7 +363,7 @@ func TestCCSParentAuthorizedCapPartialDaysSameDate(t *testing.T) {
 		ev("2024-09-13", "PAA", "parent-note"),
 		ev("2024-09-16", "PAA", "parent-note"),
 	}
-	out := classify(t, "ccs", history(t, evs...))
+	out := classify(t, "ccs", historyOf(t, evs...))
 	want := []string{"excused", "excused", "excused", "excused", "excused", "excused", "excused", "excused", "excused", "excused", "unverified"}
 	assert.Equal(t, want, excuses(out), `two partial-day events on one date are one of the "9 attendance days" (seed 004)`)
 	assert.InDelta(t, 45.0/400, out.Events[7].Days, 1e-9)
@@ -419,7 +419,7 @@ func TestCCSParentAuthorizedUnexcusedDayNotCounted(t *testing.T) {
 	for _, day := range []string{"2024-09-04", "2024-09-05", "2024-09-06", "2024-09-09", "2024-09-10", "2024-09-11", "2024-09-12", "2024-09-13", "2024-09-16"} {
 		evs = append(evs, ev(day, "PAA", "parent-note"))
 	}
-	out := classify(t, "ccs", history(t, evs...))
+	out := classify(t, "ccs", historyOf(t, evs...))
 	require.Equal(t, "unverified", out.Events[0].Excuse)
 	assert.Equal(t, "excused", out.Events[9].Excuse, capWhy)
 }
@@ -438,7 +438,7 @@ func TestCCSDeathOfRelativeCap(t *testing.T) {
 		ev("2025-02-04", "DOR", "obituary"),
 		ev("2025-02-05", "DOR", "obituary"),
 	}
-	out := classify(t, "ccs", history(t, evs...))
+	out := classify(t, "ccs", historyOf(t, evs...))
 	assert.Equal(t, []string{"excused", "excused", "excused", "unverified", "excused", "excused", "excused", "excused"}, excuses(out), dorWhy)
 	assert.Equal(t, []string{"reasonable-cause"}, out.Events[3].MissingDocuments, dorWhy)
 	assert.True(t, hasNoteFrom(out.Events[3].Notes, "cap "), "day 4 notes the cap")
@@ -462,7 +462,7 @@ func TestCCSDeathOfRelativeConsecutiveSchoolDays(t *testing.T) {
 			for _, day := range c.dates {
 				evs = append(evs, ev(day, "DOR", "obituary"))
 			}
-			out := classify(t, "ccs", history(t, evs...))
+			out := classify(t, "ccs", historyOf(t, evs...))
 			assert.Equal(t, []string{"excused", "excused", "excused", "unverified"}, excuses(out), "%s; %s", c.why, dorWhy)
 			assert.Equal(t, []string{"reasonable-cause"}, out.Events[3].MissingDocuments, dorWhy)
 		})
@@ -471,7 +471,7 @@ func TestCCSDeathOfRelativeConsecutiveSchoolDays(t *testing.T) {
 
 func TestCCSDeathOfRelativeWithoutObituary(t *testing.T) {
 	// Days without the obituary are unverified for want of the obituary, whatever the count.
-	out := classify(t, "ccs", history(t, ev("2024-10-07", "DOR"), ev("2024-10-08", "DOR", "obituary")))
+	out := classify(t, "ccs", historyOf(t, ev("2024-10-07", "DOR"), ev("2024-10-08", "DOR", "obituary")))
 	assert.Equal(t, []string{"unverified", "excused"}, excuses(out), dorWhy)
 	assert.Equal(t, []string{"obituary"}, out.Events[0].MissingDocuments, dorWhy)
 }
@@ -583,7 +583,7 @@ func TestIllinoisCodes(t *testing.T) {
 }
 
 func TestRejections(t *testing.T) {
-	h := history(t,
+	h := historyOf(t,
 		ev("2024-09-03", "UNX"),  // 1 fine
 		ev("2024-09-04", "PAAX"), // 2 unknown code
 		ev("2024-09-07", "UNX"),  // 3 Saturday
@@ -751,7 +751,7 @@ func TestClassifyConcurrent(t *testing.T) {
 	e := engine(t, "ccs")
 	histories := make([]*History, 8)
 	for g := range histories {
-		h := history(t)
+		h := historyOf(t)
 		h.Student.ID = fmt.Sprintf("C%d", g)
 		// g+6 parent-authorized days from 2024-09-03, so some pass the cap of 9, then
 		// a DOR run of g%5+1 days and a MED with or without its note.
@@ -812,7 +812,7 @@ func TestCCSParentAuthorizedAbsenceFullDayOnly(t *testing.T) {
 	const why = `seed 004, Parent Authorized Absence: "Parent provides absence note for board approved excused activity but does not provide supporting documentation. To be used for full-day absences only."`
 	e := ev("2024-09-11", "PAA", "parent-note")
 	e.Minutes = 100 // of 400
-	out, err := engine(t, "ccs").Classify(history(t, e))
+	out, err := engine(t, "ccs").Classify(historyOf(t, e))
 	got := out.Events[0]
 	flagged := err != nil || got.Rejected != "" || len(got.Notes) > 1 || got.Excuse != "excused"
 	assert.Equal(t, "unverified", got.Excuse, why)

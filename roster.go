@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/rollcall-go/rollcall/history"
 	"io"
 	"math"
 	"slices"
@@ -134,28 +135,9 @@ func (r *Roster) student(id string, src Source) (*RosterEntry, bool) {
 	return e, true
 }
 
-// ReadCalendar reads a school calendar as JSON: one school year
-// {"first_day", "last_day", "closed", "half_days", "minutes_per_day"} (the form of a
-// history's "calendar"), or a list of consecutive years.
+// ReadCalendar reads a school calendar as JSON; see [history.DecodeCalendar].
 func ReadCalendar(data []byte, name string) (*calendar.Calendar, error) {
-	data = bytes.TrimSpace(data)
-	var years []calendar.Year
-	var err error
-	if len(data) > 0 && data[0] == '[' {
-		err = strictUnmarshal(data, &years)
-	} else {
-		var y calendar.Year
-		err = strictUnmarshal(data, &y)
-		years = []calendar.Year{y}
-	}
-	if err != nil {
-		return nil, jsonError(name, data, err)
-	}
-	cal, err := calendar.New(years...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return cal, nil
+	return history.DecodeCalendar(data, name)
 }
 
 // table reads a CSV file with a header row naming its columns (in any order,
@@ -537,7 +519,7 @@ func (r *Roster) ReadEdFi(rd io.Reader, name string) error {
 	tok, err := dec.Token()
 	if err != nil || tok != json.Delim('[') {
 		if err != nil {
-			return jsonError(name, data, err)
+			return history.JSONError(name, data, err)
 		}
 		return fmt.Errorf("%s: want a JSON array of StudentSchoolAttendanceEvent records", name)
 	}
@@ -545,7 +527,7 @@ func (r *Roster) ReadEdFi(rd io.Reader, name string) error {
 		src := Source{File: name, Line: lineAt(dec.InputOffset())}
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return jsonError(name, data, err)
+			return history.JSONError(name, data, err)
 		}
 		var rec EdFiEvent
 		if err := json.Unmarshal(raw, &rec); err != nil {
@@ -555,7 +537,7 @@ func (r *Roster) ReadEdFi(rd io.Reader, name string) error {
 		r.addEdFi(src, n, rec)
 	}
 	if _, err := dec.Token(); err != nil {
-		return jsonError(name, data, err)
+		return history.JSONError(name, data, err)
 	}
 	return nil
 }

@@ -75,8 +75,8 @@ func engine(t testing.TB, name string) *Engine {
 	return e
 }
 
-// history is a history of student S1 on the 2024-2025 calendar, enrolled all year.
-func history(t testing.TB, events ...Event) *History {
+// historyOf is a history of student S1 on the 2024-2025 calendar, enrolled all year.
+func historyOf(t testing.TB, events ...Event) *History {
 	t.Helper()
 	return &History{Student: Student{ID: "S1", Grade: "5"}, Calendar: cal2425(t), Events: events}
 }

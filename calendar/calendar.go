@@ -33,6 +33,17 @@ type Year struct {
 	// MinutesPerDay is the length of a full school day in minutes, 1 to
 	// 1440.
 	MinutesPerDay int `json:"minutes_per_day"`
+	// Terms divide the year for counts and caps per term (semesters,
+	// trimesters, grading periods). Each lies inside the year; they do not
+	// overlap. Optional.
+	Terms []Term `json:"terms,omitempty"`
+}
+
+// Term is a named part of a school year, both days inclusive.
+type Term struct {
+	Name     string `json:"name"`
+	FirstDay Date   `json:"first_day"`
+	LastDay  Date   `json:"last_day"`
 }
 
 // maxYearDays is the longest school year New accepts, in days.
@@ -82,6 +93,7 @@ func New(years ...Year) (*Calendar, error) {
 	for i, y := range years {
 		y.Closed = append([]Date(nil), y.Closed...)
 		y.HalfDays = append([]HalfDay(nil), y.HalfDays...)
+		y.Terms = append([]Term(nil), y.Terms...)
 		if y.Name == "" && !y.FirstDay.IsZero() && !y.LastDay.IsZero() && !y.LastDay.Before(y.FirstDay) {
 			y.Name = defaultName(y.FirstDay, y.LastDay)
 		}
@@ -205,6 +217,18 @@ func checkYear(errs []error, i int, y Year) ([]error, bool) {
 			add("half day %s has %d minutes; want more than 0", d, h.Minutes)
 		case minutesOK && h.Minutes > y.MinutesPerDay:
 			add("half day %s has %d minutes; want at most MinutesPerDay (%d)", d, h.Minutes, y.MinutesPerDay)
+		}
+	}
+	for k, t := range y.Terms {
+		switch {
+		case t.FirstDay.IsZero() || t.LastDay.IsZero():
+			add("term #%d (%s) needs first_day and last_day", k+1, t.Name)
+		case t.LastDay.Before(t.FirstDay):
+			add("term %s: last day %s is before its first day %s", t.Name, t.LastDay, t.FirstDay)
+		case rangeOK && (!inYear(t.FirstDay) || !inYear(t.LastDay)):
+			add("term %s (%s to %s) is outside the year (%s to %s)", t.Name, t.FirstDay, t.LastDay, y.FirstDay, y.LastDay)
+		case k > 0 && !y.Terms[k-1].LastDay.IsZero() && !t.FirstDay.After(y.Terms[k-1].LastDay):
+			add("term %s starting %s overlaps or comes before term %s ending %s", t.Name, t.FirstDay, y.Terms[k-1].Name, y.Terms[k-1].LastDay)
 		}
 	}
 	if rangeOK && countSchoolDays(y, closed) == 0 {
@@ -470,6 +494,21 @@ func (c *Calendar) YearToDate(d Date) Window {
 	}
 	from := c.years[y].FirstDay
 	return Window{From: from, To: d, Days: c.SchoolDays(from, d)}
+}
+
+// Term returns the term of d's school year that holds d, from its first day
+// through d, or the zero Window when d is in no term.
+func (c *Calendar) Term(d Date) Window {
+	y, ok := c.YearOf(d)
+	if !ok {
+		return Window{}
+	}
+	for _, t := range c.years[y].Terms {
+		if !d.Before(t.FirstDay) && !d.After(t.LastDay) {
+			return Window{From: t.FirstDay, To: d, Days: c.SchoolDays(t.FirstDay, d)}
+		}
+	}
+	return Window{}
 }
 
 // MonthRule says how a school year divides into school months.

@@ -1,4 +1,7 @@
-package rollcall
+// Package history holds one student's attendance record as rollcall reads it: the
+// student, the school calendar, the enrolment, the recorded events and the ladder steps
+// already done, and its JSON form (the command-line contract).
+package history
 
 import (
 	"bytes"
@@ -6,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/rollcall-go/rollcall/calendar"
@@ -44,20 +48,53 @@ func (f Flag) Holds(d calendar.Date) bool {
 }
 
 // Event is one recorded attendance event. Minutes is the time missed on a partial
-// day; zero means the whole day.
+// day; zero means the whole day. Occurrence links the days of one event (one death,
+// one trip) for caps counted per occurrence.
 type Event struct {
-	Date      calendar.Date `json:"date"`
-	Code      string        `json:"code"`
-	Minutes   int           `json:"minutes,omitempty"`
-	Documents []string      `json:"documents,omitempty"`
-	Comment   string        `json:"comment,omitempty"`
-	Reason    string        `json:"reason,omitempty"` // free text: "dentist appointment"
+	Date       calendar.Date `json:"date"`
+	Code       string        `json:"code"`
+	Minutes    int           `json:"minutes,omitempty"`
+	Documents  []string      `json:"documents,omitempty"`
+	Comment    string        `json:"comment,omitempty"`
+	Reason     string        `json:"reason,omitempty"` // free text: "dentist appointment"
+	Occurrence string        `json:"occurrence,omitempty"`
 }
 
-// Intervention is a ladder step done on a date.
+// Intervention is a ladder step done on a date, with what came of it. An outcome is
+// one the pack declares for the step (or "waived", which needs a Note); it is seen
+// from OutcomeDate on (the intervention's Date when zero), while deadlines count
+// from Date.
 type Intervention struct {
-	Step string        `json:"step"`
-	Date calendar.Date `json:"date"`
+	Step        string        `json:"step"`
+	Date        calendar.Date `json:"date"`
+	Outcome     string        `json:"outcome,omitempty"`
+	OutcomeDate calendar.Date `json:"outcome_date,omitzero"`
+	Actor       string        `json:"actor,omitempty"`
+	Note        string        `json:"note,omitempty"`
+}
+
+// OutcomeSeen returns the intervention's outcome as seen on d: empty before its
+// outcome date.
+func (iv Intervention) OutcomeSeen(d calendar.Date) string {
+	at := iv.OutcomeDate
+	if at.IsZero() {
+		at = iv.Date
+	}
+	if d.Before(at) {
+		return ""
+	}
+	return iv.Outcome
+}
+
+// FlagsOn returns the names of the student's flags that hold on d.
+func (s Student) FlagsOn(d calendar.Date) []string {
+	var out []string
+	for _, f := range s.Flags {
+		if f.Holds(d) && !slices.Contains(out, f.Name) {
+			out = append(out, f.Name)
+		}
+	}
+	return out
 }
 
 // AgeOn returns the student's age in whole years on d, or 0 when the birth date is unknown.
@@ -91,16 +128,17 @@ type jsonYear struct {
 	Closed        []calendar.Date    `json:"closed"`
 	HalfDays      []calendar.HalfDay `json:"half_days"`
 	MinutesPerDay int                `json:"minutes_per_day"`
+	Terms         []calendar.Term    `json:"terms"`
 }
 
 func (y jsonYear) year() calendar.Year {
-	return calendar.Year{Name: y.Name, FirstDay: y.FirstDay, LastDay: y.LastDay, Closed: y.Closed, HalfDays: y.HalfDays, MinutesPerDay: y.MinutesPerDay}
+	return calendar.Year{Name: y.Name, FirstDay: y.FirstDay, LastDay: y.LastDay, Closed: y.Closed, HalfDays: y.HalfDays, MinutesPerDay: y.MinutesPerDay, Terms: y.Terms}
 }
 
-// DecodeHistory reads one history in the JSON form of the command-line contract.
+// Decode reads one history in the JSON form of the command-line contract.
 // Unknown fields are errors. name identifies the input in errors (a file name, or
 // "stdin").
-func DecodeHistory(data []byte, name string) (*History, error) {
+func Decode(data []byte, name string) (*History, error) {
 	var jh jsonHistory
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -108,7 +146,7 @@ func DecodeHistory(data []byte, name string) (*History, error) {
 		if where, perr := locate(data); perr != nil {
 			return nil, fmt.Errorf("%s: %s: %s", name, where, strings.TrimPrefix(strings.TrimPrefix(perr.Error(), "json: "), "calendar: "))
 		}
-		return nil, jsonError(name, data, err)
+		return nil, JSONError(name, data, err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("%s: more than one JSON value (one history per input; use JSON Lines for a roster)", name)
@@ -189,8 +227,8 @@ func strictUnmarshal(data []byte, v any) error {
 	return dec.Decode(v)
 }
 
-// jsonError places a JSON decoding error at a line and column of the input.
-func jsonError(name string, data []byte, err error) error {
+// JSONError places a JSON decoding error at a line and column of the input.
+func JSONError(name string, data []byte, err error) error {
 	var off int64 = -1
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
@@ -268,4 +306,28 @@ func locate(data []byte) (string, error) {
 		}
 	}
 	return "", nil
+}
+
+// DecodeCalendar reads a school calendar as JSON: one school year
+// {"first_day", "last_day", "closed", "half_days", "minutes_per_day"} (the form of a
+// history's "calendar"), or a list of consecutive years.
+func DecodeCalendar(data []byte, name string) (*calendar.Calendar, error) {
+	data = bytes.TrimSpace(data)
+	var years []calendar.Year
+	var err error
+	if len(data) > 0 && data[0] == '[' {
+		err = strictUnmarshal(data, &years)
+	} else {
+		var y calendar.Year
+		err = strictUnmarshal(data, &y)
+		years = []calendar.Year{y}
+	}
+	if err != nil {
+		return nil, JSONError(name, data, err)
+	}
+	cal, err := calendar.New(years...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return cal, nil
 }
