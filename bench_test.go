@@ -62,7 +62,7 @@ func BenchmarkClassify(b *testing.B) {
 	h := benchHistory(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := e.Classify(h); err != nil {
+		if _, err := e.Classify(h, calendar.Date{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -78,7 +78,7 @@ func BenchmarkClassifyHandWritten(b *testing.B) {
 
 func TestHandWrittenMatchesEngine(t *testing.T) {
 	h := benchHistory(t)
-	got := classify(t, "ccs", h)
+	got := classifyH(t, "ccs", h)
 	hand := handClassify(h.Calendar, h.Events)
 	require.Len(t, hand, len(h.Events))
 	for i := range h.Events {

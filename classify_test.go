@@ -73,7 +73,7 @@ func concat(lists ...[]string) []string {
 // Unknown and Absent Unexcused" (seed 004, first paragraph), so comment is true for
 // every code but ABU and UNX.
 var ccsCodes = []codeCase{
-	{code: "CEX", status: "present", span: "full-day", excuse: "none", all: []string{"activity-roster"}, bare: "none", comment: true,
+	{code: "CEX", status: "present", span: "full-day", excuse: "none", all: []string{"activity-roster"}, bare: "none", missing: []string{"activity-roster"}, comment: true,
 		why: `seed 004 row 3: Class Excused "Student not physically present, but is participating in a school-approved activity." Present; "Attendance Roster of School Structured Activity ... Attendance Roster of Athletic Team"`},
 	{code: "DOR", status: "absent", span: "full-day", excuse: "excused", all: []string{"obituary"}, bare: "unverified", missing: []string{"obituary"}, comment: true,
 		why: `seed 004 row 4: Death of Relative, Absent; "Copy of Obituary, Memorial Card or Copy of Death Certificate."`},
@@ -137,7 +137,7 @@ var ccsCodes = []codeCase{
 		why: `seed 004: Transportation Wait Period "absence due to a scheduling delay in district provided transportation", Absent; "Documentation verifying delay (such as an email or written documentation of verbal conversation confirming delay)." (excused: the district's delay, like Late Bus)`},
 	{code: "UNX", status: "absent", span: "full-day", excuse: "unexcused", bare: "unexcused", comment: false,
 		why: `seed 004: Unexcused Absence "Student absences that have not been verified ... or the reason for absence is not excusable", Absent; "N/A"; no comment ("with the exception of ... Absent Unexcused")`},
-	{code: "PVD", status: "present", span: "full-day", excuse: "none", all: []string{"change-request"}, bare: "none", comment: true,
+	{code: "PVD", status: "present", span: "full-day", excuse: "none", all: []string{"change-request"}, bare: "none", missing: []string{"change-request"}, comment: true,
 		why: `seed 004: Participated in Virtual Day "Used to replace the Unexcused Absence Code ... the student participated", Present; "Student Absence Change Request Form or email documentation from the teacher or building administrator."`},
 	{code: "TPD", status: "absent", span: "full-day", excuse: "unexcused", all: []string{"plp-contact-log"}, bare: "unexcused", comment: true,
 		why: `seed 004: Teacher Participation Discrepancy "did not meet the participation standard", Absent; "Teacher must document the discrepancy in the PLP Contact Log"`},
@@ -145,7 +145,7 @@ var ccsCodes = []codeCase{
 		why: `seed 004: Faculty Internet Connectivity Disruption "a teacher ... cannot access the internet", Absent; "Document email from teacher notifying of the ICD in your daily attendance file" (excused: the cause is the school's, the seed gives no excuse type)`},
 	{code: "SIC", status: "absent", span: "full-day", excuse: "excused", all: []string{"student-icd-notification"}, bare: "unverified", missing: []string{"student-icd-notification"}, comment: true,
 		why: `seed 004: Student Internet Connectivity Disruption, Absent; "Upload notification from Student or Parent/Guardian to the student Attendance Document Repository."`},
-	{code: "ISS", status: "present", span: "full-day", excuse: "none", any: []string{"behavior-resolution", "iss-roster"}, bare: "none", comment: true,
+	{code: "ISS", status: "present", span: "full-day", excuse: "none", any: []string{"behavior-resolution", "iss-roster"}, bare: "none", missing: []string{"behavior-resolution", "iss-roster"}, comment: true,
 		why: `seed 004, behavior resolutions: In School Suspension, Present; "Behavior Resolution, ISS, Attendance Roster"`},
 	{code: "OSH", status: "absent", span: "full-day", excuse: "excused", all: []string{"oss-documentation"}, bare: "unverified", missing: []string{"oss-documentation"}, comment: true,
 		why: `seed 004, behavior resolutions: Out-of-school suspension with homework, Absent; "See out of School Suspension Procedures Guidelines." (excuse type: seed silent)`},
@@ -164,7 +164,7 @@ func classifyOne(t *testing.T, pack string, e Event, flags []Flag) Classified {
 	t.Helper()
 	h := historyOf(t, e)
 	h.Student.Flags = flags
-	return classify(t, pack, h).Events[0]
+	return classifyH(t, pack, h).Events[0]
 }
 
 func TestCCSCodes(t *testing.T) {
@@ -315,7 +315,7 @@ func assertPastCap(t *testing.T, got Classified) {
 }
 
 func TestCCSParentAuthorizedCap(t *testing.T) {
-	out := classify(t, "ccs", historyOf(t, parentAuthorizedEvents()...))
+	out := classifyH(t, "ccs", historyOf(t, parentAuthorizedEvents()...))
 	for i := range 9 {
 		assert.Equal(t, "excused", out.Events[i].Excuse, "day %d (%s %s): %s", i+1, out.Events[i].Date, out.Events[i].Code, capWhy)
 	}
@@ -331,7 +331,7 @@ func TestCCSParentAuthorizedCapShuffled(t *testing.T) {
 	for i, p := range perm {
 		shuffled[i] = in[p]
 	}
-	out := classify(t, "ccs", historyOf(t, shuffled...))
+	out := classifyH(t, "ccs", historyOf(t, shuffled...))
 	for i, p := range perm {
 		got := out.Events[i]
 		require.Equal(t, in[p].Date, got.Date, "output keeps input order")
@@ -363,7 +363,7 @@ func TestCCSParentAuthorizedCapPartialDaysSameDate(t *testing.T) {
 		ev("2024-09-13", "PAA", "parent-note"),
 		ev("2024-09-16", "PAA", "parent-note"),
 	}
-	out := classify(t, "ccs", historyOf(t, evs...))
+	out := classifyH(t, "ccs", historyOf(t, evs...))
 	want := []string{"excused", "excused", "excused", "excused", "excused", "excused", "excused", "excused", "excused", "excused", "unverified"}
 	assert.Equal(t, want, excuses(out), `two partial-day events on one date are one of the "9 attendance days" (seed 004)`)
 	assert.InDelta(t, 45.0/400, out.Events[7].Days, 1e-9)
@@ -390,7 +390,7 @@ func TestCCSParentAuthorizedCapNewSchoolYear(t *testing.T) {
 }`
 	h, err := DecodeHistory([]byte(doc), "two-years.json")
 	require.NoError(t, err)
-	out := classify(t, "ccs", h)
+	out := classifyH(t, "ccs", h)
 	assert.Equal(t, []string{"excused", "excused", "excused", "excused", "excused", "excused", "excused", "excused", "excused", "excused", "excused"}, excuses(out), why)
 
 	// The same with calendar.New and two Years, and nine more days in year 2: the
@@ -402,7 +402,7 @@ func TestCCSParentAuthorizedCapNewSchoolYear(t *testing.T) {
 	for _, day := range []string{"2025-08-25", "2025-08-26", "2025-08-27", "2025-08-28", "2025-08-29", "2025-09-02", "2025-09-03", "2025-09-04", "2025-09-05", "2025-09-08"} {
 		h2.Events = append(h2.Events, ev(day, "PAA", "parent-note"))
 	}
-	out2 := classify(t, "ccs", h2)
+	out2 := classifyH(t, "ccs", h2)
 	for i, got := range out2.Events {
 		want := "excused"
 		if i == 18 { // the 10th day of 2025-2026
@@ -419,7 +419,7 @@ func TestCCSParentAuthorizedUnexcusedDayNotCounted(t *testing.T) {
 	for _, day := range []string{"2024-09-04", "2024-09-05", "2024-09-06", "2024-09-09", "2024-09-10", "2024-09-11", "2024-09-12", "2024-09-13", "2024-09-16"} {
 		evs = append(evs, ev(day, "PAA", "parent-note"))
 	}
-	out := classify(t, "ccs", historyOf(t, evs...))
+	out := classifyH(t, "ccs", historyOf(t, evs...))
 	require.Equal(t, "unverified", out.Events[0].Excuse)
 	assert.Equal(t, "excused", out.Events[9].Excuse, capWhy)
 }
@@ -438,7 +438,7 @@ func TestCCSDeathOfRelativeCap(t *testing.T) {
 		ev("2025-02-04", "DOR", "obituary"),
 		ev("2025-02-05", "DOR", "obituary"),
 	}
-	out := classify(t, "ccs", historyOf(t, evs...))
+	out := classifyH(t, "ccs", historyOf(t, evs...))
 	assert.Equal(t, []string{"excused", "excused", "excused", "unverified", "excused", "excused", "excused", "excused"}, excuses(out), dorWhy)
 	assert.Equal(t, []string{"reasonable-cause"}, out.Events[3].MissingDocuments, dorWhy)
 	assert.True(t, hasNoteFrom(out.Events[3].Notes, "cap "), "day 4 notes the cap")
@@ -462,7 +462,7 @@ func TestCCSDeathOfRelativeConsecutiveSchoolDays(t *testing.T) {
 			for _, day := range c.dates {
 				evs = append(evs, ev(day, "DOR", "obituary"))
 			}
-			out := classify(t, "ccs", historyOf(t, evs...))
+			out := classifyH(t, "ccs", historyOf(t, evs...))
 			assert.Equal(t, []string{"excused", "excused", "excused", "unverified"}, excuses(out), "%s; %s", c.why, dorWhy)
 			assert.Equal(t, []string{"reasonable-cause"}, out.Events[3].MissingDocuments, dorWhy)
 		})
@@ -471,7 +471,7 @@ func TestCCSDeathOfRelativeConsecutiveSchoolDays(t *testing.T) {
 
 func TestCCSDeathOfRelativeWithoutObituary(t *testing.T) {
 	// Days without the obituary are unverified for want of the obituary, whatever the count.
-	out := classify(t, "ccs", historyOf(t, ev("2024-10-07", "DOR"), ev("2024-10-08", "DOR", "obituary")))
+	out := classifyH(t, "ccs", historyOf(t, ev("2024-10-07", "DOR"), ev("2024-10-08", "DOR", "obituary")))
 	assert.Equal(t, []string{"unverified", "excused"}, excuses(out), dorWhy)
 	assert.Equal(t, []string{"obituary"}, out.Events[0].MissingDocuments, dorWhy)
 }
@@ -591,7 +591,7 @@ func TestRejections(t *testing.T) {
 		ev("2025-06-09", "UNX"),  // 5 after the last day
 		ev("2024-08-23", "UNX"),  // 6 before the first day (a Friday)
 		Event{Date: d("2024-09-05"), Code: "TUX", Minutes: 401, Comment: "late"}, // 7 more than 400
-		ev("2024-09-03", "UNX"), // 8 duplicate of 1
+		ev("2024-09-03", "UNX"), // 8 duplicate of 1: collapsed into it, not rejected (schema v2: one school day is at most one day)
 		Event{Date: d("2024-09-06"), Code: "TUX", Minutes: 400, Comment: "late"}, // 9 fine: exactly the day
 	)
 	want := map[int]string{
@@ -601,9 +601,8 @@ func TestRejections(t *testing.T) {
 		4: `2025-06-09 is outside the school calendar (2024-08-26 to 2025-06-06)`,
 		5: `2024-08-23 is outside the school calendar (2024-08-26 to 2025-06-06)`,
 		6: `minutes 401 is more than the day's 400`,
-		7: `duplicate: event 1 has the same date and code`,
 	}
-	out, err := engine(t, "ccs").Classify(h)
+	out, err := engine(t, "ccs").Classify(h, calendar.Date{})
 	require.Error(t, err)
 	var herr *HistoryError
 	require.True(t, errors.As(err, &herr), "a *HistoryError, got %T", err)
@@ -654,7 +653,7 @@ func TestRejectionOutsideEnrolment(t *testing.T) {
 }`
 	h, err := DecodeHistory([]byte(doc), "transfer.json")
 	require.NoError(t, err)
-	out, err := engine(t, "ccs").Classify(h)
+	out, err := engine(t, "ccs").Classify(h, calendar.Date{})
 	var herr *HistoryError
 	require.ErrorAs(t, err, &herr)
 	require.Len(t, herr.Events, 2)
@@ -689,20 +688,20 @@ func TestPartialDays(t *testing.T) {
 				ev("2024-11-25", "UNX"),
 			},
 		}
-		out := classify(t, "ccs", h)
+		out := classifyH(t, "ccs", h)
 		assert.Equal(t, 200, out.Events[0].Minutes, "a full-day absence on a half day misses the half day's 200 minutes")
 		assert.InDelta(t, 1.0, out.Events[0].Days, 1e-9, "and counts one school day")
 		assert.Equal(t, 400, out.Events[1].Minutes)
 		assert.InDelta(t, 1.0, out.Events[1].Days, 1e-9)
 
 		h.Events = []Event{{Date: d("2024-11-26"), Code: "TEX", Minutes: 50, Documents: []string{"late-arrival-log", "court-document"}, Comment: "court"}}
-		out = classify(t, "ccs", h)
+		out = classifyH(t, "ccs", h)
 		assert.Equal(t, 50, out.Events[0].Minutes)
 		assert.InDelta(t, 0.25, out.Events[0].Days, 1e-9, "50 of the half day's 200 minutes")
 		assert.Equal(t, "excused", out.Events[0].Excuse)
 
 		h.Events = []Event{{Date: d("2024-11-26"), Code: "TUX", Minutes: 201, Comment: "late"}}
-		_, err := engine(t, "ccs").Classify(h)
+		_, err := engine(t, "ccs").Classify(h, calendar.Date{})
 		require.EqualError(t, err, "student S1: event 1 (2024-11-26 TUX): minutes 201 is more than the day's 200")
 	})
 }
@@ -772,7 +771,7 @@ func TestClassifyConcurrent(t *testing.T) {
 	want := make([]*Classification, len(histories))
 	for g, h := range histories {
 		var err error
-		want[g], err = e.Classify(h)
+		want[g], err = e.Classify(h, calendar.Date{})
 		require.NoError(t, err)
 	}
 	// Sanity, by hand: history 7 has 13 PAA days, the 10th to 13th unverified.
@@ -787,7 +786,7 @@ func TestClassifyConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range 20 {
-				c, err := e.Classify(histories[g])
+				c, err := e.Classify(histories[g], calendar.Date{})
 				if err != nil {
 					errs[g] = err
 					return
@@ -812,7 +811,7 @@ func TestCCSParentAuthorizedAbsenceFullDayOnly(t *testing.T) {
 	const why = `seed 004, Parent Authorized Absence: "Parent provides absence note for board approved excused activity but does not provide supporting documentation. To be used for full-day absences only."`
 	e := ev("2024-09-11", "PAA", "parent-note")
 	e.Minutes = 100 // of 400
-	out, err := engine(t, "ccs").Classify(historyOf(t, e))
+	out, err := engine(t, "ccs").Classify(historyOf(t, e), calendar.Date{})
 	got := out.Events[0]
 	flagged := err != nil || got.Rejected != "" || len(got.Notes) > 1 || got.Excuse != "excused"
 	assert.Equal(t, "unverified", got.Excuse, why)

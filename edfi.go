@@ -13,6 +13,9 @@ import (
 // "uri://ed-fi.org/AttendanceEventCategoryDescriptor#Excused Absence" matches by its
 // part after '#') and whose reason pattern, if any, matches the reason.
 func (e *Engine) EdFiCode(category, reason string, date calendar.Date) (string, error) {
+	if e == nil || e.pack == nil {
+		return "", errNoPack
+	}
 	if i := strings.LastIndexByte(category, '#'); i >= 0 {
 		category = category[i+1:]
 	}

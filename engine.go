@@ -1,12 +1,14 @@
 package rollcall
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/rollcall-go/rollcall/calendar"
-	"github.com/rollcall-go/rollcall/codes"
+	"github.com/rollcall-go/rollcall/classify"
+	"github.com/rollcall-go/rollcall/escalation"
 	"github.com/rollcall-go/rollcall/internal/suggest"
 	"github.com/rollcall-go/rollcall/policy"
 )
@@ -15,7 +17,8 @@ import (
 //
 // An Engine is immutable and safe for concurrent use by many goroutines. It keeps no
 // state between calls: every call decides from the history it is given, so re-coding an
-// absence or adding a document and calling again re-evaluates everything after it.
+// absence or adding a document and calling again re-evaluates everything after it. The
+// zero Engine has no pack: its methods return an error.
 type Engine struct {
 	pack *policy.Pack
 }
@@ -35,35 +38,21 @@ func Open(name string) (*Engine, error) {
 // Pack returns the engine's pack.
 func (e *Engine) Pack() *policy.Pack { return e.pack }
 
+// errNoPack is returned by the methods of an Engine made without a pack.
+var errNoPack = errors.New("rollcall: the engine has no policy pack (use New or Open)")
+
+// Classified is the classification of one event; see [classify.Result].
+type Classified = classify.Result
+
+// Note says what decided part of a classification; see [classify.Note].
+type Note = classify.Note
+
 // Classification is the classification of every event of a history, in input order.
 type Classification struct {
-	Student string       `json:"student"`
-	Events  []Classified `json:"events"`
+	Student string        `json:"student"`
+	AsOf    calendar.Date `json:"as_of"`
+	Events  []Classified  `json:"events"`
 }
-
-// Classified is the decision on one event. A rejected event keeps its place with the
-// reason in Rejected and nothing else decided.
-type Classified struct {
-	Date             calendar.Date `json:"date"`
-	Code             string        `json:"code"`
-	EffectiveCode    string        `json:"effective_code"`
-	Status           string        `json:"status"` // present or absent
-	Excuse           string        `json:"excuse"` // excused, unexcused, unverified or none
-	Span             string        `json:"span"`
-	Minutes          int           `json:"minutes"` // minutes missed
-	Days             float64       `json:"days"`    // school days missed
-	MissingDocuments []string      `json:"missing_documents"`
-	MissingFlags     []string      `json:"missing_flags,omitempty"`
-	CommentRequired  bool          `json:"comment_required"`
-	EdFi             string        `json:"edfi_category,omitempty"`
-	Notes            []policy.Note `json:"notes"`
-	Rejected         string        `json:"rejected,omitempty"`
-
-	decision policy.Decision
-}
-
-// Decision returns the underlying policy decision (zero for a rejected event).
-func (c Classified) Decision() policy.Decision { return c.decision }
 
 // EventError is a problem with one event of a history.
 type EventError struct {
@@ -95,180 +84,246 @@ func (e *HistoryError) Error() string {
 	return b.String()
 }
 
-// Classify classifies every event of h. Events are decided in date order, since caps
-// and the effects of ladder steps depend on what came before; the result keeps input
-// order, one entry per event. When some events cannot be classified (unknown code, a
-// day without school, outside enrolment, ...) Classify returns the classification with
-// those events marked rejected, and a *HistoryError naming each.
-func (e *Engine) Classify(h *History) (*Classification, error) {
-	if err := e.checkInterventions(h); err != nil {
+// Unwrap returns each event's problem, so errors.As finds an [EventError].
+func (e *HistoryError) Unwrap() []error {
+	out := make([]error, len(e.Events))
+	for i, ev := range e.Events {
+		out[i] = ev
+	}
+	return out
+}
+
+// Classify classifies every event of h as of asOf (a zero asOf means the date of the
+// last event that can be classified): documentation deadlines are judged on asOf, and
+// interventions after it have not happened. Events are decided in date order, since
+// caps and the effects of ladder steps depend on what came before; the result keeps
+// input order, one entry per event. When some events cannot be classified (unknown
+// code, a day without school, outside enrolment, ...) Classify returns the
+// classification with those events marked rejected, and a *HistoryError naming each.
+func (e *Engine) Classify(h *History, asOf calendar.Date) (*Classification, error) {
+	if err := e.check(h); err != nil {
 		return nil, err
 	}
-	out, herr := e.classify(h)
-	if herr != nil {
-		return out, herr
-	}
-	return out, nil
+	asOf = e.asOf(h, asOf)
+	res := classify.Classify(e.pack, h, asOf)
+	return &Classification{Student: h.Student.ID, AsOf: asOf, Events: res}, historyError(h, res)
 }
 
-func (e *Engine) checkInterventions(h *History) error {
-	if h == nil || h.Calendar == nil {
-		return fmt.Errorf("rollcall: a history needs a calendar")
+// asOf returns the date to judge a history on: the one given, or else the date of its
+// last event that can be classified (the first day of its calendar when there is none).
+func (e *Engine) asOf(h *History, asOf calendar.Date) calendar.Date {
+	if !asOf.IsZero() {
+		return asOf
 	}
-	for i, iv := range h.Interventions {
-		if iv.Date.IsZero() {
-			return fmt.Errorf("student %s: intervention %d (%s): no date", h.Student.ID, i+1, iv.Step)
-		}
-		if !e.knowsStep(iv.Step, iv.Date) {
-			return fmt.Errorf("student %s: intervention %d (%s %s): unknown step %q for pack %s%s", h.Student.ID, i+1, iv.Date, iv.Step, iv.Step, e.pack.Name, suggestStep(iv.Step, e.stepIDs(iv.Date)))
+	for _, r := range classify.Classify(e.pack, h, calendar.Date{}) {
+		if r.Rejected == "" && r.Date.After(asOf) {
+			asOf = r.Date
 		}
 	}
-	return nil
+	if asOf.IsZero() {
+		asOf = h.Calendar.First()
+	}
+	return asOf
 }
 
-func (e *Engine) classify(h *History) (*Classification, *HistoryError) {
-	out := &Classification{Student: h.Student.ID, Events: make([]Classified, len(h.Events))}
+func historyError(h *History, res []classify.Result) error {
 	var herr *HistoryError
-	reject := func(i int, msg string) {
+	for i, r := range res {
+		if r.Rejected == "" {
+			continue
+		}
 		if herr == nil {
 			herr = &HistoryError{Student: h.Student.ID}
 		}
-		herr.Events = append(herr.Events, EventError{Index: i, Event: h.Events[i], Msg: msg})
-		ev := h.Events[i]
-		out.Events[i] = Classified{Date: ev.Date, Code: ev.Code, Rejected: msg, Notes: []policy.Note{}, MissingDocuments: []string{}}
+		herr.Events = append(herr.Events, EventError{Index: i, Event: h.Events[i], Msg: r.Rejected})
 	}
+	if herr == nil {
+		return nil
+	}
+	return herr
+}
 
-	done := make([]policy.Done, len(h.Interventions))
+// check verifies what must hold before anything is decided: a pack, a calendar, and
+// interventions naming steps of the pack with outcomes they allow.
+func (e *Engine) check(h *History) error {
+	if e == nil || e.pack == nil {
+		return errNoPack
+	}
+	if h == nil || h.Calendar == nil {
+		return fmt.Errorf("rollcall: a history needs a calendar")
+	}
+	var errs []error
 	for i, iv := range h.Interventions {
-		year, _ := h.Calendar.YearOf(iv.Date)
-		done[i] = policy.Done{Step: iv.Step, Date: iv.Date, Year: year}
-	}
-	inputs := make([]policy.Input, 0, len(h.Events))
-	index := make([]int, 0, len(h.Events))
-	seen := make(map[calendar.Date][]int, len(h.Events))
-	for i, ev := range h.Events {
-		if msg := e.check(h, i, seen); msg != "" {
-			reject(i, msg)
+		where := fmt.Sprintf("student %s: intervention %d (%s %s)", h.Student.ID, i+1, iv.Date, iv.Step)
+		if iv.Date.IsZero() {
+			errs = append(errs, fmt.Errorf("%s: no date", where))
 			continue
 		}
-		seen[ev.Date] = append(seen[ev.Date], i)
-		year, _ := h.Calendar.YearOf(ev.Date)
-		in := policy.Input{
-			Date: ev.Date, Year: year, Ordinal: h.Calendar.Ordinal(ev.Date),
-			Code: ev.Code, Minutes: ev.Minutes, DayMinutes: h.Calendar.Minutes(ev.Date),
-			Documents: ev.Documents, Comment: ev.Comment, Reason: ev.Reason,
-			Age: h.Student.AgeOn(ev.Date), Grade: h.Student.Grade,
-		}
-		for _, f := range h.Student.Flags {
-			if f.Holds(ev.Date) && !slices.Contains(in.Flags, f.Name) {
-				in.Flags = append(in.Flags, f.Name)
-			}
-		}
-		inputs = append(inputs, in)
-		index = append(index, i)
-	}
-	decisions := e.pack.Classify(inputs, done)
-	for k, d := range decisions {
-		i := index[k]
-		if d.Rejected != "" {
-			reject(i, d.Rejected)
+		v := e.pack.At(iv.Date)
+		s, ok := v.Step(iv.Step)
+		if !ok {
+			errs = append(errs, fmt.Errorf("%s: unknown step %q for pack %s%s", where, iv.Step, e.pack.Name, suggest.DidYouMean(iv.Step, stepIDs(v))))
 			continue
 		}
-		out.Events[i] = classified(h.Events[i], d, e.pack.At(h.Events[i].Date))
-	}
-	if herr != nil {
-		slices.SortFunc(herr.Events, func(a, b EventError) int { return a.Index - b.Index })
-	}
-	return out, herr
-}
-
-func classified(ev Event, d policy.Decision, v *policy.Version) Classified {
-	c := Classified{
-		Date: ev.Date, Code: d.Code, EffectiveCode: d.EffectiveCode,
-		Status: d.Status.String(), Excuse: d.Excuse.String(), Span: d.Span.String(),
-		Minutes: d.Minutes, Days: d.Days,
-		MissingDocuments: d.Missing.Documents, MissingFlags: d.Missing.Flags,
-		CommentRequired: d.CommentRequired, Notes: d.Notes, decision: d,
-	}
-	if c.MissingDocuments == nil {
-		c.MissingDocuments = []string{}
-	}
-	if c.Notes == nil {
-		c.Notes = []policy.Note{}
-	}
-	if code, ok := v.Codes.Lookup(d.EffectiveCode); ok {
-		c.EdFi = edfiCategory(code, d.Excuse)
-	}
-	for _, doc := range ev.Documents {
-		if !slices.ContainsFunc(v.Documents, func(t policy.Term) bool { return t.ID == doc }) {
-			ids := make([]string, len(v.Documents))
-			for i, t := range v.Documents {
-				ids[i] = t.ID
-			}
-			c.Notes = append(c.Notes, policy.Note{Source: "input", Text: fmt.Sprintf("unknown document %q ignored%s", doc, suggestStep(doc, ids))})
+		switch {
+		case !s.AllowsOutcome(iv.Outcome):
+			allowed := append(slices.Clone(s.Outcomes), policy.Waived)
+			errs = append(errs, fmt.Errorf("%s: outcome %q is not one step %s records (want one of %s)%s", where, iv.Outcome, s.ID, strings.Join(allowed, ", "), suggest.DidYouMean(iv.Outcome, allowed)))
+		case iv.Outcome == policy.Waived && strings.TrimSpace(iv.Note) == "":
+			errs = append(errs, fmt.Errorf("%s: a waived step needs a note saying why", where))
+		case iv.Outcome == "" && !iv.OutcomeDate.IsZero():
+			errs = append(errs, fmt.Errorf("%s: outcome_date without an outcome", where))
+		case !iv.OutcomeDate.IsZero() && iv.OutcomeDate.Before(iv.Date):
+			errs = append(errs, fmt.Errorf("%s: outcome_date %s is before the intervention's date", where, iv.OutcomeDate))
 		}
 	}
-	return c
+	return errors.Join(errs...)
 }
 
-// edfiCategory is the Ed-Fi category of a decided event: the code's own, except that a
-// code that excuses once documented, but was not excused (documentation missing, a cap
-// spent, a rule), reports as an unexcused absence.
-func edfiCategory(code *codes.Code, x codes.Excuse) string {
-	if code.EdFi == codes.EdFiExcusedAbsence && code.Excuse == codes.Excused && x != codes.Excused {
-		return codes.EdFiUnexcusedAbsence
-	}
-	return code.EdFi
-}
-
-// check returns why event i cannot be classified, or "".
-func (e *Engine) check(h *History, i int, seen map[calendar.Date][]int) string {
-	ev := h.Events[i]
-	cal := h.Calendar
-	switch {
-	case ev.Date.IsZero():
-		return "no date"
-	case ev.Code == "":
-		return "no code"
-	case ev.Date.Before(cal.First()) || ev.Date.After(cal.Last()):
-		return fmt.Sprintf("%s is outside the school calendar (%s to %s)", ev.Date, cal.First(), cal.Last())
-	case !cal.IsSchoolDay(ev.Date):
-		if wd := ev.Date.Weekday(); wd == 0 || wd == 6 {
-			return fmt.Sprintf("%s is a %s, not a school day", ev.Date, wd)
-		}
-		return fmt.Sprintf("%s is not a school day (closed)", ev.Date)
-	case len(h.Enrolment) > 0 && !h.Enrolment.Contains(ev.Date):
-		return fmt.Sprintf("the student is not enrolled on %s", ev.Date)
-	case ev.Minutes < 0:
-		return fmt.Sprintf("minutes %d is negative", ev.Minutes)
-	case ev.Minutes > cal.Minutes(ev.Date):
-		return fmt.Sprintf("minutes %d is more than the day's %d", ev.Minutes, cal.Minutes(ev.Date))
-	}
-	code, known := e.pack.At(ev.Date).Codes.Lookup(ev.Code)
-	for _, j := range seen[ev.Date] {
-		other := h.Events[j]
-		if other.Code == ev.Code {
-			return fmt.Sprintf("duplicate: event %d has the same date and code", j+1)
-		}
-		oc, ok := e.pack.At(other.Date).Codes.Lookup(other.Code)
-		if known && ok && code.Status == codes.Absent && oc.Status == codes.Absent && (code.Span == codes.FullDay || oc.Span == codes.FullDay) && ev.Minutes == 0 && other.Minutes == 0 {
-			return fmt.Sprintf("conflicts with event %d: two absences on %s and one is for the whole day", j+1, ev.Date)
-		}
-	}
-	return ""
-}
-
-func suggestStep(s string, ids []string) string { return suggest.DidYouMean(s, ids) }
-
-// knowsStep reports whether the pack's ladder in force on d has step id.
-func (e *Engine) knowsStep(id string, d calendar.Date) bool {
-	return slices.Contains(e.stepIDs(d), id)
-}
-
-func (e *Engine) stepIDs(d calendar.Date) []string {
-	var ids []string
-	for _, s := range e.pack.At(d).Ladder.Steps {
-		ids = append(ids, s.ID)
+func stepIDs(v *policy.Version) []string {
+	ids := make([]string, len(v.Steps))
+	for i, s := range v.Steps {
+		ids[i] = s.ID
 	}
 	return ids
+}
+
+// KnowsStep reports whether the pack in force on d has ladder step id, and if not,
+// a did-you-mean suggestion (possibly empty).
+func (e *Engine) KnowsStep(id string, d calendar.Date) (bool, string) {
+	if e == nil || e.pack == nil {
+		return false, ""
+	}
+	v := e.pack.At(d)
+	if _, ok := v.Step(id); ok {
+		return true, ""
+	}
+	return false, suggest.DidYouMean(id, stepIDs(v))
+}
+
+// Evaluation is a history evaluated as of a date: every event classified, the facts,
+// the designations that hold, and the ladder steps that are due.
+type Evaluation struct {
+	Student      string                  `json:"student"`
+	AsOf         calendar.Date           `json:"as_of"`
+	Events       []Classified            `json:"events"`
+	Facts        escalation.Facts        `json:"facts"`
+	Designations []escalation.Designated `json:"designations"`
+	Next         *escalation.Due         `json:"next"`
+	Due          []escalation.Due        `json:"due"`
+}
+
+// Designated is a designation (truant, chronic absence, ...) that holds, and why.
+type Designated = escalation.Designated
+
+// Evaluate classifies h and evaluates the ladder as of asOf: the facts counted up to
+// asOf, every step whose conditions hold and that was not done (in ladder order), and
+// the next step. A zero asOf means the date of the last event that can be classified.
+// Like [Engine.Classify], it returns a *HistoryError naming the events it had to
+// reject, together with the evaluation of the others; problems of several kinds are
+// joined (errors.Join), so errors.As finds each.
+func (e *Engine) Evaluate(h *History, asOf calendar.Date) (*Evaluation, error) {
+	cls, err := e.Classify(h, asOf)
+	if cls == nil {
+		return nil, err
+	}
+	asOf = cls.AsOf
+	v := e.pack.At(asOf)
+	res := escalation.Evaluate(escalation.Input{Version: v, History: h, Results: cls.Events, AsOf: asOf})
+	out := &Evaluation{Student: h.Student.ID, AsOf: asOf, Events: cls.Events, Facts: res.Facts,
+		Designations: res.Designations, Due: res.Due, Next: res.Next}
+	if out.Due == nil {
+		out.Due = []escalation.Due{}
+	}
+	if out.Designations == nil {
+		out.Designations = []escalation.Designated{}
+	}
+	errs := []error{err}
+	for _, e := range res.Errors {
+		errs = append(errs, fmt.Errorf("rollcall: student %s: %w", h.Student.ID, e))
+	}
+	return out, errors.Join(errs...)
+}
+
+// DailyAction is an action to take for one absence on its day.
+type DailyAction struct {
+	Action   string        `json:"action"`
+	Title    string        `json:"title,omitempty"`
+	Actor    string        `json:"actor,omitempty"`
+	Do       string        `json:"do,omitempty"`
+	Date     calendar.Date `json:"date"`
+	Event    int           `json:"event"` // index of the event in the history
+	Citation string        `json:"citation,omitempty"`
+}
+
+// Actions returns the pack's daily actions for the events of h on date (a call home,
+// a robocall), in event order then action order. An action sees each event exactly as
+// the classification rules last saw it (the same counts, steps and flags).
+func (e *Engine) Actions(h *History, date calendar.Date) ([]DailyAction, error) {
+	cls, err := e.Classify(h, date)
+	if cls == nil {
+		return nil, err
+	}
+	v := e.pack.At(date)
+	var r policy.Runner
+	out := []DailyAction{}
+	for i, c := range cls.Events {
+		if c.Rejected != "" || c.Date != date {
+			continue
+		}
+		var env any = c.Env
+		for _, a := range v.Actions {
+			ok, aerr := a.When.Eval(&r, env)
+			if aerr != nil {
+				return out, fmt.Errorf("rollcall: action %s: %w", a.ID, aerr)
+			}
+			if ok {
+				out = append(out, DailyAction{Action: a.ID, Title: a.Title, Actor: a.Actor, Do: a.Action, Date: date, Event: i, Citation: a.Citation})
+			}
+		}
+	}
+	return out, err
+}
+
+// SignOutRequest is a request to dismiss a student early.
+type SignOutRequest struct {
+	Student         Student
+	Date            calendar.Date
+	Requester       string // parent, guardian, self or other
+	OnEmergencyForm bool   // the requester is listed on the student's emergency form
+	ByPhone         bool   // the request came by phone
+}
+
+// SignOutDecision is the answer to a [SignOutRequest], with the rule that decided it.
+type SignOutDecision struct {
+	Allow    bool     `json:"allow"`
+	Rule     string   `json:"rule"`
+	Notify   []string `json:"notify"`
+	Note     string   `json:"note"`
+	Citation string   `json:"citation,omitempty"`
+}
+
+// SignOut decides an early-dismissal request by the pack's sign-out rules: the first
+// rule whose condition holds decides. With no matching rule the request is refused.
+func (e *Engine) SignOut(req SignOutRequest) (SignOutDecision, error) {
+	if e == nil || e.pack == nil {
+		return SignOutDecision{}, errNoPack
+	}
+	v := e.pack.At(req.Date)
+	env := policy.SignOut{Age: req.Student.AgeOn(req.Date), Grade: req.Student.Grade, Requester: req.Requester, OnEmergencyForm: req.OnEmergencyForm, ByPhone: req.ByPhone}
+	var r policy.Runner
+	for _, rule := range v.SignOut {
+		ok, err := rule.When.Eval(&r, env)
+		if err != nil {
+			return SignOutDecision{}, fmt.Errorf("rollcall: signout rule %s: %w", rule.ID, err)
+		}
+		if ok {
+			notify := rule.Notify
+			if notify == nil {
+				notify = []string{}
+			}
+			return SignOutDecision{Allow: rule.Allow, Rule: rule.ID, Notify: notify, Note: rule.Note, Citation: rule.Citation}, nil
+		}
+	}
+	return SignOutDecision{Allow: false, Notify: []string{}, Note: "no sign-out rule of pack " + e.pack.Name + " allows this request"}, nil
 }

@@ -200,9 +200,9 @@ func TestILLadderWalk(t *testing.T) {
 			} else {
 				assert.Nil(t, ev.Next)
 			}
-			assert.Equal(t, s.unverified, ev.Facts.Unverified, "unverified")
-			assert.Equal(t, s.unexcused, ev.Facts.Unexcused, "unexcused")
-			assert.Equal(t, s.rate, ev.Facts.AttendanceRate, "attendance_rate")
+			assert.Equal(t, s.unverified, fact(t, ev.Facts, "unverified"), "unverified")
+			assert.Equal(t, s.unexcused, fact(t, ev.Facts, "unexcused"), "unexcused")
+			assert.Equal(t, s.rate, fact(t, ev.Facts, "attendance_rate"), "attendance_rate")
 		})
 	}
 
@@ -217,7 +217,7 @@ func TestILLadderWalk(t *testing.T) {
 
 	ev = ladderEval(t, e, h, "2024-10-10")
 	// the illness excused by the parent's note counts as medical: involve the school team
-	assert.Equal(t, 1.0, ev.Facts.Medical)
+	assert.Equal(t, 1.0, fact(t, ev.Facts, "medical"))
 	require.Len(t, ev.Due[0].Involve, 1)
 	assert.Equal(t, "health", ev.Due[0].Involve[0].Reason)
 
@@ -405,7 +405,7 @@ func TestILAttendanceExactly90(t *testing.T) {
 		ladderEv("2024-10-07", "UNX")}
 	h := ladderHist(t, 400, evs, ladderDone("roe-referral", "2024-09-17"))
 	ev := ladderEval(t, e, h, "2024-10-22")
-	assert.Equal(t, 0.9, ev.Facts.AttendanceRate)
+	assert.Equal(t, 0.9, fact(t, ev.Facts, "attendance_rate"))
 	assert.Equal(t, []string{}, ladderDue(ev))
 	// one more UNX (day 35, 10-15): 35/40 = 87.5%; since the case: 2 of 2 unexcused ->
 	// second letter. Since the case (days 17-40, 24 days) attendance is 22/24 = 91.7%:
@@ -422,14 +422,14 @@ func TestILAttendanceExactly90(t *testing.T) {
 	}
 	h = ladderHist(t, 390, thirds, ladderDone("roe-referral", "2024-08-26"))
 	ev = ladderEval(t, e, h, "2024-10-07")
-	assert.Equal(t, 0.9, ev.Facts.AttendanceRate)
-	assert.Equal(t, 3.0, ev.Facts.Unexcused)
+	assert.Equal(t, 0.9, fact(t, ev.Facts, "attendance_rate"))
+	assert.Equal(t, 3.0, fact(t, ev.Facts, "unexcused"))
 	assert.Equal(t, []string{}, ladderDue(ev))
 	// a tenth third: 26.666667/30 = 0.888889; since the case (days 2-30, 29 days):
 	// (29 - 3.333333)/29 = 0.885 < 90%: medical letter too
 	h.Events = append(h.Events, ladderPartial("2024-10-01", "UNX", 130))
 	ev = ladderEval(t, e, h, "2024-10-07")
-	assert.Equal(t, 0.888889, ev.Facts.AttendanceRate)
+	assert.Equal(t, 0.888889, fact(t, ev.Facts, "attendance_rate"))
 	assert.Equal(t, []string{"roe-second-letter", "medical-letter"}, ladderDue(ev))
 }
 
@@ -443,8 +443,8 @@ func TestILRecodedAbsenceIsReEvaluated(t *testing.T) {
 	h.Events[2] = ladderEv("2024-09-09", "ILL", "parent-note")
 	ev := ladderEval(t, e, h, "2024-09-30")
 	assert.Equal(t, []string{}, ladderDue(ev))
-	assert.Equal(t, 4.0, ev.Facts.Unverified)
-	assert.Equal(t, 1.0, ev.Facts.Excused)
+	assert.Equal(t, 4.0, fact(t, ev.Facts, "unverified"))
+	assert.Equal(t, 1.0, fact(t, ev.Facts, "excused"))
 }
 
 func TestILUnknownInterventionStep(t *testing.T) {
@@ -466,8 +466,8 @@ func TestILTransferMidYear(t *testing.T) {
 	h.Enrolment = calendar.Enrolment{{From: ladderDate("2024-10-01")}}
 	ev := ladderEval(t, e, h, "2024-10-25")
 	// enrolled school days 10-01..10-25 = 18; 16/18 = 0.888889
-	assert.Equal(t, 18, ev.Facts.SchoolDays)
-	assert.Equal(t, 0.888889, ev.Facts.AttendanceRate)
+	assert.Equal(t, 18.0, fact(t, ev.Facts, "school_days"))
+	assert.Equal(t, 0.888889, fact(t, ev.Facts, "attendance_rate"))
 	// 2/18 = 11.1% absent: chronic absence (10% or more of enrolled days)
 	assert.Equal(t, []string{"chronic-absence"}, ladderDesignations(ev))
 
@@ -477,7 +477,7 @@ func TestILTransferMidYear(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "event 3 (2024-09-20 UNX): the student is not enrolled on 2024-09-20")
 	require.NotNil(t, ev)
-	assert.Equal(t, 2.0, ev.Facts.AbsentDays)
+	assert.Equal(t, 2.0, fact(t, ev.Facts, "absent_days"))
 }
 
 // --- Illinois designations (105 ILCS 5/26-2a, 5/26-18) ------------------------------
@@ -540,7 +540,7 @@ func TestOhioExcessiveAbsenceMonth(t *testing.T) {
 	// + 180 minutes late on 10-22 = 38 h in one school month: "38+ hours in one month"
 	h = ladderHist(t, 420, with(ladderPartial("2024-10-22", "TUX", 180, "late-arrival-log")))
 	ev := ladderEval(t, e, h, "2024-10-22")
-	assert.Equal(t, 38.0, ev.Facts.MaxMonth.NonmedicalHours)
+	assert.Equal(t, 38.0, fact(t, ev.Facts, "max_month.nonmedical_hours"))
 	assert.Equal(t, []string{"excessive-absence-notice"}, ladderDue(ev))
 	n := ev.Due[0]
 	// the trigger first held on 10-22; notice within 7 days: by 10-29
@@ -561,8 +561,8 @@ func TestOhioExcessiveAbsenceMonth(t *testing.T) {
 	// absent, 35 nonmedical
 	h = ladderHist(t, 420, with(Event{Date: ladderDate("2024-10-17"), Code: "MED", Documents: []string{"medical-note"}, Comment: "flu"}))
 	ev = ladderEval(t, e, h, "2024-10-21")
-	assert.Equal(t, 42.0, ev.Facts.AbsentHours)
-	assert.Equal(t, 35.0, ev.Facts.NonmedicalHours)
+	assert.Equal(t, 42.0, fact(t, ev.Facts, "absent_hours"))
+	assert.Equal(t, 35.0, fact(t, ev.Facts, "nonmedical_hours"))
 	assert.Equal(t, []string{}, ladderDue(ev))
 }
 
@@ -579,9 +579,9 @@ func TestOhioExcessiveAbsenceYear(t *testing.T) {
 		ladderEv("2024-10-22", "UNX"),
 		{Date: ladderDate("2024-10-24"), Code: "MED", Documents: []string{"medical-note"}, Comment: "flu"}}
 	ev := ladderEval(t, e, ladderHist(t, 390, evs), "2024-10-31")
-	assert.Equal(t, 65.0, ev.Facts.NonmedicalHours)
-	assert.Equal(t, 32.5, ev.Facts.MaxMonth.NonmedicalHours)
-	assert.Equal(t, 6.5, ev.Facts.NoExcuseHours)
+	assert.Equal(t, 65.0, fact(t, ev.Facts, "nonmedical_hours"))
+	assert.Equal(t, 32.5, fact(t, ev.Facts, "max_month.nonmedical_hours"))
+	assert.Equal(t, 6.5, fact(t, ev.Facts, "no_excuse_hours"))
 	assert.Equal(t, []string{"excessive-absence-notice"}, ladderDue(ev))
 	// the trigger first held on 10-22 (the 10th day); due by 10-29; overdue on 10-31
 	assert.Equal(t, ladderDate("2024-10-22"), ev.Due[0].Since)
@@ -608,7 +608,7 @@ func TestOhioHabitualTruancyConsecutiveHours(t *testing.T) {
 	assert.Equal(t, []string{}, ladderDue(ladderEval(t, e, ladderHist(t, 420, monThu), "2024-10-10")))
 	// + Friday 10-11 two hours late (facts.go: "a late arrival ends [a run]"): 28 + 2 = 30
 	ev := ladderEval(t, e, ladderHist(t, 420, append(monThu, tux("2024-10-11", 120))), "2024-10-11")
-	assert.Equal(t, 30.0, ev.Facts.LongestUnexcused)
+	assert.Equal(t, 30.0, fact(t, ev.Facts, "longest_run.no_excuse_hours"))
 	assert.Equal(t, []string{"absence-intervention-team"}, ladderDue(ev))
 	team := ev.Due[0]
 	assert.Equal(t, ladderDate("2024-10-11"), team.Since)
@@ -621,7 +621,7 @@ func TestOhioHabitualTruancyConsecutiveHours(t *testing.T) {
 	assert.Equal(t, []string{}, ladderDue(ev))
 	// late on Monday, then absent Tue-Fri: the late arrival does not join the run: 28
 	ev = ladderEval(t, e, ladderHist(t, 420, append([]Event{tux("2024-10-07", 120)}, unx("2024-10-08", "2024-10-09", "2024-10-10", "2024-10-11")...)), "2024-10-11")
-	assert.Equal(t, 28.0, ev.Facts.LongestUnexcused)
+	assert.Equal(t, 28.0, fact(t, ev.Facts, "longest_run.no_excuse_hours"))
 	assert.Equal(t, []string{}, ladderDue(ev))
 	// across a weekend: Thu 10-03, Fri 10-04, Mon 10-07, Tue 10-08 + Wed 10-09 late 2 h = 30
 	ev = ladderEval(t, e, ladderHist(t, 420, append(unx("2024-10-03", "2024-10-04", "2024-10-07", "2024-10-08"), tux("2024-10-09", 120))), "2024-10-09")
@@ -631,7 +631,7 @@ func TestOhioHabitualTruancyConsecutiveHours(t *testing.T) {
 	assert.Equal(t, []string{}, ladderDue(ladderEval(t, e, ladderHist(t, 390, monThu), "2024-10-11")))
 	five := unx("2024-10-07", "2024-10-08", "2024-10-09", "2024-10-10", "2024-10-11")
 	ev = ladderEval(t, e, ladderHist(t, 390, five), "2024-10-11")
-	assert.Equal(t, 32.5, ev.Facts.LongestUnexcused)
+	assert.Equal(t, 32.5, fact(t, ev.Facts, "longest_run.no_excuse_hours"))
 	assert.Equal(t, []string{"absence-intervention-team"}, ladderDue(ev))
 	assert.Contains(t, ev.Next.Because, "habitually truant: 32.5 consecutive hours (30 or more)")
 }
@@ -647,9 +647,9 @@ func TestOhioSuspensionDoesNotCount(t *testing.T) {
 		{Date: ladderDate("2024-10-11"), Code: "OSH", Documents: []string{"oss-documentation"}, Comment: "suspended"},
 	} {
 		ev := ladderEval(t, e, ladderHist(t, 390, append(append([]Event{}, base...), osh)), "2024-10-11")
-		assert.Equal(t, 26.0, ev.Facts.LongestUnexcused)
-		assert.Equal(t, 26.0, ev.Facts.NoExcuseHours)
-		assert.Equal(t, 6.5, ev.Facts.SuspensionHours)
+		assert.Equal(t, 26.0, fact(t, ev.Facts, "longest_run.no_excuse_hours"))
+		assert.Equal(t, 26.0, fact(t, ev.Facts, "no_excuse_hours"))
+		assert.Equal(t, 6.5, fact(t, ev.Facts, "suspension_hours"))
 		assert.Equal(t, []string{}, ladderDue(ev))
 	}
 	// seven suspension days in October (45.5 h) are not 42 hours without legitimate excuse
@@ -658,7 +658,7 @@ func TestOhioSuspensionDoesNotCount(t *testing.T) {
 		oct = append(oct, Event{Date: ladderDate(d), Code: "OSH", Comment: "suspended"})
 	}
 	ev := ladderEval(t, e, ladderHist(t, 390, oct), "2024-10-25")
-	assert.Equal(t, 0.0, ev.Facts.MaxMonth.NoExcuseHours)
+	assert.Equal(t, 0.0, fact(t, ev.Facts, "max_month.no_excuse_hours"))
 	assert.NotContains(t, ladderDue(ev), "absence-intervention-team")
 }
 
@@ -676,8 +676,8 @@ func TestOhioHabitualTruancyMonthAndYear(t *testing.T) {
 	// month: habitual truant (and 38+: excessive absence)
 	oct := unx("2024-10-01", "2024-10-03", "2024-10-08", "2024-10-10", "2024-10-16", "2024-10-18")
 	ev := ladderEval(t, e, ladderHist(t, 390, append(oct, tux("2024-10-22", 180))), "2024-10-25")
-	assert.Equal(t, 42.0, ev.Facts.MaxMonth.NoExcuseHours)
-	assert.Equal(t, 6.5, ev.Facts.LongestUnexcused)
+	assert.Equal(t, 42.0, fact(t, ev.Facts, "max_month.no_excuse_hours"))
+	assert.Equal(t, 6.5, fact(t, ev.Facts, "longest_run.no_excuse_hours"))
 	assert.Equal(t, []string{"excessive-absence-notice", "absence-intervention-team"}, ladderDue(ev))
 	// 179 minutes: 41.983333 h: only the excessive-absence notice
 	ev = ladderEval(t, e, ladderHist(t, 390, append(oct, tux("2024-10-22", 179))), "2024-10-25")
@@ -690,8 +690,8 @@ func TestOhioHabitualTruancyMonthAndYear(t *testing.T) {
 	year := append(unx("2024-09-04", "2024-09-09", "2024-09-12", "2024-09-17", "2024-10-02", "2024-10-07", "2024-10-10", "2024-10-16",
 		"2024-11-06", "2024-11-12"), tux("2024-11-14", 120))
 	ev = ladderEval(t, e, ladderHist(t, 420, year), "2024-11-14")
-	assert.Equal(t, 72.0, ev.Facts.NoExcuseHours)
-	assert.Equal(t, 28.0, ev.Facts.MaxMonth.NoExcuseHours)
+	assert.Equal(t, 72.0, fact(t, ev.Facts, "no_excuse_hours"))
+	assert.Equal(t, 28.0, fact(t, ev.Facts, "max_month.no_excuse_hours"))
 	assert.Equal(t, []string{"excessive-absence-notice", "absence-intervention-team"}, ladderDue(ev))
 	// the notice first held on 11-12 (63 + 7 = 70 >= 65): by 11-19
 	assert.Equal(t, ladderDate("2024-11-12"), ev.Due[0].Since)
@@ -870,8 +870,8 @@ func TestILProbationLetterSentLate(t *testing.T) {
 	assert.Equal(t, "ECE", ev.Events[9].EffectiveCode) // the 10th stays
 	assert.Equal(t, "UNX", ev.Events[10].EffectiveCode)
 	assert.Equal(t, "UNX", ev.Events[11].EffectiveCode)
-	assert.Equal(t, 10.0, ev.Facts.Unverified)
-	assert.Equal(t, 2.0, ev.Facts.Unexcused)
+	assert.Equal(t, 10.0, fact(t, ev.Facts, "unverified"))
+	assert.Equal(t, 2.0, fact(t, ev.Facts, "unexcused"))
 }
 
 func TestILNoShowBeforeEnrolment(t *testing.T) {

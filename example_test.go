@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/rollcall-go/rollcall"
+	"github.com/rollcall-go/rollcall/calendar"
 )
 
 // Classify a short history under the Columbus City Schools pack (seed 004): a
@@ -33,7 +34,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	c, err := eng.Classify(h)
+	c, err := eng.Classify(h, calendar.Date{})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -69,7 +70,7 @@ func ExampleEngine_Classify_rejected() {
 		fmt.Println(err)
 		return
 	}
-	c, err := eng.Classify(h)
+	c, err := eng.Classify(h, calendar.Date{})
 	fmt.Println(err)
 	var herr *rollcall.HistoryError
 	if errors.As(err, &herr) {

@@ -1,14 +1,13 @@
 package rollcall
 
 import (
+	"math"
 	"testing"
 
-	"github.com/expr-lang/expr/vm"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/rollcall-go/rollcall/calendar"
-	"github.com/rollcall-go/rollcall/escalation"
 )
 
 // The il-roe-sop ladder through expressions (the pack) against the same ladder written
@@ -48,38 +47,94 @@ func ladderBenchHistory(t testing.TB) (*History, calendar.Date) {
 	return h, ladderDate("2025-06-04")
 }
 
-// ladderInput builds the escalation input exactly as Engine.Evaluate does.
-func ladderInput(t testing.TB, e *Engine, h *History, asOf calendar.Date) escalation.Input {
-	cls, err := e.Classify(h)
-	require.NoError(t, err)
-	return ladderInputOf(e, h, cls, asOf)
+// handCounts are the counts the hand-written ladder reads, over one window.
+type handCounts struct {
+	SchoolDays                                     int
+	AbsentDays, PresentDays, Unexcused, Unverified float64
+	AttendanceRate                                 float64
 }
 
-func ladderInputOf(e *Engine, h *History, cls *Classification, asOf calendar.Date) escalation.Input {
-	in := escalation.Input{Calendar: h.Calendar, Enrolment: h.Enrolment, AsOf: asOf, SchoolMonth: e.Pack().At(asOf).SchoolMonth,
-		Age: h.Student.AgeOn(asOf), Grade: h.Student.Grade, Records: make([]escalation.Record, 0, len(cls.Events))}
-	for _, c := range cls.Events {
-		if c.Rejected != "" {
+// handFacts are the facts of the hand-written ladder, computed in plain Go from the
+// classification: what the pack's declared counts and windows compute.
+type handFacts struct {
+	h          *History
+	cls        *Classification
+	asOf       calendar.Date
+	SchoolDay  int
+	handCounts // school year to date
+}
+
+func newHandFacts(h *History, cls *Classification, asOf calendar.Date) handFacts {
+	f := handFacts{h: h, cls: cls, asOf: asOf}
+	from := h.Calendar.YearToDate(asOf).From
+	f.handCounts = f.count(from, asOf)
+	f.SchoolDay = f.SchoolDays
+	return f
+}
+
+func (f handFacts) count(from, to calendar.Date) handCounts {
+	c := handCounts{SchoolDays: f.h.Calendar.EnrolledDays(f.h.Enrolment, from, to), AttendanceRate: 1}
+	for _, r := range f.cls.Events {
+		if r.Rejected != "" || r.Status != "absent" || r.Date.Before(from) || r.Date.After(to) {
 			continue
 		}
-		d := c.Decision()
-		in.Records = append(in.Records, escalation.Record{Date: c.Date, Code: d.EffectiveCode, Status: d.Status, Excuse: d.Excuse,
-			Span: d.Span, Minutes: d.Minutes, DayMinutes: h.Calendar.Minutes(c.Date), Tags: d.Tags})
+		c.AbsentDays += r.Days
+		switch r.Excuse {
+		case "unexcused":
+			c.Unexcused += r.Days
+		case "unverified":
+			c.Unverified += r.Days
+		}
 	}
-	for _, iv := range h.Interventions {
-		in.Done = append(in.Done, escalation.Done{Step: iv.Step, Date: iv.Date})
+	round := func(v float64) float64 { return math.Round(v*1e6) / 1e6 }
+	c.AbsentDays, c.Unexcused, c.Unverified = round(c.AbsentDays), round(c.Unexcused), round(c.Unverified)
+	c.PresentDays = math.Max(0, float64(c.SchoolDays)-c.AbsentDays)
+	if c.SchoolDays > 0 {
+		c.AttendanceRate = round(c.PresentDays / float64(c.SchoolDays))
 	}
-	return in
+	return c
+}
+
+func (f handFacts) last(step string) (calendar.Date, bool) {
+	var out calendar.Date
+	for _, iv := range f.h.Interventions {
+		if iv.Step == step && !iv.Date.After(f.asOf) && iv.Date.After(out) {
+			out = iv.Date
+		}
+	}
+	return out, !out.IsZero()
+}
+
+func (f handFacts) Done(step string) bool { _, ok := f.last(step); return ok }
+
+func (f handFacts) Since(step string) handCounts {
+	d, ok := f.last(step)
+	if !ok {
+		return handCounts{AttendanceRate: 1}
+	}
+	return f.count(d.AddDays(1), f.asOf)
+}
+
+func (f handFacts) Within(step string, n int) handCounts {
+	d, ok := f.last(step)
+	if !ok {
+		return handCounts{AttendanceRate: 1}
+	}
+	end, found := f.h.Calendar.After(d, n)
+	if !found || end.After(f.asOf) {
+		end = f.asOf
+	}
+	return f.count(d.AddDays(1), end)
 }
 
 // ladderHandDue is the il-roe-sop ladder written by hand: the same steps, order,
 // prerequisites and conditions as policy/packs/il-roe-sop.yaml.
-func ladderHandDue(f escalation.Facts, due []string) []string {
+func ladderHandDue(f handFacts, due []string) []string {
 	open := func(id string) bool { return !f.Done(id) }
-	if open("no-show-contact") && f.SchoolDay > 6 && f.PresentDays == 0 {
+	if open("no-show-contact") && f.SchoolDays > 6 && f.PresentDays == 0 {
 		due = append(due, "no-show-contact")
 	}
-	if f.Done("no-show-contact") && open("tenth-day-drop") && f.SchoolDay >= 10 && f.PresentDays == 0 {
+	if f.Done("no-show-contact") && open("tenth-day-drop") && f.SchoolDays >= 10 && f.PresentDays == 0 {
 		due = append(due, "tenth-day-drop")
 	}
 	if open("warning-letter") && f.Unverified >= 5 && f.Unverified < 10 {
@@ -93,7 +148,7 @@ func ladderHandDue(f escalation.Facts, due []string) []string {
 	}
 	if f.Done("roe-referral") {
 		if open("roe-second-letter") && f.AttendanceRate < 0.9 && f.Unexcused >= 1 {
-			if s := f.Since("roe-referral"); s.AbsentDays > 0 && s.UnexcusedShare >= 2.0/3 {
+			if s := f.Since("roe-referral"); s.AbsentDays > 0 && s.Unexcused >= 2.0/3*s.AbsentDays-1e-9 {
 				due = append(due, "roe-second-letter")
 			}
 		}
@@ -143,7 +198,9 @@ func TestLadderHandWrittenMatchesPack(t *testing.T) {
 			asOf := ladderDate(a)
 			ev, err := e.Evaluate(c.h, asOf)
 			require.NoError(t, err)
-			hand := ladderHandDue(escalation.Compute(ladderInput(t, e, c.h, asOf)), []string{})
+			cls, err := e.Classify(c.h, asOf)
+			require.NoError(t, err)
+			hand := ladderHandDue(newHandFacts(c.h, cls, asOf), []string{})
 			assert.Equal(t, ladderDue(ev), hand, "%s as of %s", c.h.Student.ID, a)
 			if len(hand) > 0 {
 				n++
@@ -162,8 +219,7 @@ func TestLadderHandWrittenMatchesPack(t *testing.T) {
 }
 
 // BenchmarkEvaluate: Engine.Evaluate of the 180-day history on il-roe-sop ("facade":
-// classification, facts, ladder, explanations, designations) and the ladder alone on
-// the same prepared input ("ladder": escalation.Ladder.Evaluate).
+// classification, facts, ladder, explanations, designations).
 func BenchmarkEvaluate(b *testing.B) {
 	e := ladderEngine(b, "il-roe-sop")
 	h, asOf := ladderBenchHistory(b)
@@ -176,51 +232,10 @@ func BenchmarkEvaluate(b *testing.B) {
 			}
 		}
 	})
-	in := ladderInput(b, e, h, asOf)
-	l := e.Pack().At(asOf).Ladder
-	b.Run("ladder", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if ev := l.Evaluate(in); len(ev.Due) != 1 {
-				b.Fatal(ev.Due)
-			}
-		}
-	})
-	// the step conditions alone (prerequisites, done, trigger) on facts computed once:
-	// what the expressions cost against plain Go
-	f := escalation.Compute(in)
-	m := new(vm.VM)
-	b.Run("triggers", func(b *testing.B) {
-		b.ReportAllocs()
-		var due []string
-		for b.Loop() {
-			due = due[:0]
-		steps:
-			for _, s := range l.Steps {
-				for _, p := range s.After {
-					if !f.Done(p) {
-						continue steps
-					}
-				}
-				if f.Done(s.ID) {
-					continue
-				}
-				if ok, err := s.When.Eval(m, f); err != nil {
-					b.Fatal(err)
-				} else if ok {
-					due = append(due, s.ID)
-				}
-			}
-			if len(due) != 1 {
-				b.Fatal(due)
-			}
-		}
-	})
 }
 
 // BenchmarkEvaluateHandWritten: the same work with the ladder written in Go:
-// classification (Engine.Classify), facts (escalation.Compute), then plain Go
-// conditions ("facade"); and facts plus conditions on the prepared input ("ladder").
+// classification (Engine.Classify), facts summed in plain Go, then plain Go conditions.
 func BenchmarkEvaluateHandWritten(b *testing.B) {
 	e := ladderEngine(b, "il-roe-sop")
 	h, asOf := ladderBenchHistory(b)
@@ -228,33 +243,11 @@ func BenchmarkEvaluateHandWritten(b *testing.B) {
 		b.ReportAllocs()
 		var due []string
 		for b.Loop() {
-			cls, err := e.Classify(h)
+			cls, err := e.Classify(h, asOf)
 			if err != nil {
 				b.Fatal(err)
 			}
-			due = ladderHandDue(escalation.Compute(ladderInputOf(e, h, cls, asOf)), due[:0])
-			if len(due) != 1 {
-				b.Fatal(due)
-			}
-		}
-	})
-	in := ladderInput(b, e, h, asOf)
-	b.Run("ladder", func(b *testing.B) {
-		b.ReportAllocs()
-		var due []string
-		for b.Loop() {
-			due = ladderHandDue(escalation.Compute(in), due[:0])
-			if len(due) != 1 {
-				b.Fatal(due)
-			}
-		}
-	})
-	f := escalation.Compute(in)
-	b.Run("triggers", func(b *testing.B) {
-		b.ReportAllocs()
-		var due []string
-		for b.Loop() {
-			due = ladderHandDue(f, due[:0])
+			due = ladderHandDue(newHandFacts(h, cls, asOf), due[:0])
 			if len(due) != 1 {
 				b.Fatal(due)
 			}

@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/escalation"
 	"github.com/rollcall-go/rollcall/internal/testcal"
-	"github.com/rollcall-go/rollcall/policy"
 )
 
 // Shared helpers for the facade's tests. Every expected value in the tests is worked
@@ -88,9 +88,9 @@ func ev(date, code string, docs ...string) Event {
 }
 
 // classify classifies h with pack name and fails the test on any error.
-func classify(t testing.TB, pack string, h *History) *Classification {
+func classifyH(t testing.TB, pack string, h *History) *Classification {
 	t.Helper()
-	out, err := engine(t, pack).Classify(h)
+	out, err := engine(t, pack).Classify(h, calendar.Date{})
 	require.NoError(t, err)
 	require.NotNil(t, out)
 	require.Len(t, out.Events, len(h.Events), "one classification per input event")
@@ -107,8 +107,8 @@ func excuses(c *Classification) []string {
 }
 
 // noteFrom returns the notes whose Source is source.
-func noteFrom(notes []policy.Note, source string) []policy.Note {
-	var out []policy.Note
+func noteFrom(notes []Note, source string) []Note {
+	var out []Note
 	for _, n := range notes {
 		if n.Source == source {
 			out = append(out, n)
@@ -118,8 +118,8 @@ func noteFrom(notes []policy.Note, source string) []policy.Note {
 }
 
 // hasNoteFrom reports whether some note's Source starts with prefix.
-func hasNoteFrom(notes []policy.Note, prefix string) bool {
-	return slices.ContainsFunc(notes, func(n policy.Note) bool {
+func hasNoteFrom(notes []Note, prefix string) bool {
+	return slices.ContainsFunc(notes, func(n Note) bool {
 		return len(n.Source) >= len(prefix) && n.Source[:len(prefix)] == prefix
 	})
 }
@@ -136,4 +136,13 @@ func schoolDaysFrom(t testing.TB, c *calendar.Calendar, first string, n int) []c
 		out = append(out, next)
 	}
 	return out
+}
+
+// fact returns a fact by name from an evaluation's facts, failing the test when the
+// pack has no such fact.
+func fact(t testing.TB, f escalation.Facts, name string) float64 {
+	t.Helper()
+	v, ok := f.Get(name)
+	require.True(t, ok, "no fact %q", name)
+	return v
 }

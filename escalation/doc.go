@@ -1,15 +1,17 @@
-// Package escalation is the truancy ladder: steps with triggers over a student's
-// attendance facts, prerequisites, deadlines and the people to involve, and the
-// evaluation of a history as of a date to the steps that are due and the next one,
-// each with the reason and the citation.
+// Package escalation computes a student's facts and walks the truancy ladder: the
+// counts a pack declares, read over windows (the school year, a school month, the
+// previous N school days, since a step was done, ...), the calendar's measures
+// (school days, days present, the attendance rate), the designations a law defines,
+// and the steps that are due as of a date, each with the reason, the facts it read
+// and the citation.
 //
-// Facts are computed in Go, once per student and date, from the classified events and
-// the calendar ([Compute]); a step's trigger is an expr expression over [Facts],
-// compiled when its pack loads ([Compile]). For example, from the il-roe-sop pack:
+// Counts are computed in Go, once per student, with prefix sums over the classified
+// events (package classify); expressions read them through the slots their pack
+// assigned at load (package policy). For example, from the il-roe-sop pack:
 //
 //	warning-letter:
-//	  when: unverified >= 5 and unverified < 10
-//	  because: "{{unverified}} unverified absences (5-9)"
+//	  when: not_verified >= 5 and not_verified < 10
+//	  because: "{{not_verified}} absences not verified as excused (5-9)"
 //
-// Steps are usually written in YAML policy packs (package policy), not in Go.
+// Steps are written in YAML policy packs, not in Go.
 package escalation

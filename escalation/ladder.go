@@ -1,79 +1,87 @@
 package escalation
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sync"
 
-	"github.com/expr-lang/expr/vm"
-
 	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/classify"
+	"github.com/rollcall-go/rollcall/history"
+	"github.com/rollcall-go/rollcall/policy"
 )
 
-// Step is one step of a ladder.
-type Step struct {
-	ID       string
-	Title    string
-	Actor    string // who acts: building-secretary, truancy-interventionist, ...
-	Action   string // what they do
-	Cadence  string // when the step is worked: daily, weekly-to-monthly, monthly, ...
-	Citation string
-	When     *Trigger  // the condition over the facts
-	Because  *Template // a sentence for people; when nil the trigger's source is used
-	After    []string  // steps that must be done first (on or before as_of)
-	Repeats  bool      // whether the step is due again after it is done
-	Every    int       // for a repeating step: school days to wait after it was last done (0: none)
-	Deadline *Deadline
-	Involve  []Involve
+// Input is what a ladder is evaluated on: a history, its classification (one result
+// per event, from package classify) and the date.
+type Input struct {
+	Version *policy.Version // the pack's version in force on AsOf
+	History *history.History
+	Results []classify.Result
+	AsOf    calendar.Date
 }
 
-// Deadline says by when a due step must be done: N school days or N calendar days
-// after the trigger first held, or after another step was done.
-type Deadline struct {
-	SchoolDays int
-	Days       int
-	From       string // "trigger" or a step identifier
+// Facts are a student's facts as of a date, for people: the calendar's measures and
+// every declared count over the school year to date, in declaration order, and the
+// facts the version's expressions read.
+type Facts struct {
+	AsOf      calendar.Date
+	SchoolDay int
+	Names     []string  // the measures and counts, in order
+	Values    []float64 // their values, school year to date
+	env       policy.Facts
+	reads     []policy.Read
 }
 
-// Involve names whom to involve in a step when a condition holds (seed 002's
-// departments by absence reason).
-type Involve struct {
-	Reason string   // e.g. "health"
-	Who    string   // e.g. "Health and Wellness"
-	When   *Trigger // nil: always
-}
-
-// Ladder is an ordered list of steps. A Ladder is immutable and safe for concurrent use.
-type Ladder struct {
-	Steps []*Step
-}
-
-// Step returns the step with identifier id.
-func (l *Ladder) Step(id string) (*Step, bool) {
-	for _, s := range l.Steps {
-		if s.ID == id {
-			return s, true
+// Get returns the value of a measure or count by name (school year to date), or of a
+// fact an expression read ("month.unexcused", "previous(180).unexcused").
+func (f Facts) Get(name string) (float64, bool) {
+	if i := slices.Index(f.Names, name); i >= 0 {
+		return f.Values[i], true
+	}
+	for _, r := range f.reads {
+		if r.Name == name && r.Kind == policy.ReadNumber {
+			return f.env.Values[r.Slot], true
 		}
 	}
-	return nil, false
+	return 0, false
 }
 
-// Due is a step whose conditions hold and that has not been done.
+// Env returns the facts as the pack's expressions see them.
+func (f Facts) Env() policy.Facts { return f.env }
+
+// MarshalJSON writes the facts as one object: school_day, the measures and the counts,
+// in order.
+func (f Facts) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, `{"school_day":%d`, f.SchoolDay)
+	for i, n := range f.Names {
+		v, _ := json.Marshal(f.Values[i])
+		fmt.Fprintf(&b, `,%q:%s`, n, v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// Due is a step whose conditions hold (or held, for a latched step) and that has not
+// been done.
 type Due struct {
-	Step     string        `json:"step"`
-	Title    string        `json:"title,omitempty"`
-	Actor    string        `json:"actor"`
-	Action   string        `json:"action,omitempty"`
-	Cadence  string        `json:"cadence,omitempty"`
-	Because  string        `json:"because"`
-	Trigger  string        `json:"trigger"`
-	Facts    []Reading     `json:"facts_read"`
-	After    []string      `json:"after,omitempty"` // prerequisites, all done
-	Since    calendar.Date `json:"since,omitzero"`  // the first date the trigger held, judged at absence and intervention dates
-	DueBy    calendar.Date `json:"due_by,omitzero"`
-	Overdue  bool          `json:"overdue,omitempty"`
-	Involve  []Involved    `json:"involve,omitempty"`
-	Citation string        `json:"citation,omitempty"`
+	Step     string           `json:"step"`
+	Title    string           `json:"title,omitempty"`
+	Actor    string           `json:"actor"`
+	Action   string           `json:"action,omitempty"`
+	Cadence  string           `json:"cadence,omitempty"`
+	Because  string           `json:"because"`
+	Trigger  string           `json:"trigger"`
+	Facts    []policy.Reading `json:"facts_read"`
+	After    []string         `json:"after,omitempty"` // prerequisites, all done
+	Since    calendar.Date    `json:"since,omitzero"`  // the first date the trigger held (judged at absence and intervention dates, and every day for triggers that change with time)
+	Latched  bool             `json:"latched,omitempty"`
+	DueBy    calendar.Date    `json:"due_by,omitzero"`
+	Overdue  bool             `json:"overdue,omitempty"`
+	Involve  []Involved       `json:"involve,omitempty"`
+	Citation string           `json:"citation,omitempty"`
 }
 
 // Involved is a person or department to involve, and why.
@@ -82,49 +90,85 @@ type Involved struct {
 	Who    string `json:"who"`
 }
 
+// Designated is a designation (truant, chronic absence, ...) that holds, and why.
+type Designated struct {
+	ID       string           `json:"id"`
+	Title    string           `json:"title,omitempty"`
+	Because  string           `json:"because"`
+	Facts    []policy.Reading `json:"facts_read"`
+	Citation string           `json:"citation,omitempty"`
+}
+
 // Evaluation is a ladder evaluated as of a date.
 type Evaluation struct {
-	Facts Facts
-	Due   []Due // in ladder order
-	Next  *Due  // the first due step, or nil
-	// Errors are steps whose trigger failed to run (never expected: triggers are
-	// type-checked at load); the step is not due.
+	Facts        Facts
+	Designations []Designated
+	Due          []Due // in ladder order
+	Next         *Due  // the first due step, or nil
+	// Errors are expressions that failed to run (never expected: they are
+	// type-checked at load); the step or designation is left out.
 	Errors []error
 }
 
-var vms = sync.Pool{New: func() any { return new(vm.VM) }}
+var runners = sync.Pool{New: func() any { return new(policy.Runner) }}
 
-// Evaluate computes the facts of in and returns every due step. A step is due when
-// its prerequisites are done, its trigger holds, and it was not done already (or it
-// repeats, and its wait has passed). history, when not nil, returns the facts as of an
-// earlier date; it is used to find when a due step's trigger first held, for its
-// deadline.
-func (l *Ladder) Evaluate(in Input) Evaluation {
-	m := vms.Get().(*vm.VM)
-	defer vms.Put(m)
-	f := Compute(in)
-	ev := Evaluation{Facts: f}
-	var env any = f // boxed once for every trigger
-	past := map[pastKey]any{}
-	for _, s := range l.Steps {
-		if !s.prerequisitesDone(f) {
-			continue
-		}
-		if f.Done(s.ID) && !s.Repeats {
-			continue
-		}
-		if f.Done(s.ID) && s.Every > 0 && f.SchoolDaysSince(s.ID) < s.Every {
-			continue
-		}
-		ok, err := s.When.eval(m, env)
+// Evaluate computes the facts of in and returns the designations that hold and every
+// due step. A step is due when its prerequisites are done, its trigger holds (or, for
+// a latched step, held on some day since the school year began or the step was last
+// done), and it was not done already this school year (or it repeats, and its wait
+// has passed).
+func Evaluate(in Input) Evaluation {
+	r := runners.Get().(*policy.Runner)
+	defer runners.Put(r)
+	v := in.Version
+	c := newCounter(v, in.History, in.Results, in.AsOf)
+	env := c.facts(in.AsOf, v.Reads)
+	ev := Evaluation{Facts: summary(c, env, in.AsOf)}
+	var boxed any = env
+	for _, ds := range v.Designations {
+		ok, err := ds.When.Eval(r, boxed)
 		if err != nil {
-			ev.Errors = append(ev.Errors, fmt.Errorf("step %s: %w", s.ID, err))
+			ev.Errors = append(ev.Errors, fmt.Errorf("designation %s: %w", ds.ID, err))
 			continue
 		}
 		if !ok {
 			continue
 		}
-		ev.Due = append(ev.Due, s.due(m, in, f, past))
+		d := Designated{ID: ds.ID, Title: ds.Title, Because: ds.When.Source, Facts: ds.When.Explain(&env), Citation: ds.Citation}
+		if ds.Because != nil {
+			d.Because = ds.Because.Render(r, &env)
+		}
+		ev.Designations = append(ev.Designations, d)
+	}
+	for _, s := range v.Steps {
+		if !prerequisitesDone(c, s, in.AsOf) {
+			continue
+		}
+		last, done := c.last(s.ID, in.AsOf)
+		if done && !s.Repeats {
+			continue
+		}
+		if done && s.Every > 0 && c.h.Calendar.EnrolledDays(c.h.Enrolment, last.Date.AddDays(1), in.AsOf) < s.Every {
+			continue
+		}
+		ok, err := s.When.Eval(r, boxed)
+		if err != nil {
+			ev.Errors = append(ev.Errors, fmt.Errorf("step %s: %w", s.ID, err))
+			continue
+		}
+		var since calendar.Date
+		switch {
+		case ok:
+			since = firstHeld(r, c, s, in.AsOf, done, last)
+		case s.Latch:
+			since = firstEver(r, c, s, in.AsOf, done, last)
+			if since.IsZero() {
+				continue
+			}
+		default:
+			continue
+		}
+		ev.Due = append(ev.Due, due(r, c, s, &env, in.AsOf, since, !ok))
 	}
 	if len(ev.Due) > 0 {
 		ev.Next = &ev.Due[0]
@@ -132,95 +176,92 @@ func (l *Ladder) Evaluate(in Input) Evaluation {
 	return ev
 }
 
-func (s *Step) prerequisitesDone(f Facts) bool {
+// summary is the facts for people: school year to date.
+func summary(c *counter, env policy.Facts, at calendar.Date) Facts {
+	f := Facts{AsOf: at, SchoolDay: env.SchoolDay, env: env, reads: c.v.Reads}
+	year := c.yearSpan(at)
+	for _, b := range policy.Builtins {
+		f.Names = append(f.Names, b)
+		f.Values = append(f.Values, c.measure(-1, b, year))
+	}
+	for k, cnt := range c.v.Counts {
+		f.Names = append(f.Names, cnt.ID)
+		f.Values = append(f.Values, c.measure(k, cnt.ID, year))
+	}
+	return f
+}
+
+func prerequisitesDone(c *counter, s *policy.Step, at calendar.Date) bool {
 	for _, p := range s.After {
-		if !f.Done(p) {
+		if len(c.scoped(p, at)) == 0 {
 			return false
 		}
 	}
 	return true
 }
 
-// pastKey identifies facts computed as of an earlier date, with or without months.
-type pastKey struct {
-	date   calendar.Date
-	months bool
-}
-
-func (s *Step) due(m *vm.VM, in Input, f Facts, past map[pastKey]any) Due {
-	d := Due{
-		Step: s.ID, Title: s.Title, Actor: s.Actor, Action: s.Action, Cadence: s.Cadence,
-		Trigger: s.When.Source, Facts: s.When.Explain(m, f), After: s.After, Citation: s.Citation,
-	}
-	d.Because = s.When.Source
-	if s.Because != nil {
-		d.Because = s.Because.Render(m, f)
-	}
-	d.Since = s.firstHeld(m, in, past)
-	if s.Deadline != nil {
-		from := d.Since
-		if s.Deadline.From != "" && s.Deadline.From != "trigger" {
-			from = lastDone(in.Done, s.Deadline.From, in.AsOf)
-		}
-		if !from.IsZero() {
-			if s.Deadline.SchoolDays > 0 {
-				if by, ok := in.Calendar.After(from, s.Deadline.SchoolDays); ok {
-					d.DueBy = by
-				}
-			} else {
-				d.DueBy = from.AddDays(s.Deadline.Days)
-			}
-			d.Overdue = !d.DueBy.IsZero() && in.AsOf.After(d.DueBy)
-		}
-	}
-	for _, iv := range s.Involve {
-		if iv.When != nil {
-			if ok, err := iv.When.Eval(m, f); err != nil || !ok {
-				continue
-			}
-		}
-		d.Involve = append(d.Involve, Involved{Reason: iv.Reason, Who: iv.Who})
-	}
-	return d
-}
-
-// firstHeld returns the earliest date, on or before as_of, from which the trigger has
-// held through as_of, judged at each absence date (facts change only there) and at
-// the dates steps were done. It starts no earlier than the day after the step was
-// last done (for a repeating step) and no earlier than its prerequisites.
-//
-// past caches the facts as of earlier dates, shared by the steps of one evaluation.
-func (s *Step) firstHeld(m *vm.VM, in Input, past map[pastKey]any) calendar.Date {
-	var dates []calendar.Date
-	seen := map[calendar.Date]bool{}
+// candidates are the dates, after start and up to at, on which a trigger can change:
+// the dates of absences and interventions, and every day for a trigger whose facts
+// change with time.
+func candidates(c *counter, s *policy.Step, start, at calendar.Date) []calendar.Date {
+	var out []calendar.Date
 	add := func(d calendar.Date) {
-		if !d.After(in.AsOf) && !seen[d] {
-			seen[d] = true
-			dates = append(dates, d)
+		if d.After(start) && !d.After(at) {
+			out = append(out, d)
 		}
 	}
-	for _, r := range in.Records {
-		add(r.Date)
+	if s.When.Varies() {
+		for d := start.AddDays(1); !d.After(at); d = d.AddDays(1) {
+			if c.h.Calendar.IsSchoolDay(d) || d == at {
+				out = append(out, d)
+			}
+		}
+	} else {
+		for _, sr := range c.count {
+			for _, p := range sr.pts {
+				add(p.date)
+			}
+		}
+		for _, iv := range c.done {
+			add(iv.Date)
+			if !iv.OutcomeDate.IsZero() {
+				add(iv.OutcomeDate)
+			}
+		}
+		add(at)
 	}
-	for _, d := range in.Done {
-		add(d.Date)
+	slices.SortFunc(out, func(a, b calendar.Date) int { return a.Compare(b) })
+	return slices.Compact(out)
+}
+
+// scanStart is the day before the first day a step's trigger is judged: the last
+// time it was done, or the day before its school year began.
+func scanStart(c *counter, at calendar.Date, done bool, last history.Intervention) calendar.Date {
+	if done {
+		return last.Date
 	}
-	slices.SortFunc(dates, func(a, b calendar.Date) int { return a.Compare(b) })
-	first := in.AsOf
+	return c.yearSpan(at).from.AddDays(-1)
+}
+
+// holdsOn reports whether the step's prerequisites are done and its trigger holds on d.
+func holdsOn(r *policy.Runner, c *counter, s *policy.Step, d calendar.Date) bool {
+	if !prerequisitesDone(c, s, d) {
+		return false
+	}
+	f := c.facts(d, s.When.Reads())
+	ok, err := s.When.Eval(r, f)
+	return err == nil && ok
+}
+
+// firstHeld returns the earliest date from which the trigger has held through at.
+func firstHeld(r *policy.Runner, c *counter, s *policy.Step, at calendar.Date, done bool, last history.Intervention) calendar.Date {
+	dates := candidates(c, s, scanStart(c, at, done, last), at)
+	first := at
 	for i := len(dates) - 1; i >= 0; i-- {
-		key := pastKey{dates[i], s.When.months}
-		env, ok := past[key]
-		if !ok {
-			at := in
-			at.AsOf = dates[i]
-			env = compute(at, s.When.months)
-			past[key] = env
+		if dates[i] == at {
+			continue
 		}
-		if !s.prerequisitesDone(env.(Facts)) {
-			break
-		}
-		ok, err := s.When.eval(m, env)
-		if err != nil || !ok {
+		if !holdsOn(r, c, s, dates[i]) {
 			break
 		}
 		first = dates[i]
@@ -228,12 +269,57 @@ func (s *Step) firstHeld(m *vm.VM, in Input, past map[pastKey]any) calendar.Date
 	return first
 }
 
-func lastDone(done []Done, step string, asOf calendar.Date) calendar.Date {
-	var out calendar.Date
-	for _, d := range done {
-		if d.Step == step && !d.Date.After(asOf) && d.Date.After(out) {
-			out = d.Date
+// firstEver returns the first date the trigger held since the scan start, or zero.
+func firstEver(r *policy.Runner, c *counter, s *policy.Step, at calendar.Date, done bool, last history.Intervention) calendar.Date {
+	for _, d := range candidates(c, s, scanStart(c, at, done, last), at) {
+		if holdsOn(r, c, s, d) {
+			return d
 		}
 	}
-	return out
+	return calendar.Date{}
+}
+
+func due(r *policy.Runner, c *counter, s *policy.Step, env *policy.Facts, at, since calendar.Date, latched bool) Due {
+	d := Due{
+		Step: s.ID, Title: s.Title, Actor: s.Actor, Action: s.Action, Cadence: s.Cadence,
+		Trigger: s.When.Source, After: s.After, Citation: s.Citation, Since: since, Latched: latched,
+	}
+	shown := env
+	if latched { // explain with the facts of the day it held
+		f := c.facts(since, c.v.Reads)
+		shown = &f
+	}
+	d.Facts = s.When.Explain(shown)
+	d.Because = s.When.Source
+	if s.Because != nil {
+		d.Because = s.Because.Render(r, shown)
+	}
+	if dl := s.Deadline; dl != nil {
+		from := since
+		if dl.From != "" && dl.From != "trigger" {
+			from = calendar.Date{}
+			if iv, ok := c.last(dl.From, at); ok {
+				from = iv.Date
+			}
+		}
+		if !from.IsZero() {
+			if dl.SchoolDays > 0 {
+				if by, ok := c.h.Calendar.After(from, dl.SchoolDays); ok {
+					d.DueBy = by
+				}
+			} else {
+				d.DueBy = from.AddDays(dl.Days)
+			}
+			d.Overdue = !d.DueBy.IsZero() && at.After(d.DueBy)
+		}
+	}
+	for _, iv := range s.Involve {
+		if iv.When != nil {
+			if ok, err := iv.When.Eval(r, *env); err != nil || !ok {
+				continue
+			}
+		}
+		d.Involve = append(d.Involve, Involved{Reason: iv.Reason, Who: iv.Who})
+	}
+	return d
 }

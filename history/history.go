@@ -135,30 +135,65 @@ func (y jsonYear) year() calendar.Year {
 	return calendar.Year{Name: y.Name, FirstDay: y.FirstDay, LastDay: y.LastDay, Closed: y.Closed, HalfDays: y.HalfDays, MinutesPerDay: y.MinutesPerDay, Terms: y.Terms}
 }
 
+// DecodeError is a history or calendar that cannot be decoded. Line and Column (both
+// 1-based) place it in the input when the JSON decoder gives a position (a syntax
+// error, a value of the wrong JSON type); they are 0 when it does not, as for a value
+// that is well-formed JSON but not valid (a bad date, an impossible calendar), which
+// Msg places by the part of the history it is in ("event 3: ...").
+type DecodeError struct {
+	File         string // the name the input was given, such as a file name or "stdin"
+	Line, Column int
+	Student      string // the history's student id, when known
+	Msg          string
+
+	err error // the error behind Msg, if any
+}
+
+// Error formats the problem as "file:line:col: msg" when it has a position, and as
+// "file: student S: msg" (or "file: msg") when it does not.
+func (e *DecodeError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Column)
+	}
+	b.WriteString(": ")
+	if e.Student != "" {
+		b.WriteString("student " + e.Student + ": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Unwrap returns the error behind the message, or nil: the [*json.SyntaxError] or
+// [*json.UnmarshalTypeError] of a position, the [calendar.New] error of a calendar that
+// is not valid.
+func (e *DecodeError) Unwrap() error { return e.err }
+
 // Decode reads one history in the JSON form of the command-line contract.
 // Unknown fields are errors. name identifies the input in errors (a file name, or
-// "stdin").
+// "stdin"). Errors are [*DecodeError].
 func Decode(data []byte, name string) (*History, error) {
 	var jh jsonHistory
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&jh); err != nil {
-		if where, perr := locate(data); perr != nil {
-			return nil, fmt.Errorf("%s: %s: %s", name, where, strings.TrimPrefix(strings.TrimPrefix(perr.Error(), "json: "), "calendar: "))
+		if student, where, perr := locate(data); perr != nil {
+			msg := strings.TrimPrefix(strings.TrimPrefix(perr.Error(), "json: "), "calendar: ")
+			return nil, &DecodeError{File: name, Student: student, Msg: where + ": " + msg, err: perr}
 		}
-		return nil, JSONError(name, data, err)
+		return nil, jsonError(name, data, err, "a JSON history")
 	}
 	if dec.More() {
-		return nil, fmt.Errorf("%s: more than one JSON value (one history per input; use JSON Lines for a roster)", name)
+		return nil, &DecodeError{File: name, Msg: "more than one JSON value (one history per input; use JSON Lines for a roster)"}
 	}
-	who := name
-	if jh.Student.ID != "" {
-		who = fmt.Sprintf("%s: student %s", name, jh.Student.ID)
+	fail := func(err error, format string, args ...any) *DecodeError {
+		return &DecodeError{File: name, Student: jh.Student.ID, Msg: fmt.Sprintf(format, args...), err: err}
 	}
 	var years []calendar.Year
 	switch {
 	case jh.Calendar != nil && len(jh.Calendars) > 0:
-		return nil, fmt.Errorf("%s: give calendar or calendars, not both", who)
+		return nil, fail(nil, "give calendar or calendars, not both")
 	case jh.Calendar != nil:
 		years = []calendar.Year{jh.Calendar.year()}
 	case len(jh.Calendars) > 0:
@@ -166,15 +201,15 @@ func Decode(data []byte, name string) (*History, error) {
 			years = append(years, y.year())
 		}
 	default:
-		return nil, fmt.Errorf("%s: no calendar", who)
+		return nil, fail(nil, "no calendar")
 	}
 	cal, err := calendar.New(years...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: calendar: %w", who, err)
+		return nil, fail(err, "calendar: %v", err)
 	}
 	enr, err := decodeEnrolment(jh.Enrolled)
 	if err != nil {
-		return nil, fmt.Errorf("%s: enrolled: %w", who, err)
+		return nil, fail(err, "enrolled: %v", err)
 	}
 	return &History{Student: jh.Student, Calendar: cal, Enrolment: enr, Events: jh.Events, Interventions: jh.Interventions}, nil
 }
@@ -227,8 +262,17 @@ func strictUnmarshal(data []byte, v any) error {
 	return dec.Decode(v)
 }
 
-// JSONError places a JSON decoding error at a line and column of the input.
-func JSONError(name string, data []byte, err error) error {
+// JSONError places a JSON decoding error (from package encoding/json) at a line and
+// column of data, the input named name: a syntax error at its bad byte, a value of the
+// wrong JSON type just past the value (where the decoder reports it). An error without a position keeps Line 0; io.EOF (no
+// JSON value at all) reads "empty input". It never returns nil.
+func JSONError(name string, data []byte, err error) *DecodeError {
+	return jsonError(name, data, err, "")
+}
+
+// jsonError is [JSONError], with what the input should hold for an empty one: "empty
+// input: want <want>".
+func jsonError(name string, data []byte, err error, want string) *DecodeError {
 	var off int64 = -1
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
@@ -240,26 +284,31 @@ func JSONError(name string, data []byte, err error) error {
 		off = te.Offset
 		msg = fmt.Sprintf("%s: want %s, not a JSON %s", te.Field, te.Type, te.Value)
 	case errors.Is(err, io.EOF):
-		return fmt.Errorf("%s: empty input: want a JSON history", name)
+		msg = "empty input"
+		if want != "" {
+			msg += ": want " + want
+		}
+		return &DecodeError{File: name, Msg: msg} // not wrapped: io.EOF would read as the end of a stream
 	}
-	msg = strings.TrimPrefix(msg, "json: ")
+	de := &DecodeError{File: name, Msg: strings.TrimPrefix(msg, "json: "), err: err}
 	if off < 0 {
-		return fmt.Errorf("%s: %s", name, msg)
+		return de
 	}
-	line, col := 1, 1
+	de.Line, de.Column = 1, 1
 	for _, b := range data[:min(int(off), len(data))] {
 		if b == '\n' {
-			line, col = line+1, 1
+			de.Line, de.Column = de.Line+1, 1
 		} else {
-			col++
+			de.Column++
 		}
 	}
-	return fmt.Errorf("%s:%d:%d: %s", name, line, col, msg)
+	return de
 }
 
 // locate finds which part of a history fails to decode (a value error such as a bad
-// date carries no position), by decoding the parts one by one.
-func locate(data []byte) (string, error) {
+// date carries no position), by decoding the parts one by one: it returns the
+// student's id when known, the part ("event 3") and the part's error, or a nil error.
+func locate(data []byte) (student, where string, err error) {
 	var parts struct {
 		Student       json.RawMessage   `json:"student"`
 		Calendar      json.RawMessage   `json:"calendar"`
@@ -268,7 +317,7 @@ func locate(data []byte) (string, error) {
 		Interventions []json.RawMessage `json:"interventions"`
 	}
 	if json.Unmarshal(data, &parts) != nil {
-		return "", nil
+		return "", "", nil
 	}
 	try := func(raw json.RawMessage, v any) error {
 		if len(raw) == 0 {
@@ -278,44 +327,37 @@ func locate(data []byte) (string, error) {
 	}
 	var st Student
 	if err := try(parts.Student, &st); err != nil {
-		return "student", err
-	}
-	who := func(what string) string {
-		if st.ID != "" {
-			return "student " + st.ID + ": " + what
-		}
-		return what
+		return "", "student", err
 	}
 	var y jsonYear
 	if err := try(parts.Calendar, &y); err != nil {
-		return who("calendar"), err
+		return st.ID, "calendar", err
 	}
 	for i, raw := range parts.Calendars {
 		if err := try(raw, &jsonYear{}); err != nil {
-			return who(fmt.Sprintf("calendars[%d]", i)), err
+			return st.ID, fmt.Sprintf("calendars[%d]", i), err
 		}
 	}
 	for i, raw := range parts.Events {
 		if err := try(raw, &Event{}); err != nil {
-			return who(fmt.Sprintf("event %d", i+1)), err
+			return st.ID, fmt.Sprintf("event %d", i+1), err
 		}
 	}
 	for i, raw := range parts.Interventions {
 		if err := try(raw, &Intervention{}); err != nil {
-			return who(fmt.Sprintf("intervention %d", i+1)), err
+			return st.ID, fmt.Sprintf("intervention %d", i+1), err
 		}
 	}
-	return "", nil
+	return "", "", nil
 }
 
 // DecodeCalendar reads a school calendar as JSON: one school year
 // {"first_day", "last_day", "closed", "half_days", "minutes_per_day"} (the form of a
-// history's "calendar"), or a list of consecutive years.
+// history's "calendar"), or a list of consecutive years. Errors are [*DecodeError].
 func DecodeCalendar(data []byte, name string) (*calendar.Calendar, error) {
-	data = bytes.TrimSpace(data)
 	var years []calendar.Year
 	var err error
-	if len(data) > 0 && data[0] == '[' {
+	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '[' {
 		err = strictUnmarshal(data, &years)
 	} else {
 		var y calendar.Year
@@ -323,11 +365,11 @@ func DecodeCalendar(data []byte, name string) (*calendar.Calendar, error) {
 		years = []calendar.Year{y}
 	}
 	if err != nil {
-		return nil, JSONError(name, data, err)
+		return nil, jsonError(name, data, err, "a JSON school calendar")
 	}
 	cal, err := calendar.New(years...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, &DecodeError{File: name, Msg: err.Error(), err: err}
 	}
 	return cal, nil
 }

@@ -6,20 +6,16 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 
-	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/file"
-	"github.com/expr-lang/expr/vm"
 	"gopkg.in/yaml.v3"
 
 	"github.com/rollcall-go/rollcall/calendar"
 	"github.com/rollcall-go/rollcall/codes"
 	"github.com/rollcall-go/rollcall/internal/suggest"
 )
-
-// maxNodes bounds the size of one expression.
-const maxNodes = 2000
 
 // compileVersion checks a layered body and builds a Version. Problems go to d.
 func compileVersion(from calendar.Date, b rawBody, d *diag) *Version {
@@ -50,15 +46,23 @@ func compileVersion(from calendar.Date, b rawBody, d *diag) *Version {
 	}
 	v.Codes = cat
 
+	x := &exprCompiler{counts: b.counts.present(), steps: b.steps.present(), reads: &v.Reads}
+	compileCounts(v, b, x, d)
 	b.caps.each(func(id string, c *rawCap) {
-		v.Caps = append(v.Caps, compileCap(id, c, cat, &rc, d))
+		v.Caps = append(v.Caps, compileCap(id, c, cat, &rc, x, d))
 	})
 	b.rules.each(func(id string, r *rawRule) {
-		if ru := compileRule(id, "", r, cat, &rc, d); ru != nil {
+		if ru := compileRule(id, "", r, cat, &rc, x, d); ru != nil {
 			v.Rules = append(v.Rules, ru)
 		}
 	})
-	compileLadder(v, b, cat, &rc, d)
+	b.deadlines.each(func(id string, g *rawGeneric) {
+		if dl := compileDocDeadline(id, g, cat, &rc, x, d); dl != nil {
+			v.Deadlines = append(v.Deadlines, dl)
+		}
+	})
+	compileLadder(v, b, cat, &rc, x, d)
+	v.Slots = [3]int{x.nums, x.bools, x.texts}
 	for _, m := range b.edfi {
 		if _, written := b.codes.m[m.code]; written && b.codes.get(m.code) == nil {
 			continue // the code was removed by a later layer: its Ed-Fi mapping lapses
@@ -206,7 +210,66 @@ func (rc *reqCompiler) resolve(r *rawReq, what string) *codes.Requirement {
 	return nil
 }
 
-func compileCap(id string, c *rawCap, cat *codes.Catalog, rc *reqCompiler, d *diag) *Cap {
+// compileCounts compiles the declared counts.
+func compileCounts(v *Version, b rawBody, x *exprCompiler, d *diag) {
+	b.counts.each(func(id string, g *rawGeneric) {
+		r := reader{file: g.file, d: d}
+		what := "count " + id
+		if isReserved(id) {
+			g.at.errorf(d, "%s: %q is a reserved name (a window, a builtin or a function); choose another", what, id)
+			return
+		}
+		if strings.ContainsAny(id, "-.") {
+			g.at.errorf(d, "%s: a count's name is read in expressions, so it uses letters, digits and '_' only (not %q)", what, id)
+			return
+		}
+		c := &Count{ID: id, Title: r.str(g.f["title"], what+": title"), Citation: r.str(g.f["citation"], what+": citation")}
+		if n := g.f["unit"]; n != nil {
+			u := r.str(n, what+": unit")
+			i := slices.Index(unitNames, u)
+			if i < 0 {
+				r.errorf(n, "%s: unit must be days, occasions, minutes or hours, not %q", what, u)
+			} else {
+				c.Unit = Unit(i)
+			}
+		}
+		if n := g.f["when"]; n != nil {
+			c.When = x.compileEvent(r.str(n, what+": when"), pos{g.file, n}, what+": when", true, d)
+		}
+		v.Counts = append(v.Counts, c)
+	})
+}
+
+// compileDocDeadline compiles a documentation deadline.
+func compileDocDeadline(id string, g *rawGeneric, cat *codes.Catalog, rc *reqCompiler, x *exprCompiler, d *diag) *DocDeadline {
+	r := reader{file: g.file, d: d}
+	what := "deadline " + id
+	dl := &DocDeadline{ID: id, Citation: r.str(g.f["citation"], what+": citation")}
+	if n := g.f["school_days"]; n != nil {
+		dl.SchoolDays, _ = r.integer(n, what+": school_days", 0)
+	}
+	if n := g.f["from"]; n != nil {
+		switch from := r.str(n, what+": from"); from {
+		case "absence":
+		case "return":
+			dl.FromReturn = true
+		default:
+			r.errorf(n, "%s: from must be absence or return, not %q", what, from)
+		}
+	}
+	if n := g.f["then"]; n != nil {
+		dl.Then = compileEffect(what+": then", r.effect(n, what+": then"), cat, rc, d)
+	}
+	if n := g.f["when"]; n != nil {
+		dl.When = x.compileEvent(r.str(n, what+": when"), pos{g.file, n}, what+": when", false, d)
+	}
+	if dl.When == nil {
+		return nil
+	}
+	return dl
+}
+
+func compileCap(id string, c *rawCap, cat *codes.Catalog, rc *reqCompiler, x *exprCompiler, d *diag) *Cap {
 	itemAt := func(i int) pos { // the list item, when the list is a YAML sequence
 		if n := c.codesAt.n; n != nil && n.Kind == yaml.SequenceNode && i < len(n.Content) {
 			return pos{c.codesAt.file, n.Content[i]}
@@ -214,8 +277,20 @@ func compileCap(id string, c *rawCap, cat *codes.Catalog, rc *reqCompiler, d *di
 		return c.codesAt
 	}
 	cp := &Cap{ID: id, Limit: c.limit, Citation: c.citation, CountsAll: c.counts == "all"}
-	if c.per == "occurrence" {
+	switch c.per {
+	case "occurrence":
 		cp.Per = PerOccurrence
+	case "term":
+		cp.Per = PerTerm
+	}
+	switch c.unit {
+	case "occasions":
+		cp.Unit = Occasions
+	case "minutes":
+		cp.Unit = Minutes
+	}
+	if c.when != "" {
+		cp.When = x.compileEvent(c.when, c.whenAt, "cap "+id+": when", false, d)
 	}
 	for i, code := range c.codes {
 		if _, ok := cat.Lookup(code); !ok {
@@ -223,6 +298,11 @@ func compileCap(id string, c *rawCap, cat *codes.Catalog, rc *reqCompiler, d *di
 			continue
 		}
 		cp.Codes = append(cp.Codes, code)
+	}
+	if len(c.codes) == 0 && len(c.tags) == 0 {
+		for _, code := range cat.All() {
+			cp.Codes = append(cp.Codes, code.ID)
+		}
 	}
 	for _, tag := range c.tags {
 		n := 0
@@ -271,12 +351,12 @@ func compileEffect(what string, e rawEffect, cat *codes.Catalog, rc *reqCompiler
 	return out
 }
 
-func compileRule(id, step string, r *rawRule, cat *codes.Catalog, rc *reqCompiler, d *diag) *Rule {
+func compileRule(id, step string, r *rawRule, cat *codes.Catalog, rc *reqCompiler, x *exprCompiler, d *diag) *Rule {
 	what := "rule " + id
 	if step != "" {
 		what = "step " + step + ": " + id
 	}
-	ru := &Rule{ID: id, Step: step, When: r.when, Citation: r.citation, SchoolYear: r.applies == "school-year"}
+	ru := &Rule{ID: id, Step: step, Citation: r.citation, SchoolYear: r.applies == "school-year"}
 	if step == "" && r.applies != "" {
 		r.appliesAt.errorf(d, "%s: applies is for a step's effects only", what)
 	}
@@ -284,23 +364,10 @@ func compileRule(id, step string, r *rawRule, cat *codes.Catalog, rc *reqCompile
 	if r.when == "" {
 		return nil
 	}
-	prog, err := compileExpr(r.when, r.whenAt, what+": when", Event{}, d)
-	if err != nil {
+	if ru.When = x.compileEvent(r.when, r.whenAt, what+": when", false, d); ru.When == nil {
 		return nil
 	}
-	ru.program = prog
 	return ru
-}
-
-// compileExpr compiles a boolean expression against env, reporting errors at the
-// expression's position in the pack file.
-func compileExpr(src string, at pos, what string, env any, d *diag) (*vm.Program, error) {
-	prog, err := expr.Compile(src, expr.Env(env), expr.AsBool(), expr.WarnOnAny(), expr.MaxNodes(maxNodes))
-	if err == nil {
-		return prog, nil
-	}
-	placeError(err, at, what, d, env)
-	return nil, err
 }
 
 // placeError reports an expression's compile error at its position in the pack file.

@@ -1,16 +1,62 @@
 package policy
 
 import (
-	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
-	"github.com/expr-lang/expr/file"
-	"github.com/expr-lang/expr/vm"
-
 	"github.com/rollcall-go/rollcall/codes"
-	"github.com/rollcall-go/rollcall/escalation"
 )
+
+// Step is one step of a ladder.
+type Step struct {
+	ID       string
+	Title    string
+	Actor    string // who acts: building-secretary, truancy-interventionist, ...
+	Action   string // what they do
+	Cadence  string // when the step is worked: daily, weekly to monthly, monthly, ...
+	Citation string
+	When     *Condition // the trigger, over [Facts]
+	Because  *Template  // a sentence for people; when nil the trigger's source is used
+	After    []string   // steps that must be done first (on or before the date)
+	Repeats  bool       // whether the step is due again after it is done
+	Every    int        // for a repeating step: school days to wait after it was last done (0: none)
+	// Latch keeps the step due from the first day its trigger held until it is done,
+	// even when the trigger no longer holds.
+	Latch bool
+	// History makes the step's interventions count for the whole history; by default
+	// a step and what it reads are per school year (a letter sent last year does not
+	// stop this year's).
+	History  bool
+	Outcomes []string // the outcomes an intervention may record; "waived" is always allowed
+	Deadline *Deadline
+	Involve  []Involve
+}
+
+// Waived is the outcome every step accepts: the district exempted the student from
+// the step, with a note saying why.
+const Waived = "waived"
+
+// AllowsOutcome reports whether an intervention of the step may record outcome.
+func (s *Step) AllowsOutcome(outcome string) bool {
+	return outcome == "" || outcome == Waived || slices.Contains(s.Outcomes, outcome)
+}
+
+// Deadline says by when a due step must be done: N school days or N calendar days
+// after the trigger first held, or after another step was done.
+type Deadline struct {
+	SchoolDays int
+	Days       int
+	From       string // "trigger" or a step identifier
+}
+
+// Involve names whom to involve in a step when a condition holds (seed 002's
+// departments by absence reason).
+type Involve struct {
+	Reason string     // e.g. "health"
+	Who    string     // e.g. "Health and Wellness"
+	When   *Condition // over [Facts]; nil: always
+}
 
 // Designation is a status a law defines over a student's facts (truant, chronic
 // truant, chronic absence). Designations are reported with the facts; they are not
@@ -18,8 +64,8 @@ import (
 type Designation struct {
 	ID       string
 	Title    string
-	When     *escalation.Trigger
-	Because  *escalation.Template
+	When     *Condition // over [Facts]
+	Because  *Template
 	Citation string
 }
 
@@ -33,17 +79,7 @@ type Routine struct {
 // condition over the [Event] holds.
 type Action struct {
 	ID, Title, Actor, Action, Citation string
-	When                               string
-	program                            *vm.Program
-}
-
-// Applies reports whether the action applies to ev.
-func (a *Action) Applies(m *vm.VM, ev Event) (bool, error) {
-	out, err := m.Run(a.program, ev)
-	if err != nil {
-		return false, err
-	}
-	return out == true, nil
+	When                               *Condition
 }
 
 // SignOut is an early-dismissal request, what a sign-out rule's `when` sees.
@@ -58,37 +94,22 @@ type SignOut struct {
 // SignOutRule decides an early-dismissal request when its condition holds.
 type SignOutRule struct {
 	ID       string
-	When     string
+	When     *Condition
 	Allow    bool
 	Notify   []string // whom to notify when it applies (e.g. parent)
 	Note     string
 	Citation string
-	program  *vm.Program
 }
 
-// Matches reports whether the rule applies to req.
-func (r *SignOutRule) Matches(m *vm.VM, req SignOut) (bool, error) {
-	out, err := m.Run(r.program, req)
-	if err != nil {
-		return false, err
-	}
-	return out == true, nil
-}
-
-func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, d *diag) {
-	v.Ladder = &escalation.Ladder{}
+func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, x *exprCompiler, d *diag) {
 	b.steps.each(func(id string, s *rawStep) {
-		step := &escalation.Step{ID: id, Title: s.title, Actor: s.actor, Action: s.action, Cadence: s.cadence,
-			Citation: s.citation, Repeats: s.repeats, Every: s.every}
+		step := &Step{ID: id, Title: s.title, Actor: s.actor, Action: s.action, Cadence: s.cadence,
+			Citation: s.citation, Repeats: s.repeats, Every: s.every, Latch: s.latch, History: s.scope == "history", Outcomes: s.outcomes}
 		what := "step " + id
 		if s.when != "" {
-			t, err := escalation.Compile(s.when)
-			if err != nil {
-				placeError(err, s.whenAt, what+": when", d, escalation.Facts{})
-			}
-			step.When = t
+			step.When = x.compileFacts(s.when, s.whenAt, what+": when", d)
 		}
-		step.Because = compileTemplate(s.because, s.at, what+": because", d)
+		step.Because = x.compileTemplate(s.because, s.at, what+": because", d)
 		for _, a := range s.after {
 			if b.steps.get(a) == nil {
 				s.afterAt.errorf(d, "%s: after: unknown step %q%s", what, a, didYouMean(a, b.steps.present()))
@@ -101,16 +122,12 @@ func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, d
 			if dl.from != "trigger" && b.steps.get(dl.from) == nil {
 				dl.fromAt.errorf(d, "%s: deadline from: unknown step %q (want trigger or a step)%s", what, dl.from, didYouMean(dl.from, b.steps.present()))
 			}
-			step.Deadline = &escalation.Deadline{SchoolDays: dl.schoolDays, Days: dl.days, From: dl.from}
+			step.Deadline = &Deadline{SchoolDays: dl.schoolDays, Days: dl.days, From: dl.from}
 		}
 		s.involve.each(func(reason string, iv *rawInvolve) {
-			inv := escalation.Involve{Reason: reason, Who: iv.who}
+			inv := Involve{Reason: reason, Who: iv.who}
 			if iv.when != "" {
-				t, err := escalation.Compile(iv.when)
-				if err != nil {
-					placeError(err, iv.whenAt, what+": involve "+reason+": when", d, escalation.Facts{})
-				}
-				inv.When = t
+				inv.When = x.compileFacts(iv.when, iv.whenAt, what+": involve "+reason+": when", d)
 			}
 			if iv.who == "" {
 				iv.at.errorf(d, "%s: involve %s: missing key \"who\"", what, reason)
@@ -118,12 +135,12 @@ func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, d
 			step.Involve = append(step.Involve, inv)
 		})
 		for i, eff := range s.effects {
-			if ru := compileRule(fmt.Sprintf("effect %d", i+1), id, eff, cat, rc, d); ru != nil {
+			if ru := compileRule(fmt.Sprintf("effect %d", i+1), id, eff, cat, rc, x, d); ru != nil {
 				v.Rules = append(v.Rules, ru)
 			}
 		}
 		if step.When != nil {
-			v.Ladder.Steps = append(v.Ladder.Steps, step)
+			v.Steps = append(v.Steps, step)
 		}
 	})
 	checkStepCycles(b, d)
@@ -133,14 +150,9 @@ func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, d
 		what := "designation " + id
 		ds := &Designation{ID: id, Title: r.str(g.f["title"], what+": title"), Citation: r.str(g.f["citation"], what+": citation")}
 		if n := g.f["when"]; n != nil {
-			t, err := escalation.Compile(r.str(n, what+": when"))
-			if err != nil {
-				placeError(err, pos{g.file, n}, what+": when", d, escalation.Facts{})
-				return
-			}
-			ds.When = t
+			ds.When = x.compileFacts(r.str(n, what+": when"), pos{g.file, n}, what+": when", d)
 		}
-		ds.Because = compileTemplate(r.str(g.f["because"], what+": because"), pos{g.file, g.f["because"]}, what+": because", d)
+		ds.Because = x.compileTemplate(r.str(g.f["because"], what+": because"), pos{g.file, g.f["because"]}, what+": because", d)
 		if ds.When != nil {
 			v.Designations = append(v.Designations, ds)
 		}
@@ -156,9 +168,7 @@ func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, d
 		a := &Action{ID: id, Title: r.str(g.f["title"], "title"), Actor: r.str(g.f["actor"], "actor"),
 			Action: r.str(g.f["action"], "action"), Citation: r.str(g.f["citation"], "citation")}
 		if n := g.f["when"]; n != nil {
-			a.When = r.str(n, what+": when")
-			if p, err := compileExpr(a.When, pos{g.file, n}, what+": when", Event{}, d); err == nil {
-				a.program = p
+			if a.When = x.compileEvent(r.str(n, what+": when"), pos{g.file, n}, what+": when", false, d); a.When != nil {
 				v.Actions = append(v.Actions, a)
 			}
 		}
@@ -171,30 +181,11 @@ func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, d
 			so.Allow = r.boolean(n, what+": allow")
 		}
 		if n := g.f["when"]; n != nil {
-			so.When = r.str(n, what+": when")
-			if p, err := compileExpr(so.When, pos{g.file, n}, what+": when", SignOut{}, d); err == nil {
-				so.program = p
+			if so.When = compileSignOut(r.str(n, what+": when"), pos{g.file, n}, what+": when", d); so.When != nil {
 				v.SignOut = append(v.SignOut, so)
 			}
 		}
 	})
-}
-
-func compileTemplate(src string, at pos, what string, d *diag) *escalation.Template {
-	if src == "" {
-		return nil
-	}
-	t, err := escalation.CompileTemplate(src)
-	if err != nil {
-		var fe *file.Error
-		msg := err.Error()
-		if errors.As(err, &fe) {
-			msg = strings.SplitN(msg, "\n", 2)[0]
-		}
-		at.errorf(d, "%s: %s", what, msg)
-		return nil
-	}
-	return t
 }
 
 // checkStepCycles reports prerequisites that make a cycle (a after b after a).

@@ -62,7 +62,7 @@ func TestLoadFileErrors(t *testing.T) {
 	}, {
 		file: "misspelt-fact.yaml",
 		why:  "a misspelt fact is caught at load time against the typed Event environment; unverfied is expr column 5",
-		want: dir + `misspelt-fact.yaml:6:17: rule ten-days: when: unknown field "unverfied" (did you mean "unverified"?)`,
+		want: dir + `misspelt-fact.yaml:6:17: rule ten-days: when: unknown count "unverfied" (did you mean "unverified"?)`,
 	}, {
 		file: "cap-unknown-code.yaml",
 		why:  "a cap counting a code nobody defines is an error (the position is the list's, not the item's)",
@@ -108,7 +108,7 @@ func TestLoadFileErrors(t *testing.T) {
 			dir+`many-problems.yaml:9:16: code XYZ: documents: unknown document "medical-nte" (did you mean "medical-note"?)`,
 			dir+`many-problems.yaml:12:18: cap sick: unknown code "SIK"`,
 			dir+`many-problems.yaml:13:12: cap sick: limit must be a whole number, not "five"`,
-			dir+`many-problems.yaml:18:17: rule late: when: unknown field "unverfied" (did you mean "unverified"?)`,
+			dir+`many-problems.yaml:18:17: rule late: when: unknown count "unverfied" (did you mean "unverified"?)`,
 		),
 	}}
 	for _, tt := range tests {
@@ -306,22 +306,22 @@ func TestLoadErrorEdges(t *testing.T) {
 	t.Run("literal-block-position", func(t *testing.T) {
 		pack := "pack: x\nextends: illinois\nrules:\n  lit:\n    when: |\n      code == \"UNX\" and\n      year.unverfied > 3\n    then:\n      note: literal\n"
 		_, err := policy.Load([]byte(pack), "x.yaml")
-		assert.Equal(t, `x.yaml:7:12: rule lit: when: unknown field "unverfied" (did you mean "unverified"?)`, err.Error())
+		assert.Equal(t, `x.yaml:7:12: rule lit: when: unknown count "unverfied" (did you mean "unverified"?)`, err.Error())
 	})
 	t.Run("folded-block-position", func(t *testing.T) {
 		pack := "pack: x\nextends: illinois\nrules:\n  fold:\n    when: >-\n      code == \"UNX\"\n      and year.unverfied > 3\n    then:\n      note: folded\n"
 		_, err := policy.Load([]byte(pack), "x.yaml")
-		assert.Equal(t, `x.yaml:7:16: rule fold: when: unknown field "unverfied" (did you mean "unverified"?)`, err.Error())
+		assert.Equal(t, `x.yaml:7:16: rule fold: when: unknown count "unverfied" (did you mean "unverified"?)`, err.Error())
 	})
 	t.Run("plain-multiline-position", func(t *testing.T) {
 		pack := "pack: x\nextends: illinois\nrules:\n  plain:\n    when: code == \"UNX\"\n      and year.unverfied > 3\n    then:\n      note: plain\n"
 		_, err := policy.Load([]byte(pack), "x.yaml")
-		assert.Equal(t, `x.yaml:6:16: rule plain: when: unknown field "unverfied" (did you mean "unverified"?)`, err.Error())
+		assert.Equal(t, `x.yaml:6:16: rule plain: when: unknown count "unverfied" (did you mean "unverified"?)`, err.Error())
 	})
 	t.Run("double-quoted-escapes-position", func(t *testing.T) {
 		pack := "pack: x\nextends: illinois\nrules:\n  dq:\n    when: \"reason matches \\\"x\\\" and year.unverfied > 3\"\n    then:\n      note: dq\n"
 		_, err := policy.Load([]byte(pack), "x.yaml")
-		assert.Equal(t, `x.yaml:5:42: rule dq: when: unknown field "unverfied" (did you mean "unverified"?)`, err.Error())
+		assert.Equal(t, `x.yaml:5:42: rule dq: when: unknown count "unverfied" (did you mean "unverified"?)`, err.Error())
 	})
 	t.Run("version-bad-date-also-missing", func(t *testing.T) {
 		_, err := policy.Load([]byte("pack: x\nversions:\n  - effective: 2024-13-01\n"), "x.yaml")

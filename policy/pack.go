@@ -4,11 +4,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/expr-lang/expr/vm"
-
 	"github.com/rollcall-go/rollcall/calendar"
 	"github.com/rollcall-go/rollcall/codes"
-	"github.com/rollcall-go/rollcall/escalation"
 )
 
 // Pack is a loaded, validated and compiled policy pack: its own settings layered on
@@ -47,17 +44,42 @@ func (p *Pack) At(d calendar.Date) *Version {
 type Version struct {
 	From         calendar.Date // zero for the first version
 	Codes        *codes.Catalog
-	Documents    []Term // the documents codes may require
-	Flags        []Term // the student flags codes may require
+	Documents    []Term   // the documents codes may require
+	Flags        []Term   // the student flags codes may require
+	Counts       []*Count // what the law counts, in order
 	Caps         []*Cap
-	Rules        []*Rule // classification rules, in the order they apply
+	Rules        []*Rule        // classification rules, in the order they apply
+	Deadlines    []*DocDeadline // documentation deadlines, applied as of a date
 	SchoolMonth  calendar.MonthRule
 	EdFi         []EdFiMapping
-	Ladder       *escalation.Ladder // the steps, in order
-	Designations []*Designation     // statuses a law defines (truant, chronic absence), reported with the facts
-	Routines     []Routine          // recurring staff tasks of the procedure that are not steps for one student
-	Actions      []*Action          // what to do on the day of each absence
-	SignOut      []*SignOutRule     // early-dismissal requests, first matching rule decides
+	Steps        []*Step        // the ladder, in order
+	Designations []*Designation // statuses a law defines (truant, chronic absence), reported with the facts
+	Routines     []Routine      // recurring staff tasks of the procedure that are not steps for one student
+	Actions      []*Action      // what to do on the day of each absence
+	SignOut      []*SignOutRule // early-dismissal requests, first matching rule decides
+	// Reads are the facts the version's expressions read, each with its slot in
+	// [Facts]; Slots gives the number of slots of each kind.
+	Reads []Read
+	Slots [3]int
+}
+
+// Step returns the ladder step with identifier id.
+func (v *Version) Step(id string) (*Step, bool) {
+	for _, s := range v.Steps {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return nil, false
+}
+
+// CountIDs returns the identifiers of the declared counts, in order.
+func (v *Version) CountIDs() []string {
+	out := make([]string, len(v.Counts))
+	for i, c := range v.Counts {
+		out[i] = c.ID
+	}
+	return out
 }
 
 // Term is a named document or flag.
@@ -72,8 +94,9 @@ type Per int
 
 // The cap periods.
 const (
-	PerSchoolYear Per = iota // days per school year
-	PerOccurrence            // consecutive school days (one event, e.g. one bereavement)
+	PerSchoolYear Per = iota // per school year
+	PerTerm                  // per term of the calendar
+	PerOccurrence            // per occurrence: the days sharing an event's occurrence key, or else consecutive school days
 )
 
 // Cap limits the days a group of codes may be used, counted in date order whatever the
@@ -83,7 +106,9 @@ const (
 // days" for a bereavement). Past the limit, Past applies.
 type Cap struct {
 	ID        string
-	Codes     []string // the codes it counts
+	Codes     []string   // the effective codes it counts
+	When      *Condition // an extra condition over the [Event], or nil
+	Unit      Unit       // Days, Occasions or Minutes
 	Limit     int
 	Per       Per
 	CountsAll bool // count every day coded in the group, documented or not
@@ -101,10 +126,29 @@ type Rule struct {
 	// the step was done, earlier ones too (`applies: school-year`), not only to events
 	// after its date.
 	SchoolYear bool
-	When       string // the expression, over [Event]
+	When       *Condition // over [Event]
 	Citation   string
 	Then       Effect
-	program    *vm.Program
+}
+
+// Source names the rule in notes: "rule ID", or "step ID" for a step's effect.
+func (ru *Rule) Source() string {
+	if ru.Step != "" {
+		return "step " + ru.Step
+	}
+	return "rule " + ru.ID
+}
+
+// DocDeadline is a documentation deadline: an absence its condition holds for, still
+// so SchoolDays school days after its date (or after the student's return), takes the
+// effect as of any later date.
+type DocDeadline struct {
+	ID         string
+	When       *Condition // over [Event]
+	SchoolDays int
+	FromReturn bool // count from the first school day the student attended after the absence
+	Then       Effect
+	Citation   string
 }
 
 // Effect is what a rule, a cap or a step does to a classification.

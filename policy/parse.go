@@ -15,16 +15,16 @@ var identPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 // The keys a pack file may use, by section. They are the schema; doc.go describes them.
 var (
 	packKeys    = []string{"pack", "title", "extends", "citation", "source", "effective", "versions"}
-	bodyKeys    = []string{"school_month", "documents", "flags", "codes", "caps", "rules", "ladder", "designations", "routines", "actions", "signout", "edfi"}
+	bodyKeys    = []string{"school_month", "documents", "flags", "codes", "counts", "caps", "rules", "deadlines", "ladder", "designations", "routines", "actions", "signout", "edfi"}
 	versionKeys = append([]string{"effective"}, bodyKeys...)
 	docKeys     = []string{"name", "description"}
 	codeKeys    = []string{"name", "definition", "status", "excuse", "span", "documents", "comment", "edfi", "tags", "citation"}
 	commentKeys = []string{"required", "text"}
 	reqKeys     = []string{"any_of", "all_of", "same_as", "flag", "document"}
-	capKeys     = []string{"codes", "tags", "limit", "per", "counts", "past", "citation"}
+	capKeys     = []string{"codes", "tags", "when", "unit", "limit", "per", "counts", "past", "citation"}
 	ruleKeys    = []string{"when", "then", "applies", "citation"}
 	effectKeys  = []string{"excuse", "recode", "require", "documents", "note"}
-	stepKeys    = []string{"title", "actor", "action", "cadence", "when", "because", "after", "repeats", "every", "deadline", "citation", "involve", "effects"}
+	stepKeys    = []string{"title", "actor", "action", "cadence", "when", "because", "after", "repeats", "every", "latch", "scope", "outcomes", "deadline", "citation", "involve", "effects"}
 	deadKeys    = []string{"school_days", "days", "from"}
 	involveKeys = []string{"when", "who"}
 	edfiKeys    = []string{"category", "reason", "code"}
@@ -32,6 +32,8 @@ var (
 	routineKeys = []string{"title", "actor", "action", "cadence", "citation"}
 	actionKeys  = []string{"title", "actor", "action", "when", "citation"}
 	signoutKeys = []string{"when", "allow", "notify", "note", "citation"}
+	countKeys   = []string{"title", "unit", "when", "citation"}
+	docDueKeys  = []string{"when", "school_days", "from", "then", "citation"}
 )
 
 // parseFile reads one pack file into its raw form. Problems go to d.
@@ -219,6 +221,10 @@ func (r *reader) body(entries []entry) rawBody {
 			})
 		case "edfi":
 			b.edfi, b.edfiSet = r.edfi(e.val), true
+		case "counts":
+			b.counts = r.generics(e.val, "count", countKeys, "when")
+		case "deadlines":
+			b.deadlines = r.generics(e.val, "deadline", docDueKeys, "when", "school_days", "then")
 		case "designations":
 			b.designations = r.generics(e.val, "designation", desigKeys, "when")
 		case "routines":
@@ -379,7 +385,17 @@ func (r *reader) cap(id string, n *yaml.Node) *rawCap {
 	c := &rawCap{at: pos{r.file, n}}
 	c.codes, c.codesAt = r.strings(f["codes"], what+": codes"), pos{r.file, f["codes"]}
 	c.tags = r.strings(f["tags"], what+": tags")
-	if f["codes"] == nil && f["tags"] == nil {
+	if v := f["when"]; v != nil {
+		c.when, c.whenAt = r.str(v, what+": when"), pos{r.file, v}
+	}
+	c.unit = "occasions" // each school day used counts one
+	if v := f["unit"]; v != nil {
+		c.unit = r.str(v, what+": unit")
+		if c.unit != "days" && c.unit != "occasions" && c.unit != "minutes" {
+			r.errorf(v, "%s: unit must be days, occasions or minutes, not %q", what, c.unit)
+		}
+	}
+	if f["codes"] == nil && f["tags"] == nil && f["when"] == nil {
 		r.errorf(n, "%s: needs codes or tags (the codes the cap counts)", what)
 	}
 	if f["limit"] == nil {
@@ -390,8 +406,8 @@ func (r *reader) cap(id string, n *yaml.Node) *rawCap {
 	c.per, c.perAt = "school-year", pos{r.file, f["per"]}
 	if f["per"] != nil {
 		c.per = r.str(f["per"], what+": per")
-		if c.per != "school-year" && c.per != "occurrence" {
-			r.errorf(f["per"], "%s: per must be school-year or occurrence, not %q", what, c.per)
+		if c.per != "school-year" && c.per != "term" && c.per != "occurrence" {
+			r.errorf(f["per"], "%s: per must be school-year, term or occurrence, not %q", what, c.per)
 		}
 	}
 	c.counts = "documented"
@@ -484,6 +500,22 @@ func (r *reader) step(id string, n *yaml.Node) *rawStep {
 	if f["every"] != nil {
 		s.every, _ = r.integer(f["every"], what+": every", 1)
 		s.repeats = true
+	}
+	if f["latch"] != nil {
+		s.latch = r.boolean(f["latch"], what+": latch")
+	}
+	s.scope = "school-year"
+	if v := f["scope"]; v != nil {
+		s.scope = r.str(v, what+": scope")
+		if s.scope != "school-year" && s.scope != "history" {
+			r.errorf(v, "%s: scope must be school-year or history, not %q", what, s.scope)
+		}
+	}
+	s.outcomes = r.strings(f["outcomes"], what+": outcomes")
+	for _, o := range s.outcomes {
+		if !identPattern.MatchString(o) {
+			r.errorf(f["outcomes"], "%s: outcome %q is not a valid identifier", what, o)
+		}
 	}
 	if v := f["deadline"]; v != nil {
 		df := r.fields(v, what+": deadline", deadKeys...)

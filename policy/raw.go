@@ -85,6 +85,8 @@ type rawBody struct {
 	documents    omap[rawDoc]
 	flags        omap[rawDoc]
 	codes        omap[rawCode]
+	counts       omap[rawGeneric]
+	deadlines    omap[rawGeneric]
 	caps         omap[rawCap]
 	rules        omap[rawRule]
 	steps        omap[rawStep]
@@ -102,6 +104,8 @@ func (b rawBody) overlay(top rawBody) rawBody {
 		documents:    b.documents.overlay(top.documents),
 		flags:        b.flags.overlay(top.flags),
 		codes:        b.codes.overlay(top.codes),
+		counts:       b.counts.overlay(top.counts),
+		deadlines:    b.deadlines.overlay(top.deadlines),
 		caps:         b.caps.overlay(top.caps),
 		rules:        b.rules.overlay(top.rules),
 		steps:        b.steps.overlay(top.steps),
@@ -167,6 +171,9 @@ type rawCap struct {
 	codes    []string
 	codesAt  pos
 	tags     []string
+	when     string
+	whenAt   pos
+	unit     string
 	limit    int
 	per      string
 	perAt    pos
@@ -211,6 +218,9 @@ type rawStep struct {
 	afterAt  pos
 	repeats  bool
 	every    int // for a repeating step: school days between repeats (0: whenever not done since the trigger began)
+	latch    bool
+	scope    string
+	outcomes []string
 	deadline *rawDeadline
 	citation string
 	involve  omap[rawInvolve]

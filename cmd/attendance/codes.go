@@ -159,8 +159,8 @@ func cmdValidate(e *env, args []string) error {
 			vs := p.Versions()
 			v := vs[len(vs)-1]
 			steps := 0
-			if v.Ladder != nil {
-				steps = len(v.Ladder.Steps)
+			if v.Steps != nil {
+				steps = len(v.Steps)
 			}
 			fmt.Fprintf(e.stdout, "%s: ok (pack %s: %d codes, %d ladder steps, %s)\n", f, p.Name, v.Codes.Len(), steps, plural(len(vs), "version"))
 			continue

@@ -57,7 +57,7 @@ func cmdHistory(e *env, name string, args []string) error {
 	if name == "eval" {
 		out, err = eng.Evaluate(h, asOf.d)
 	} else {
-		out, err = eng.Classify(h)
+		out, err = eng.Classify(h, asOf.d)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %s", file, oneLine(err, ""))

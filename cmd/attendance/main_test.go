@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,7 +25,7 @@ func runCLI(t *testing.T, stdin string, args ...string) (stdout, stderr string, 
 }
 
 // The roster flags shared by the report cases.
-var roster = []string{"--calendar", "testdata/calendar.json", "--students", "testdata/students.csv",
+var rosterFlagArgs = []string{"--calendar", "testdata/calendar.json", "--students", "testdata/students.csv",
 	"--events", "testdata/events.csv", "--interventions", "testdata/interventions.csv"}
 
 func join(parts ...[]string) []string {
@@ -52,9 +53,9 @@ var goldenCases = []struct {
 	{"classify-edfi", "Ed-Fi records: mapped by category and reason, In Attendance skipped, minutes from the durations, bad records reported",
 		[]string{"classify", "--policy", "ccs", "--edfi", "testdata/edfi.json", "--calendar", "testdata/calendar.json"}, ""},
 	{"report-csv", "a roster with malformed rows: each reported with file:line, the others evaluated",
-		join([]string{"report", "--policy", "il-roe-sop", "--as-of", "2024-10-18"}, roster), ""},
+		join([]string{"report", "--policy", "il-roe-sop", "--as-of", "2024-10-18"}, rosterFlagArgs), ""},
 	{"report-jsonl", "the same roster as JSON Lines",
-		join([]string{"report", "--policy", "il-roe-sop", "--as-of", "2024-10-18", "--format", "jsonl"}, roster), ""},
+		join([]string{"report", "--policy", "il-roe-sop", "--as-of", "2024-10-18", "--format", "jsonl"}, rosterFlagArgs), ""},
 	{"report-histories", "JSON Lines histories: a broken line, a second history of one student, an unknown step",
 		[]string{"report", "--policy", "il-roe-sop", "--as-of", "2024-10-18", "--histories", "testdata/histories.jsonl"}, ""},
 	{"codes", "the table for people",
@@ -109,7 +110,7 @@ func TestMalformedRowsDoNotChangeOthers(t *testing.T) {
 			"--calendar", "testdata/calendar.json", "--students", "testdata/students.csv"}
 		dirty, dirtyErr, code := runCLI(t, "", join(base, []string{"--events", "testdata/events.csv", "--interventions", "testdata/interventions.csv"})...)
 		assert.Equal(t, 1, code)
-		assert.Contains(t, dirtyErr, "rejected rows  7")
+		assert.Contains(t, dirtyErr, "rejected rows  6") // a duplicate row is collapsed into its twin with a note, not rejected
 		clean, cleanErr, code := runCLI(t, "", join(base, []string{"--events", "testdata/events-clean.csv", "--interventions", "testdata/interventions-clean.csv"})...)
 		assert.Equal(t, 0, code, cleanErr)
 		assert.Contains(t, cleanErr, "rejected rows  0")
@@ -133,7 +134,7 @@ func withoutRejected(t *testing.T, jsonl string) []map[string]any {
 		require.NoError(t, json.Unmarshal([]byte(line), &m))
 		var kept []any
 		for _, ev := range m["events"].([]any) {
-			if _, rejected := ev.(map[string]any)["rejected"]; !rejected {
+			if _, rejected := ev.(map[string]any)["rejected"]; !rejected && !strings.Contains(fmt.Sprint(ev.(map[string]any)["notes"]), "duplicate of event") {
 				kept = append(kept, ev)
 			}
 		}
@@ -159,7 +160,7 @@ func TestExitStatus(t *testing.T) {
 		{"two histories", []string{"eval", "--policy", "ccs", "a.json", "b.json"}, "", 2, "one history at a time"},
 		{"missing policy", []string{"eval", "testdata/history.json"}, "", 2, "--policy is required"},
 		{"bad as-of", []string{"eval", "--policy", "ccs", "--as-of", "2024-13-01", "testdata/history.json"}, "", 2, "want YYYY-MM-DD"},
-		{"bad format", join([]string{"report", "--policy", "il-roe-sop", "--format", "xml"}, roster), "", 2, `--format "xml"`},
+		{"bad format", join([]string{"report", "--policy", "il-roe-sop", "--format", "xml"}, rosterFlagArgs), "", 2, `--format "xml"`},
 		{"report without roster", []string{"report", "--policy", "il-roe-sop"}, "", 2, "no roster"},
 		{"events and edfi", []string{"report", "--policy", "ccs", "--calendar", "testdata/calendar.json", "--events", "a", "--edfi", "b"}, "", 2, "not both"},
 		{"histories with calendar", []string{"report", "--policy", "ccs", "--histories", "h", "--calendar", "c"}, "", 2, "give it alone"},

@@ -103,8 +103,8 @@ func cmdReport(e *env, args []string) error {
 	}
 	// The summary: steps in ladder order, then any others by name.
 	var order []string
-	if v := eng.Pack().At(asOf.d); v.Ladder != nil {
-		for _, s := range v.Ladder.Steps {
+	if v := eng.Pack().At(asOf.d); v.Steps != nil {
+		for _, s := range v.Steps {
 			order = append(order, s.ID)
 		}
 	}

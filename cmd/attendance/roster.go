@@ -14,6 +14,7 @@ import (
 
 	"github.com/rollcall-go/rollcall"
 	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/roster"
 )
 
 // rosterFlags are the flags that name a roster's files.
@@ -55,20 +56,20 @@ func (r *rosterFlags) check() error {
 
 // load reads the roster's files: the calendar, then the students, the events and the
 // interventions, so that every event can be checked against the students.
-func (r *rosterFlags) load(e *env, eng *rollcall.Engine) (*rollcall.Roster, error) {
+func (r *rosterFlags) load(e *env, eng *rollcall.Engine) (*roster.Roster, error) {
 	if r.histories != "" {
-		ro := rollcall.NewRoster(eng, nil)
+		ro := roster.New(eng, nil)
 		return ro, readFile(r.histories, ro.ReadHistories)
 	}
 	data, name, err := readInput(e, r.calendar)
 	if err != nil {
 		return nil, err
 	}
-	cal, err := rollcall.ReadCalendar(data, name)
+	cal, err := roster.ReadCalendar(data, name)
 	if err != nil {
 		return nil, err
 	}
-	ro := rollcall.NewRoster(eng, cal)
+	ro := roster.New(eng, cal)
 	steps := []struct {
 		file string
 		read func(io.Reader, string) error
@@ -103,7 +104,7 @@ func readFile(name string, read func(io.Reader, string) error) error {
 }
 
 // latestEvent returns the date of the latest event of any history.
-func latestEvent(entries []rollcall.RosterEntry) calendar.Date {
+func latestEvent(entries []roster.Entry) calendar.Date {
 	var d calendar.Date
 	for _, en := range entries {
 		for _, ev := range en.History.Events {
@@ -117,16 +118,16 @@ func latestEvent(entries []rollcall.RosterEntry) calendar.Date {
 
 // result is one student's evaluation or classification, with the rows it rejected.
 type result struct {
-	entry    rollcall.RosterEntry
+	entry    roster.Entry
 	ev       *rollcall.Evaluation
 	cls      *rollcall.Classification
-	problems []rollcall.RowError
+	problems []roster.RowError
 }
 
 // evaluateAll evaluates (or classifies) every entry with a pool of GOMAXPROCS workers
 // (the Engine is safe for concurrent use). Results keep the entries' order. When
 // stderr is a terminal and the run takes more than a second, a progress line shows.
-func evaluateAll(e *env, cmd string, eng *rollcall.Engine, entries []rollcall.RosterEntry, asOf dateFlag, classifyOnly bool) []result {
+func evaluateAll(e *env, cmd string, eng *rollcall.Engine, entries []roster.Entry, asOf dateFlag, classifyOnly bool) []result {
 	results := make([]result, len(entries))
 	var done atomic.Int64
 	stopProgress := progress(e, cmd, &done, len(entries))
@@ -141,7 +142,7 @@ func evaluateAll(e *env, cmd string, eng *rollcall.Engine, entries []rollcall.Ro
 				r := result{entry: en}
 				var err error
 				if classifyOnly {
-					r.cls, err = eng.Classify(en.History)
+					r.cls, err = eng.Classify(en.History, asOf.d)
 				} else {
 					r.ev, err = eng.Evaluate(en.History, asOf.d)
 				}
@@ -192,7 +193,7 @@ func progress(e *env, cmd string, done *atomic.Int64, total int) func() {
 
 // reportProblems prints the rows not used, one a line sorted by file and line, and
 // returns a silent bad-input error when there are any.
-func reportProblems(e *env, problems []rollcall.RowError) error {
+func reportProblems(e *env, problems []roster.RowError) error {
 	if len(problems) == 0 {
 		return nil
 	}
@@ -203,8 +204,8 @@ func reportProblems(e *env, problems []rollcall.RowError) error {
 	return silentError{}
 }
 
-func sortProblems(ps []rollcall.RowError) {
-	slices.SortStableFunc(ps, func(a, b rollcall.RowError) int {
+func sortProblems(ps []roster.RowError) {
+	slices.SortStableFunc(ps, func(a, b roster.RowError) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/rollcall-go/rollcall"
+	"github.com/rollcall-go/rollcall/calendar"
 	"github.com/rollcall-go/rollcall/policy"
 )
 
@@ -47,7 +48,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	cls, err := engine.Classify(h)
+	cls, err := engine.Classify(h, calendar.Date{})
 	if err != nil {
 		log.Fatal(err)
 	}

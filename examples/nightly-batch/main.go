@@ -15,6 +15,7 @@ import (
 
 	"github.com/rollcall-go/rollcall"
 	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/roster"
 )
 
 //go:embed testdata
@@ -29,20 +30,20 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	cal, err := rollcall.ReadCalendar(data, "calendar.json")
+	cal, err := roster.ReadCalendar(data, "calendar.json")
 	if err != nil {
 		log.Fatal(err)
 	}
 
 	// Read the students first, so that an event of an unknown student is caught.
-	roster := rollcall.NewRoster(engine, cal)
+	district := roster.New(engine, cal)
 	for _, f := range []struct {
 		name string
 		read func(io.Reader, string) error
 	}{
-		{"students.csv", roster.ReadStudents},
-		{"events.csv", roster.ReadEvents},
-		{"interventions.csv", roster.ReadInterventions},
+		{"students.csv", district.ReadStudents},
+		{"events.csv", district.ReadEvents},
+		{"interventions.csv", district.ReadInterventions},
 	} {
 		file, err := export.Open("testdata/" + f.name)
 		if err != nil {
@@ -56,9 +57,9 @@ func main() {
 
 	asOf := calendar.MustParseDate("2024-10-18")
 	fmt.Printf("Ladder steps due on %s (pack %s)\n\n", asOf, engine.Pack().Name)
-	for _, entry := range roster.Entries() {
+	for _, entry := range district.Entries() {
 		ev, err := engine.Evaluate(entry.History, asOf)
-		roster.Problems = append(roster.Problems, entry.RowErrors(err)...)
+		district.Problems = append(district.Problems, entry.RowErrors(err)...)
 		if ev == nil || ev.Next == nil {
 			continue
 		}
@@ -67,8 +68,8 @@ func main() {
 			fmt.Printf("%-3s %-10s %-17s %-19s %s\n", "", "", d.Step, d.Actor, d.Because)
 		}
 	}
-	fmt.Printf("\n%d students, %d events, %d rows not used\n", len(roster.Entries()), roster.Events, len(roster.Problems))
-	for _, p := range roster.Problems {
+	fmt.Printf("\n%d students, %d events, %d rows not used\n", len(district.Entries()), district.Events, len(district.Problems))
+	for _, p := range district.Problems {
 		fmt.Println("  ", p)
 	}
 }

@@ -59,10 +59,10 @@ func main() {
 			fmt.Printf("%14s- %s: %s\n", "", n.Source, n.Text)
 		}
 	}
-	f := ev.Facts
-	fmt.Printf("\n%d school days, %.2f absent (%.2f excused, %.2f unexcused, %.2f unverified), attendance %.1f%%\n",
-		f.SchoolDays, f.AbsentDays, f.Excused, f.Unexcused, f.Unverified, f.AttendanceRate*100)
-	fmt.Printf("%.2f hours without legitimate excuse; longest run %.2f consecutive hours\n\n", f.NoExcuseHours, f.LongestUnexcused)
+	f := func(name string) float64 { v, _ := ev.Facts.Get(name); return v }
+	fmt.Printf("\n%.0f school days, %.2f absent (%.2f excused, %.2f unexcused, %.2f unverified), attendance %.1f%%\n",
+		f("school_days"), f("absent_days"), f("excused"), f("unexcused"), f("unverified"), f("attendance_rate")*100)
+	fmt.Printf("%.2f hours without legitimate excuse; longest run %.2f consecutive hours\n\n", f("no_excuse_hours"), f("longest_run.no_excuse_hours"))
 	if ev.Next == nil {
 		fmt.Println("Nothing is due.")
 		return

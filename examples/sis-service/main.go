@@ -13,6 +13,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/rollcall-go/rollcall"
 	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/history"
 )
 
 // handler serves POST /evaluate with one engine: an Engine is safe for concurrent use,
@@ -47,7 +49,13 @@ func handler(engine *rollcall.Engine) http.Handler {
 		}
 		h, err := rollcall.DecodeHistory(body, "request")
 		if err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			// A *history.DecodeError places a syntax error at a line and column of the body.
+			resp := map[string]any{"error": err.Error()}
+			var de *history.DecodeError
+			if errors.As(err, &de) && de.Line > 0 {
+				resp["line"], resp["column"] = de.Line, de.Column
+			}
+			writeJSON(w, http.StatusBadRequest, resp)
 			return
 		}
 		ev, err := engine.Evaluate(h, asOf)
@@ -69,7 +77,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
-const history = `{
+const sampleHistory = `{
   "student":  {"id": "S1", "birth_date": "2014-07-02", "grade": "3"},
   "calendar": {"first_day": "2024-08-26", "last_day": "2025-06-06", "minutes_per_day": 400, "closed": ["2024-09-02"]},
   "events": [
@@ -97,8 +105,13 @@ func main() {
 		log.Fatal(srv.ListenAndServe())
 	}
 
-	// Self-test: a good history, then one with an unknown code.
-	for _, body := range []string{history, strings.Replace(history, `"2024-09-20", "code": "ECE"`, `"2024-09-20", "code": "EC"`, 1)} {
+	// Self-test: a good history, then one with an unknown code, then one that is not
+	// JSON (a comma left out: the error names its line and column).
+	for _, body := range []string{
+		sampleHistory,
+		strings.Replace(sampleHistory, `"2024-09-20", "code": "ECE"`, `"2024-09-20", "code": "EC"`, 1),
+		strings.Replace(sampleHistory, `"code": "ECE"}, {"date": "2024-09-04"`, `"code": "ECE"} {"date": "2024-09-04"`, 1),
+	} {
 		req := httptest.NewRequest(http.MethodPost, "/evaluate?as_of=2024-09-30", strings.NewReader(body))
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
@@ -111,7 +124,14 @@ func main() {
 		if err := json.Unmarshal(rec.Body.Bytes(), &ev); err != nil {
 			log.Fatal(err)
 		}
-		fmt.Printf("student %s as of %s: %d events, %.0f unverified, attendance %.1f%%\n", ev.Student, ev.AsOf, len(ev.Events), float64(ev.Facts.Unverified), 100*ev.Facts.AttendanceRate)
+		var facts struct {
+			Facts map[string]float64 `json:"facts"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &facts); err != nil {
+			log.Fatal(err)
+		}
+		unverified, rate := facts.Facts["unverified"], facts.Facts["attendance_rate"]
+		fmt.Printf("student %s as of %s: %d events, %.0f unverified, attendance %.1f%%\n", ev.Student, ev.AsOf, len(ev.Events), unverified, 100*rate)
 		if ev.Next != nil {
 			fmt.Printf("next step: %s (%s): %s\n\n", ev.Next.Step, ev.Next.Actor, ev.Next.Because)
 		}

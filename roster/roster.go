@@ -1,21 +1,25 @@
-package rollcall
+// Package roster reads many students' attendance histories from a district's exports:
+// the CSV files a student-information system (SIS) exports (students, events,
+// interventions), Ed-Fi StudentSchoolAttendanceEvent records, or JSON Lines of whole
+// histories. A row that cannot be used never stops the others: it is recorded with its
+// file and line, and the histories read are ready for a [rollcall.Engine].
+package roster
 
 import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/rollcall-go/rollcall/history"
 	"io"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/rollcall-go/rollcall"
 	"github.com/rollcall-go/rollcall/calendar"
-	"github.com/rollcall-go/rollcall/codes"
+	"github.com/rollcall-go/rollcall/history"
+	"github.com/rollcall-go/rollcall/internal/suggest"
 )
 
 // Source is where a row of input was read: a file and its 1-based line.
@@ -48,21 +52,21 @@ func (e RowError) Error() string {
 	return fmt.Sprintf("%s: student %s: %s", e.Source, e.Student, e.Msg)
 }
 
-// RosterEntry is one student's history in a [Roster], with where each event was read.
-type RosterEntry struct {
-	History *History
+// Entry is one student's history in a [Roster], with where each event was read.
+type Entry struct {
+	History *history.History
 	Source  Source   // where the student was first read
 	Sources []Source // Sources[i] is where History.Events[i] was read
 }
 
-// RowErrors returns the rows behind the events err rejects: err is what [Engine.Evaluate]
-// or [Engine.Classify] returned for the entry's history. Any other non-nil error is
-// reported at the student's own row.
-func (r RosterEntry) RowErrors(err error) []RowError {
+// RowErrors returns the rows behind the events err rejects: err is what
+// [rollcall.Engine.Evaluate] or [rollcall.Engine.Classify] returned for the entry's
+// history. Any other non-nil error is reported at the student's own row.
+func (r Entry) RowErrors(err error) []RowError {
 	if err == nil {
 		return nil
 	}
-	var herr *HistoryError
+	var herr *rollcall.HistoryError
 	if !errors.As(err, &herr) {
 		return []RowError{{Source: r.Source, Student: r.History.Student.ID, Msg: err.Error()}}
 	}
@@ -94,26 +98,27 @@ type Roster struct {
 	// Events counts the event rows read into histories.
 	Events int
 
-	engine   *Engine
+	engine   *rollcall.Engine
 	cal      *calendar.Calendar
-	byID     map[string]*RosterEntry
+	byID     map[string]*Entry
 	students string // the students file read, if any
 }
 
-// NewRoster returns an empty roster for the histories an engine will evaluate under
-// the calendar cal. The engine maps Ed-Fi events to codes and knows the ladder's steps;
-// cal may be nil when only whole histories are read.
-func NewRoster(e *Engine, cal *calendar.Calendar) *Roster {
-	return &Roster{engine: e, cal: cal, byID: map[string]*RosterEntry{}}
+// New returns an empty roster for the histories an engine will evaluate under the
+// calendar cal. The engine maps Ed-Fi events to codes and knows the ladder's steps (it
+// may be nil when no Ed-Fi events are read: steps are then not checked); cal may be nil
+// when only whole histories are read.
+func New(e *rollcall.Engine, cal *calendar.Calendar) *Roster {
+	return &Roster{engine: e, cal: cal, byID: map[string]*Entry{}}
 }
 
 // Entries returns the roster's students sorted by id, each with its history.
-func (r *Roster) Entries() []RosterEntry {
-	out := make([]RosterEntry, 0, len(r.byID))
+func (r *Roster) Entries() []Entry {
+	out := make([]Entry, 0, len(r.byID))
 	for _, e := range r.byID {
 		out = append(out, *e)
 	}
-	slices.SortFunc(out, func(a, b RosterEntry) int { return strings.Compare(a.History.Student.ID, b.History.Student.ID) })
+	slices.SortFunc(out, func(a, b Entry) int { return strings.Compare(a.History.Student.ID, b.History.Student.ID) })
 	return out
 }
 
@@ -122,7 +127,7 @@ func (r *Roster) problem(src Source, student, format string, args ...any) {
 }
 
 // student returns the entry for id, making it when no students file was read.
-func (r *Roster) student(id string, src Source) (*RosterEntry, bool) {
+func (r *Roster) student(id string, src Source) (*Entry, bool) {
 	if e, ok := r.byID[id]; ok {
 		return e, true
 	}
@@ -130,12 +135,18 @@ func (r *Roster) student(id string, src Source) (*RosterEntry, bool) {
 		r.problem(src, id, "unknown student (not in %s)", r.students)
 		return nil, false
 	}
-	e := &RosterEntry{History: &History{Student: Student{ID: id, Flags: []Flag{}}, Calendar: r.cal}, Source: src}
+	e := r.newEntry(id, src)
 	r.byID[id] = e
 	return e, true
 }
 
-// ReadCalendar reads a school calendar as JSON; see [history.DecodeCalendar].
+// newEntry returns the entry of a student known by id alone, first read at src.
+func (r *Roster) newEntry(id string, src Source) *Entry {
+	return &Entry{History: &history.History{Student: history.Student{ID: id, Flags: []history.Flag{}}, Calendar: r.cal}, Source: src}
+}
+
+// ReadCalendar reads a school calendar as JSON for [New]; see [history.DecodeCalendar].
+// Errors are [*history.DecodeError].
 func ReadCalendar(data []byte, name string) (*calendar.Calendar, error) {
 	return history.DecodeCalendar(data, name)
 }
@@ -274,10 +285,10 @@ func (r *Roster) ReadStudents(rd io.Reader, name string) error {
 			r.problem(t.src(), id, "enrolled_to %s is before enrolled_from %s", to, from)
 			return
 		}
-		var flags []Flag
+		var flags []history.Flag
 		for _, f := range splitList(t.get("flags")) {
 			parts := strings.Split(f, ":")
-			fl := Flag{Name: strings.TrimSpace(parts[0])}
+			fl := history.Flag{Name: strings.TrimSpace(parts[0])}
 			if len(parts) != 1 && len(parts) != 3 || fl.Name == "" {
 				r.problem(t.src(), id, "flag %q: want NAME or NAME:FROM:TO", f)
 				return
@@ -297,7 +308,7 @@ func (r *Roster) ReadStudents(rd io.Reader, name string) error {
 		}
 		e, seen := r.byID[id]
 		if !seen {
-			e = &RosterEntry{History: &History{Student: Student{ID: id, Flags: []Flag{}}, Calendar: r.cal}, Source: t.src()}
+			e = r.newEntry(id, t.src())
 			r.byID[id] = e
 			e.History.Student.BirthDate, e.History.Student.Grade, e.History.Student.School = birth, t.get("grade"), t.get("school")
 		}
@@ -331,7 +342,7 @@ func (r *Roster) ReadEvents(rd io.Reader, name string) error {
 		if !ok {
 			return
 		}
-		ev := Event{Date: d, Code: t.get("code"), Documents: splitList(t.get("documents")), Comment: t.get("comment"), Reason: t.get("reason")}
+		ev := history.Event{Date: d, Code: t.get("code"), Documents: splitList(t.get("documents")), Comment: t.get("comment"), Reason: t.get("reason")}
 		if ev.Code == "" {
 			r.problem(t.src(), id, "%s: no code", d)
 			return
@@ -348,7 +359,7 @@ func (r *Roster) ReadEvents(rd io.Reader, name string) error {
 	})
 }
 
-func (r *Roster) addEvent(src Source, id string, ev Event) {
+func (r *Roster) addEvent(src Source, id string, ev history.Event) {
 	e, ok := r.student(id, src)
 	if !ok {
 		return
@@ -358,46 +369,64 @@ func (r *Roster) addEvent(src Source, id string, ev Event) {
 	r.Events++
 }
 
-// checkStep returns why an intervention cannot be used, or "".
-func (r *Roster) checkStep(iv Intervention) string {
+// checkIntervention returns why an intervention cannot be used, or "". Whether its
+// outcome is one the pack declares for the step is the engine's to say.
+func (r *Roster) checkIntervention(iv history.Intervention) string {
 	if iv.Step == "" {
 		return "no step"
 	}
 	if iv.Date.IsZero() {
 		return "no date"
 	}
+	if !iv.OutcomeDate.IsZero() {
+		if iv.Outcome == "" {
+			return fmt.Sprintf("outcome_date %s without an outcome", iv.OutcomeDate)
+		}
+		if iv.OutcomeDate.Before(iv.Date) {
+			return fmt.Sprintf("outcome_date %s is before the step's date", iv.OutcomeDate)
+		}
+	}
 	if r.engine == nil {
 		return ""
 	}
 	var ids []string
-	for _, s := range r.engine.Pack().At(iv.Date).Ladder.Steps {
+	for _, s := range r.engine.Pack().At(iv.Date).Steps {
 		ids = append(ids, s.ID)
 	}
 	if !slices.Contains(ids, iv.Step) {
-		return fmt.Sprintf("unknown step %q for pack %s%s", iv.Step, r.engine.Pack().Name, suggestStep(iv.Step, ids))
+		return fmt.Sprintf("unknown step %q for pack %s%s", iv.Step, r.engine.Pack().Name, suggest.DidYouMean(iv.Step, ids))
 	}
 	return ""
 }
 
 // ReadInterventions reads the ladder steps already done, as CSV with the header
 //
-//	student_id,step,date
+//	student_id,step,date,outcome,outcome_date,actor,note
 //
-// A step the engine's ladder does not have on that date is a problem.
+// (student_id, step and date are required; columns in any order). The optional columns
+// are the fields of [history.Intervention]: outcome is what came of the step (one the
+// pack declares for it), outcome_date the day it was known (empty: the step's date),
+// actor who did the step, note free text.
+//
+// A step the engine's ladder does not have on that date is a problem, and so is an
+// outcome_date without an outcome or before the step's date. An outcome the pack does
+// not declare is the engine's to reject: [Entry.RowErrors] reports it at the student's
+// first row.
 func (r *Roster) ReadInterventions(rd io.Reader, name string) error {
-	known := []string{"student_id", "step", "date"}
-	return r.readCSV(rd, name, known, known, func(t *table) {
+	known := []string{"student_id", "step", "date", "outcome", "outcome_date", "actor", "note"}
+	return r.readCSV(rd, name, known, known[:3], func(t *table) {
 		id := t.get("student_id")
 		if id == "" {
 			r.problem(t.src(), "", "no student_id")
 			return
 		}
-		d, ok := t.date("date", id)
-		if !ok {
+		d, ok1 := t.date("date", id)
+		od, ok2 := t.optDate("outcome_date", id)
+		if !ok1 || !ok2 {
 			return
 		}
-		iv := Intervention{Step: t.get("step"), Date: d}
-		if msg := r.checkStep(iv); msg != "" {
+		iv := history.Intervention{Step: t.get("step"), Date: d, Outcome: t.get("outcome"), OutcomeDate: od, Actor: t.get("actor"), Note: t.get("note")}
+		if msg := r.checkIntervention(iv); msg != "" {
 			r.problem(t.src(), id, "intervention %s %s: %s", d, iv.Step, msg)
 			return
 		}
@@ -407,10 +436,12 @@ func (r *Roster) ReadInterventions(rd io.Reader, name string) error {
 	})
 }
 
-// ReadHistories reads JSON Lines: one history per line in the form of [DecodeHistory].
-// A line that cannot be decoded, or a second history of the same student, is a problem;
-// so is an intervention with a step the engine's ladder does not have (the history is
-// kept without it).
+// ReadHistories reads JSON Lines: one history per line in the form of [history.Decode],
+// interventions with their outcome, outcome_date, actor and note. A line that cannot be
+// decoded (placed by its column when the decoder gives one), or a second history of the
+// same student, is a problem; so is an intervention with a step the engine's ladder does
+// not have, or with an outcome_date without an outcome or before its date (the history
+// is kept without it).
 func (r *Roster) ReadHistories(rd io.Reader, name string) error {
 	sc := bufio.NewScanner(rd)
 	sc.Buffer(make([]byte, 0, 64*1024), 64<<20)
@@ -420,16 +451,19 @@ func (r *Roster) ReadHistories(rd io.Reader, name string) error {
 			continue
 		}
 		src := Source{File: name, Line: line}
-		h, err := DecodeHistory(text, src.String())
+		h, err := history.Decode(text, src.String())
 		if err != nil {
-			msg := err.Error()
-			if rest, ok := strings.CutPrefix(msg, src.String()+":1:"); ok {
-				// a position inside the line: "h.jsonl:3:1:17: ..." reads "h.jsonl:3: column 17: ..."
-				msg = "column " + rest
-			} else {
-				msg = strings.TrimPrefix(msg, src.String()+": ")
+			var de *history.DecodeError
+			if !errors.As(err, &de) {
+				r.problem(src, "", "%s", strings.TrimPrefix(err.Error(), src.String()+": "))
+				continue
 			}
-			r.Problems = append(r.Problems, RowError{Source: src, Msg: msg})
+			msg := de.Msg
+			if de.Line > 0 {
+				// a position inside the line (always its line 1): "h.jsonl:3: column 17: ..."
+				msg = fmt.Sprintf("column %d: %s", de.Column, de.Msg)
+			}
+			r.Problems = append(r.Problems, RowError{Source: src, Student: de.Student, Msg: msg})
 			continue
 		}
 		id := h.Student.ID
@@ -443,7 +477,7 @@ func (r *Roster) ReadHistories(rd io.Reader, name string) error {
 		}
 		ivs := h.Interventions[:0:0]
 		for i, iv := range h.Interventions {
-			if msg := r.checkStep(iv); msg != "" {
+			if msg := r.checkIntervention(iv); msg != "" {
 				r.problem(src, id, "intervention %d (%s %s): %s", i+1, iv.Date, iv.Step, msg)
 				continue
 			}
@@ -451,9 +485,9 @@ func (r *Roster) ReadHistories(rd io.Reader, name string) error {
 		}
 		h.Interventions = ivs
 		if h.Student.Flags == nil {
-			h.Student.Flags = []Flag{}
+			h.Student.Flags = []history.Flag{}
 		}
-		e := &RosterEntry{History: h, Source: src, Sources: make([]Source, len(h.Events))}
+		e := &Entry{History: h, Source: src, Sources: make([]Source, len(h.Events))}
 		for i := range e.Sources {
 			e.Sources[i] = src
 		}
@@ -464,140 +498,4 @@ func (r *Roster) ReadHistories(rd io.Reader, name string) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	return nil
-}
-
-// EdFiEvent is an Ed-Fi StudentSchoolAttendanceEvent as the Ed-Fi API returns it
-// (the fields rollcall reads).
-type EdFiEvent struct {
-	StudentReference struct {
-		StudentUniqueID string `json:"studentUniqueId"`
-	} `json:"studentReference"`
-	SchoolReference struct {
-		SchoolID json.Number `json:"schoolId"`
-	} `json:"schoolReference"`
-	Category                 string        `json:"attendanceEventCategoryDescriptor"`
-	EventDate                calendar.Date `json:"eventDate"`
-	Reason                   string        `json:"attendanceEventReason"`
-	EventDuration            *float64      `json:"eventDuration"`
-	SchoolAttendanceDuration *int          `json:"schoolAttendanceDuration"`
-}
-
-// ReadEdFi reads Ed-Fi StudentSchoolAttendanceEvent records: a JSON array, as the
-// Ed-Fi API returns them. Each record's category descriptor and attendanceEventReason
-// map to a code of the pack through [Engine.EdFiCode]; "In Attendance" records are
-// days present and are skipped. Fields other than those of [EdFiEvent] are ignored.
-//
-// Minutes missed: schoolAttendanceDuration, when given, is the event's length in
-// minutes; otherwise eventDuration, when given, is the part of the day the event
-// covers (Ed-Fi: 1 day = 1, half a day = 0.5) and is turned into minutes of that
-// day's length. A duration of the whole day or more (or none) records a whole day.
-// The reason text is kept as the event's reason. The school's id fills in the
-// student's school when the students file did not give one.
-func (r *Roster) ReadEdFi(rd io.Reader, name string) error {
-	if r.engine == nil {
-		return fmt.Errorf("%s: reading Ed-Fi events needs a roster made with an engine", name)
-	}
-	data, err := io.ReadAll(rd)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	lineAt := func(off int64) int {
-		n := 1 + bytes.Count(data[:min(int(off), len(data))], []byte{'\n'})
-		// the value starts after any whitespace and comma
-		for i := int(off); i < len(data); i++ {
-			switch data[i] {
-			case '\n':
-				n++
-			case ' ', '\t', '\r', ',':
-			default:
-				return n
-			}
-		}
-		return n
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	tok, err := dec.Token()
-	if err != nil || tok != json.Delim('[') {
-		if err != nil {
-			return history.JSONError(name, data, err)
-		}
-		return fmt.Errorf("%s: want a JSON array of StudentSchoolAttendanceEvent records", name)
-	}
-	for n := 1; dec.More(); n++ {
-		src := Source{File: name, Line: lineAt(dec.InputOffset())}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return history.JSONError(name, data, err)
-		}
-		var rec EdFiEvent
-		if err := json.Unmarshal(raw, &rec); err != nil {
-			r.problem(src, "", "record %d: %v", n, strings.TrimPrefix(err.Error(), "json: "))
-			continue
-		}
-		r.addEdFi(src, n, rec)
-	}
-	if _, err := dec.Token(); err != nil {
-		return history.JSONError(name, data, err)
-	}
-	return nil
-}
-
-func (r *Roster) addEdFi(src Source, n int, rec EdFiEvent) {
-	id := rec.StudentReference.StudentUniqueID
-	category := rec.Category
-	if i := strings.LastIndexByte(category, '#'); i >= 0 {
-		category = category[i+1:]
-	}
-	category = strings.TrimSpace(category)
-	switch {
-	case id == "":
-		r.problem(src, "", "record %d: no studentReference.studentUniqueId", n)
-		return
-	case rec.EventDate.IsZero():
-		r.problem(src, id, "record %d: no eventDate", n)
-		return
-	case category == "":
-		r.problem(src, id, "record %d (%s): no attendanceEventCategoryDescriptor", n, rec.EventDate)
-		return
-	case strings.EqualFold(category, codes.EdFiInAttendance):
-		return // a day present
-	}
-	code, err := r.engine.EdFiCode(category, rec.Reason, rec.EventDate)
-	if err != nil {
-		r.problem(src, id, "record %d (%s): %v", n, rec.EventDate, err)
-		return
-	}
-	ev := Event{Date: rec.EventDate, Code: code, Reason: rec.Reason}
-	day := 0
-	if r.cal != nil {
-		day = r.cal.Minutes(rec.EventDate)
-	}
-	switch {
-	case rec.SchoolAttendanceDuration != nil:
-		if m := *rec.SchoolAttendanceDuration; m < 0 {
-			r.problem(src, id, "record %d (%s): schoolAttendanceDuration %d is negative", n, rec.EventDate, m)
-			return
-		} else if day == 0 || m != day {
-			ev.Minutes = m // more than the day's minutes: the engine rejects it
-		}
-	case rec.EventDuration != nil:
-		f := *rec.EventDuration
-		if f < 0 {
-			r.problem(src, id, "record %d (%s): eventDuration %g is negative", n, rec.EventDate, f)
-			return
-		}
-		if f > 0 && f < 1 && day > 0 {
-			ev.Minutes = int(math.Round(f * float64(day)))
-		}
-	}
-	e, ok := r.student(id, src)
-	if !ok {
-		return
-	}
-	if e.History.Student.School == "" && rec.SchoolReference.SchoolID != "" {
-		e.History.Student.School = rec.SchoolReference.SchoolID.String()
-	}
-	e.History.Events = append(e.History.Events, ev)
-	e.Sources = append(e.Sources, src)
-	r.Events++
 }

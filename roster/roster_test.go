@@ -1,4 +1,4 @@
-package rollcall
+package roster
 
 import (
 	"strconv"
@@ -8,18 +8,20 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/rollcall-go/rollcall"
 	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/history"
 )
 
 const rosterCal = `{"first_day": "2024-08-26", "last_day": "2025-06-06", "closed": ["2024-09-02"], "minutes_per_day": 400}`
 
-func newTestRoster(t *testing.T, pack string) (*Engine, *Roster) {
+func newTestRoster(t *testing.T, pack string) (*rollcall.Engine, *Roster) {
 	t.Helper()
-	e, err := Open(pack)
+	e, err := rollcall.Open(pack)
 	require.NoError(t, err)
 	cal, err := ReadCalendar([]byte(rosterCal), "cal.json")
 	require.NoError(t, err)
-	return e, NewRoster(e, cal)
+	return e, New(e, cal)
 }
 
 func problems(r *Roster) []string {
@@ -72,9 +74,9 @@ func TestRosterCSV(t *testing.T) {
 	s1, s2 := entries[0], entries[1]
 	assert.Equal(t, "S1", s1.History.Student.ID)
 	assert.Empty(t, s1.History.Enrolment, "no dates: enrolled all year")
-	assert.Equal(t, []Intervention{{Step: "warning-letter", Date: calendar.MustParseDate("2024-09-10")}}, s1.History.Interventions)
+	assert.Equal(t, []history.Intervention{{Step: "warning-letter", Date: calendar.MustParseDate("2024-09-10")}}, s1.History.Interventions)
 	assert.Equal(t, calendar.Enrolment{{From: calendar.MustParseDate("2024-09-03"), To: calendar.MustParseDate("2024-09-30")}, {From: calendar.MustParseDate("2024-10-15")}}, s2.History.Enrolment)
-	assert.Equal(t, []Flag{{Name: "project-connect", From: calendar.MustParseDate("2024-09-01")}}, s2.History.Student.Flags)
+	assert.Equal(t, []history.Flag{{Name: "project-connect", From: calendar.MustParseDate("2024-09-01")}}, s2.History.Student.Flags)
 	assert.Equal(t, []string{"parent-note", "medical-note"}, s2.History.Events[0].Documents)
 	assert.Equal(t, 30, s1.History.Events[0].Minutes)
 
@@ -139,11 +141,81 @@ func TestRosterHistories(t *testing.T) {
 	ps := problems(r)
 	require.Len(t, ps, 3)
 	assert.Equal(t, `h.jsonl:1: student H1: intervention 1 (2024-09-05 warning-leter): unknown step "warning-leter" for pack il-roe-sop (did you mean "warning-letter"?)`, ps[0])
-	// The column comes from DecodeHistory (which counts it one past the bad byte).
+	// The column comes from history.Decode (which counts it one past the bad byte).
 	assert.Regexp(t, `^h\.jsonl:3: column \d+: invalid character 'n' looking for beginning of object key string$`, ps[1])
 	assert.Equal(t, `h.jsonl:4: student H1: a second history (the first is at h.jsonl:1)`, ps[2])
 	entries := r.Entries()
 	require.Len(t, entries, 1)
 	assert.Empty(t, entries[0].History.Interventions)
 	assert.Equal(t, []Source{{"h.jsonl", 1}}, entries[0].Sources)
+}
+
+func TestRosterInterventionOutcomes(t *testing.T) {
+	_, r := newTestRoster(t, "il-roe-sop")
+	ivs := "student_id,date,step,outcome,outcome_date,actor,note\n" +
+		"S1,2024-09-10,warning-letter,,,,\n" +
+		`S1,2024-09-20,probation-letter,waived,2024-09-23,principal,"moved away, records requested"` + "\n" +
+		"S1,2024-09-24,warning-letter,,2024-09-25,,\n" +
+		"S1,2024-09-24,warning-letter,sent,2024-09-20,,\n" +
+		"S1,2024-09-24,warning-letter,sent,2024-9-25,,\n"
+	require.NoError(t, r.ReadInterventions(strings.NewReader(ivs), "iv.csv"))
+	assert.Equal(t, []string{
+		`iv.csv:4: student S1: intervention 2024-09-24 warning-letter: outcome_date 2024-09-25 without an outcome`,
+		`iv.csv:5: student S1: intervention 2024-09-24 warning-letter: outcome_date 2024-09-20 is before the step's date`,
+		`iv.csv:6: student S1: outcome_date: bad date "2024-9-25" (want YYYY-MM-DD)`,
+	}, problems(r))
+	entries := r.Entries()
+	require.Len(t, entries, 1)
+	assert.Equal(t, []history.Intervention{
+		{Step: "warning-letter", Date: calendar.MustParseDate("2024-09-10")},
+		{Step: "probation-letter", Date: calendar.MustParseDate("2024-09-20"), Outcome: "waived", OutcomeDate: calendar.MustParseDate("2024-09-23"),
+			Actor: "principal", Note: "moved away, records requested"},
+	}, entries[0].History.Interventions)
+
+	// The three required columns alone still do; an unknown column names the optional ones.
+	_, r = newTestRoster(t, "il-roe-sop")
+	require.NoError(t, r.ReadInterventions(strings.NewReader("student_id,step,date\nS1,warning-letter,2024-09-10\n"), "iv.csv"))
+	assert.Empty(t, r.Problems)
+	err := r.ReadInterventions(strings.NewReader("student_id,step,date,result\n"), "iv.csv")
+	assert.EqualError(t, err, `iv.csv:1: unknown column "result" (want student_id,step,date,outcome,outcome_date,actor,note)`)
+	err = r.ReadInterventions(strings.NewReader("student_id,step,outcome\n"), "iv.csv")
+	assert.EqualError(t, err, `iv.csv:1: no column "date" (want student_id,step,date,outcome,outcome_date,actor,note)`)
+}
+
+func TestRosterHistoriesOutcomes(t *testing.T) {
+	_, r := newTestRoster(t, "il-roe-sop")
+	line := func(id, ivs string) string {
+		return `{"student": {"id": "` + id + `"}, "calendar": ` + rosterCal + `, "interventions": [` + ivs + "]}\n"
+	}
+	in := line("H1", `{"step": "warning-letter", "date": "2024-09-10", "outcome": "sent", "outcome_date": "2024-09-11", "actor": "attendance clerk", "note": "by mail"}, `+
+		`{"step": "warning-letter", "date": "2024-09-12", "outcome_date": "2024-09-13"}`) +
+		line("H2", `{"step": "warning-letter", "date": "2024-09-10", "outcome_date": "2024-9-11"}`)
+	require.NoError(t, r.ReadHistories(strings.NewReader(in), "h.jsonl"))
+	assert.Equal(t, []string{
+		`h.jsonl:1: student H1: intervention 2 (2024-09-12 warning-letter): outcome_date 2024-09-13 without an outcome`,
+		`h.jsonl:2: student H2: intervention 1: bad date "2024-9-11": want YYYY-MM-DD`,
+	}, problems(r))
+	assert.Equal(t, "H2", r.Problems[1].Student, "the decoder's student is the row's")
+	entries := r.Entries()
+	require.Len(t, entries, 1)
+	assert.Equal(t, []history.Intervention{{Step: "warning-letter", Date: calendar.MustParseDate("2024-09-10"), Outcome: "sent",
+		OutcomeDate: calendar.MustParseDate("2024-09-11"), Actor: "attendance clerk", Note: "by mail"}}, entries[0].History.Interventions)
+}
+
+func TestRosterEdFiBadJSON(t *testing.T) {
+	for _, c := range []struct{ name, in, want string }{
+		{"empty", " \n", `edfi.json: empty input: want a JSON array of StudentSchoolAttendanceEvent records`},
+		{"not an array", `{"a": 1}`, `edfi.json: want a JSON array of StudentSchoolAttendanceEvent records`},
+		{"not closed", "[\n {\"eventDate\": \"2024-09-04\"}\n", `edfi.json: unexpected end of input: a record or the array is not closed`},
+		{"record cut", "[\n {\"eventDate\": \"2024-09-04\"", `edfi.json: unexpected end of input: a record or the array is not closed`},
+		{"syntax", "[\n {\"eventDate\": \"2024-09-04\"},\n {eventDate}\n]", `edfi.json:3:3: invalid character 'e' looking for beginning of object key string`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, r := newTestRoster(t, "ccs")
+			err := r.ReadEdFi(strings.NewReader(c.in), "edfi.json")
+			assert.EqualError(t, err, c.want)
+			var de *history.DecodeError
+			assert.ErrorAs(t, err, &de)
+		})
+	}
 }

@@ -1,0 +1,821 @@
+// Package classify decides, under a policy pack, how each recorded attendance event
+// of a student's history is classified as of a date: its effective code, whether it
+// is excused, unexcused or not yet verified, which documents would excuse it, and
+// what it adds to each count the pack declares.
+//
+// Events are decided in date order, since caps, documentation deadlines and the
+// effects of ladder steps depend on what came before; the result keeps input order,
+// one [Result] per event, rejected events included with their reason.
+//
+//	res := classify.Classify(pack, h, asOf)
+//
+// One school day is at most one day: identical events on a date collapse into one,
+// different whole-day codes on a date are a conflict (the day counts once, as not
+// excused, and both events say so), and partial absences on a day add up to at most
+// the day's minutes.
+package classify
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/codes"
+	"github.com/rollcall-go/rollcall/history"
+	"github.com/rollcall-go/rollcall/internal/suggest"
+	"github.com/rollcall-go/rollcall/policy"
+)
+
+// Result is the classification of one event.
+type Result struct {
+	Date             calendar.Date `json:"date"`
+	Code             string        `json:"code"`
+	EffectiveCode    string        `json:"effective_code"`
+	Status           string        `json:"status"` // present or absent
+	Excuse           string        `json:"excuse"` // excused, unexcused, unverified or none
+	Span             string        `json:"span"`
+	Minutes          int           `json:"minutes"` // minutes missed
+	Days             float64       `json:"days"`    // school days missed (0 for a day counted with another event)
+	MissingDocuments []string      `json:"missing_documents"`
+	MissingFlags     []string      `json:"missing_flags,omitempty"`
+	CommentRequired  bool          `json:"comment_required"`
+	EdFi             string        `json:"edfi_category,omitempty"`
+	Notes            []Note        `json:"notes"`
+	Rejected         string        `json:"rejected,omitempty"` // when not empty, why the event could not be classified
+
+	// Counts holds what the event adds to each count the pack declares, in the count's
+	// unit, in the order of [policy.Version.Counts] (nil for a rejected event). A day
+	// two events share is counted on one of them.
+	Counts []float64 `json:"-"`
+	// Env is the event as the pack's expressions last saw it (rules, and the daily
+	// actions that run on the classification).
+	Env policy.Event `json:"-"`
+	// Tags are the effective code's tags.
+	Tags []string `json:"-"`
+	// Whole reports that the event covers the whole school day.
+	Whole bool `json:"-"`
+}
+
+// Note says what decided part of a classification.
+type Note struct {
+	Source   string `json:"source"` // "code MED", "cap parent-authorized", "rule untyped-appointment", "step medical-letter"
+	Text     string `json:"text"`
+	Citation string `json:"citation,omitempty"`
+}
+
+// Classify classifies every event of h under p as of asOf (interventions after asOf
+// have not happened; documentation deadlines are judged on asOf; a zero asOf judges
+// none). It never fails: an event that cannot be classified comes out with Rejected
+// set.
+func Classify(p *policy.Pack, h *history.History, asOf calendar.Date) []Result {
+	c := &classifier{p: p, h: h, asOf: asOf, out: make([]Result, len(h.Events))}
+	c.run()
+	return c.out
+}
+
+type classifier struct {
+	p    *policy.Pack
+	h    *history.History
+	asOf calendar.Date
+	out  []Result
+	r    policy.Runner
+
+	caps map[string]*capState
+	// year totals of each count, by school year, on dates before the one being decided
+	year map[int][]float64
+	// totals of the date being decided, added to year when the date changes
+	pendingDate calendar.Date
+	pendingYear int
+	pending     []float64
+	wholeAbsent map[calendar.Date]bool // dates with a whole-day absence, for return dates
+}
+
+type capState struct {
+	used map[string]float64         // by period key
+	days map[string][]calendar.Date // dates counted, by period key
+	// runs without an occurrence key: the ordinal of the last school day of the group
+	lastOrd int
+	run     int
+}
+
+// item is one event on its way through classification.
+type item struct {
+	i       int
+	ev      *history.Event
+	year    int
+	ord     int
+	version *policy.Version
+	code    *codes.Code
+}
+
+func (c *classifier) run() {
+	h := c.h
+	var items []item
+	for i := range h.Events {
+		ev := &h.Events[i]
+		if msg := c.check(ev); msg != "" {
+			c.reject(i, msg)
+			continue
+		}
+		v := c.p.At(ev.Date)
+		code, ok := v.Codes.Lookup(ev.Code)
+		if !ok {
+			c.reject(i, fmt.Sprintf("unknown code %q%s", ev.Code, suggest.DidYouMean(ev.Code, codeIDs(v))))
+			continue
+		}
+		year, _ := h.Calendar.YearOf(ev.Date)
+		items = append(items, item{i: i, ev: ev, year: year, ord: h.Calendar.Ordinal(ev.Date), version: v, code: code})
+	}
+	// Date order; on one date an order that does not depend on the input's.
+	slices.SortStableFunc(items, func(a, b item) int {
+		return cmp.Or(a.ev.Date.Compare(b.ev.Date), strings.Compare(a.ev.Code, b.ev.Code), cmp.Compare(a.ev.Minutes, b.ev.Minutes), a.i-b.i)
+	})
+	c.wholeAbsent = map[calendar.Date]bool{}
+	for _, it := range items {
+		if it.code.Status == codes.Absent && (it.ev.Minutes == 0 || it.ev.Minutes >= h.Calendar.Minutes(it.ev.Date)) {
+			c.wholeAbsent[it.ev.Date] = true
+		}
+	}
+	c.caps = map[string]*capState{}
+	c.year = map[int][]float64{}
+	for k := 0; k < len(items); {
+		j := k + 1
+		for j < len(items) && items[j].ev.Date == items[k].ev.Date {
+			j++
+		}
+		c.day(items[k:j])
+		k = j
+	}
+	c.flush(calendar.Date{})
+}
+
+func (c *classifier) reject(i int, msg string) {
+	ev := c.h.Events[i]
+	c.out[i] = Result{Date: ev.Date, Code: ev.Code, Rejected: msg, Notes: []Note{}, MissingDocuments: []string{}}
+}
+
+// check returns why an event cannot be classified, or "".
+func (c *classifier) check(ev *history.Event) string {
+	cal := c.h.Calendar
+	switch {
+	case ev.Date.IsZero():
+		return "no date"
+	case ev.Code == "":
+		return "no code"
+	case ev.Date.Before(cal.First()) || ev.Date.After(cal.Last()):
+		return fmt.Sprintf("%s is outside the school calendar (%s to %s)", ev.Date, cal.First(), cal.Last())
+	case !cal.IsSchoolDay(ev.Date):
+		if wd := ev.Date.Weekday(); wd == 0 || wd == 6 {
+			return fmt.Sprintf("%s is a %s, not a school day", ev.Date, wd)
+		}
+		return fmt.Sprintf("%s is not a school day (closed)", ev.Date)
+	case len(c.h.Enrolment) > 0 && !c.h.Enrolment.Contains(ev.Date):
+		return fmt.Sprintf("the student is not enrolled on %s", ev.Date)
+	case ev.Minutes < 0:
+		return fmt.Sprintf("minutes %d is negative", ev.Minutes)
+	case ev.Minutes > cal.Minutes(ev.Date):
+		return fmt.Sprintf("minutes %d is more than the day's %d", ev.Minutes, cal.Minutes(ev.Date))
+	}
+	return ""
+}
+
+// day decides the events of one date, then makes the day count at most once.
+func (c *classifier) day(items []item) {
+	first := items[0]
+	c.flush(first.ev.Date)
+	c.pendingDate, c.pendingYear = first.ev.Date, first.year
+	for k, it := range items {
+		if dup := c.duplicateOf(items[:k], it); dup >= 0 {
+			r := c.out[dup]
+			r.Code = it.ev.Code
+			r.Minutes, r.Days = 0, 0
+			r.Counts = make([]float64, len(r.Counts))
+			r.Notes = append(slices.Clone(r.Notes), Note{Source: "input", Text: fmt.Sprintf("duplicate of event %d (same date and code): the day is counted once, with that event", dup+1)})
+			c.out[it.i] = r
+			continue
+		}
+		c.out[it.i] = c.decide(it)
+	}
+	c.settleDay(items)
+	for _, it := range items {
+		r := &c.out[it.i]
+		if len(c.pending) < len(r.Counts) {
+			c.pending = append(c.pending, make([]float64, len(r.Counts)-len(c.pending))...)
+		}
+		for k, v := range r.Counts {
+			c.pending[k] += v
+		}
+	}
+}
+
+// duplicateOf returns the index of an earlier event of the same date with the same
+// code and minutes, or -1.
+func (c *classifier) duplicateOf(before []item, it item) int {
+	for _, b := range before {
+		if b.ev.Code == it.ev.Code && b.ev.Minutes == it.ev.Minutes {
+			return b.i
+		}
+	}
+	return -1
+}
+
+// flush adds the totals of the date decided so far to its school year's totals.
+func (c *classifier) flush(next calendar.Date) {
+	if c.pendingDate.IsZero() || c.pendingDate == next {
+		return
+	}
+	t := c.year[c.pendingYear]
+	if len(t) < len(c.pending) {
+		t = append(t, make([]float64, len(c.pending)-len(t))...)
+	}
+	for k, v := range c.pending {
+		t[k] += v
+	}
+	c.year[c.pendingYear] = t
+	c.pending = c.pending[:0]
+	c.pendingDate = calendar.Date{}
+}
+
+// settleDay makes one school day at most one day: conflicting whole-day codes count
+// once, as not excused; partial absences add up to at most the day's minutes.
+func (c *classifier) settleDay(items []item) {
+	var live []int // decided, not duplicates
+	for _, it := range items {
+		r := &c.out[it.i]
+		if r.Rejected == "" && !(r.Days == 0 && r.Minutes == 0 && hasSource(r.Notes, "input")) {
+			live = append(live, it.i)
+		}
+	}
+	if len(live) < 2 {
+		return
+	}
+	var whole []int
+	for _, i := range live {
+		if c.out[i].Whole {
+			whole = append(whole, i)
+		}
+	}
+	if len(whole) >= 2 {
+		worst := "unverified"
+		for _, i := range whole {
+			if c.out[i].Excuse == "unexcused" {
+				worst = "unexcused"
+			}
+		}
+		counted := false
+		for _, i := range whole {
+			r := &c.out[i]
+			var others []string
+			for _, j := range whole {
+				if j != i {
+					others = append(others, fmt.Sprintf("event %d (%s)", j+1, c.out[j].Code))
+				}
+			}
+			text := fmt.Sprintf("conflicts with %s on %s: two whole-day codes for one day; a person must resolve it", strings.Join(others, ", "), r.Date)
+			if r.Status == "absent" {
+				if r.Excuse != worst {
+					text += fmt.Sprintf("; until then the day counts once, as %s", worst)
+					r.Excuse = worst
+				}
+				if counted {
+					r.Days, r.Minutes = 0, 0
+					r.Counts = make([]float64, len(r.Counts))
+				}
+				counted = true
+			}
+			r.Notes = append(r.Notes, Note{Source: "input", Text: text})
+		}
+		return
+	}
+	// Partial absences add up to at most the day's minutes.
+	dayMin := c.h.Calendar.Minutes(items[0].ev.Date)
+	total := 0
+	for _, i := range live {
+		r := &c.out[i]
+		if r.Status != "absent" {
+			continue
+		}
+		if total+r.Minutes > dayMin {
+			keep := max(0, dayMin-total)
+			scale := 0.0
+			if r.Minutes > 0 {
+				scale = float64(keep) / float64(r.Minutes)
+			}
+			r.Notes = append(r.Notes, Note{Source: "input", Text: fmt.Sprintf("with the other absences of %s it adds up to more than the day's %d minutes: counted as %d minutes", r.Date, dayMin, keep)})
+			r.Minutes = keep
+			r.Days = float64(keep) / float64(dayMin)
+			for k := range r.Counts {
+				r.Counts[k] *= scale
+			}
+		}
+		total += r.Minutes
+	}
+}
+
+func hasSource(notes []Note, src string) bool {
+	return slices.ContainsFunc(notes, func(n Note) bool { return n.Source == src })
+}
+
+// state is a classification in progress.
+type state struct {
+	it      item
+	code    *codes.Code
+	docs    codes.Requirement   // what excuses it
+	extra   []codes.Requirement // also required
+	forced  *codes.Excuse
+	excuse  codes.Excuse
+	missing codes.Missing
+	notes   []Note
+	flags   []string
+	steps   []string
+	year    []float64
+}
+
+func (c *classifier) decide(it item) Result {
+	v, ev := it.version, it.ev
+	s := &state{it: it, code: it.code, docs: it.code.Documents, flags: c.h.Student.FlagsOn(ev.Date)}
+	s.steps = c.stepsBefore(ev.Date)
+	s.year = slices.Clone(c.year[it.year])
+	if len(s.year) < len(v.Counts) {
+		s.year = append(s.year, make([]float64, len(v.Counts)-len(s.year))...)
+	}
+	c.judge(s)
+	s.note("code "+it.code.ID, describe(s), it.code.Citation)
+
+	applied := make([]bool, len(v.Rules))
+	c.rules(s, applied)
+	c.capsPast(s)
+	c.rules(s, applied)
+	c.deadlines(s)
+
+	r := Result{
+		Date: ev.Date, Code: ev.Code, EffectiveCode: s.code.ID,
+		Status: s.code.Status.String(), Excuse: s.excuse.String(), Span: s.code.Span.String(),
+		MissingDocuments: s.missing.Documents, MissingFlags: s.missing.Flags,
+		CommentRequired: it.code.Comment.Required, Notes: s.notes, Tags: s.code.Tags,
+	}
+	if r.MissingDocuments == nil {
+		r.MissingDocuments = []string{}
+	}
+	if problem := it.code.Comment.Check(ev.Comment); problem != "" {
+		r.Notes = append(r.Notes, Note{Source: "code " + it.code.ID + " comment", Text: problem, Citation: it.code.Citation})
+	}
+	dayMin := c.h.Calendar.Minutes(ev.Date)
+	r.Minutes = ev.Minutes
+	if s.code.Status == codes.Absent {
+		if r.Minutes <= 0 || r.Minutes > dayMin {
+			r.Minutes = dayMin
+		}
+	}
+	if dayMin > 0 && (s.code.Status == codes.Absent || r.Minutes > 0) {
+		r.Days = float64(r.Minutes) / float64(dayMin)
+	}
+	if s.code.Status == codes.Present {
+		r.Days = 0
+	}
+	r.Whole = ev.Minutes == 0 && s.code.Span == codes.FullDay
+	for _, doc := range ev.Documents {
+		if !slices.ContainsFunc(v.Documents, func(t policy.Term) bool { return t.ID == doc }) {
+			ids := make([]string, len(v.Documents))
+			for i, t := range v.Documents {
+				ids[i] = t.ID
+			}
+			r.Notes = append(r.Notes, Note{Source: "input", Text: fmt.Sprintf("unknown document %q ignored%s", doc, suggest.DidYouMean(doc, ids))})
+		}
+	}
+	if r.Notes == nil {
+		r.Notes = []Note{}
+	}
+	r.EdFi = edfiCategory(s.code, s.excuse)
+	r.Env = c.env(s)
+	r.Env.Minutes = r.Minutes
+	c.record(s, &r)
+	r.Counts = c.counts(v, r)
+	return r
+}
+
+// counts returns what a decided event adds to each declared count.
+func (c *classifier) counts(v *policy.Version, r Result) []float64 {
+	out := make([]float64, len(v.Counts))
+	missed := r.Minutes
+	for k, cnt := range v.Counts {
+		ok, err := cnt.When.Eval(&c.r, r.Env)
+		if err != nil || !ok {
+			continue
+		}
+		out[k] = amount(cnt.Unit, missed, r.Env.DayMinutes)
+	}
+	return out
+}
+
+// amount is what an event of the given missed minutes adds in a unit.
+func amount(u policy.Unit, minutes, dayMinutes int) float64 {
+	switch u {
+	case policy.Occasions:
+		return 1
+	case policy.Minutes:
+		return float64(minutes)
+	case policy.Hours:
+		return float64(minutes) / 60
+	}
+	if dayMinutes <= 0 {
+		return 0
+	}
+	return math.Min(1, float64(minutes)/float64(dayMinutes))
+}
+
+func (s *state) note(source, text, citation string) {
+	s.notes = append(s.notes, Note{Source: source, Text: text, Citation: citation})
+}
+
+// judge sets the excuse from the current code, documentation and evidence.
+func (c *classifier) judge(s *state) {
+	s.missing = codes.Missing{}
+	switch {
+	case s.code.Status == codes.Present:
+		s.excuse = codes.None
+		// A present code's documentation is listed when missing; it never makes an absence.
+		if !s.docs.IsZero() {
+			if ok, missing := s.docs.Check(codes.Evidence{Documents: s.it.ev.Documents, Flags: s.flags}); !ok {
+				s.missing = missing
+			}
+		}
+	case s.code.Excuse == codes.Excused:
+		req := s.docs
+		if len(s.extra) > 0 {
+			req = codes.All(append([]codes.Requirement{s.docs}, s.extra...)...)
+		}
+		ok, missing := req.Check(codes.Evidence{Documents: s.it.ev.Documents, Flags: s.flags})
+		if ok {
+			s.excuse = codes.Excused
+		} else {
+			s.excuse, s.missing = codes.Unverified, missing
+		}
+	default:
+		s.excuse = s.code.Excuse
+	}
+	if s.forced != nil && s.code.Status == codes.Absent {
+		s.excuse = *s.forced
+		if s.excuse != codes.Unverified && s.excuse != codes.Unexcused {
+			s.missing = codes.Missing{}
+		}
+	}
+}
+
+func describe(s *state) string {
+	switch s.excuse {
+	case codes.None:
+		return "counts as present"
+	case codes.Excused:
+		if s.docs.IsZero() {
+			return "excused"
+		}
+		return "excused: documented by " + s.docs.String()
+	case codes.Unverified:
+		if s.code.Excuse == codes.Excused {
+			return "unverified until documented by " + s.docs.String()
+		}
+		return "unverified: the cause is not yet known to excuse it"
+	}
+	return s.excuse.String()
+}
+
+// apply carries out an effect and judges again.
+func (c *classifier) apply(s *state, e policy.Effect) {
+	if e.Recode != nil {
+		to, ok := e.Recode[s.code.ID]
+		if !ok {
+			to, ok = e.Recode["*"]
+		}
+		if code, found := s.it.version.Codes.Lookup(to); ok && found && code.ID != s.code.ID {
+			s.code, s.docs = code, code.Documents
+		}
+	}
+	if e.Documents != nil {
+		s.docs = *e.Documents
+	}
+	if e.Require != nil {
+		s.extra = append(s.extra, *e.Require)
+	}
+	if e.ExcuseSet {
+		x := e.Excuse
+		s.forced = &x
+	}
+	c.judge(s)
+}
+
+// rules runs the classification rules and the effects of steps in force until none
+// applies any more, each at most once.
+func (c *classifier) rules(s *state, applied []bool) {
+	v := s.it.version
+	for changed := true; changed && len(v.Rules) > 0; {
+		changed = false
+		var env any = c.env(s) // boxed once per pass; rebuilt after a rule applies
+		for k, ru := range v.Rules {
+			if applied[k] || (ru.Step != "" && !c.inEffect(ru, s.it)) {
+				continue
+			}
+			ok, err := ru.When.Eval(&c.r, env)
+			if err != nil {
+				applied[k] = true
+				s.note(ru.Source(), "not applied: the condition failed to run", ru.Citation)
+				continue
+			}
+			if !ok {
+				continue
+			}
+			applied[k], changed = true, true
+			before, beforeCode := s.excuse, s.code.ID
+			c.apply(s, ru.Then)
+			env = c.env(s)
+			text := ru.Then.Note
+			if text == "" {
+				text = effectText(ru.Then)
+			}
+			if s.code.ID != beforeCode {
+				text += fmt.Sprintf(" (re-coded %s to %s)", beforeCode, s.code.ID)
+			}
+			if before != s.excuse {
+				text += fmt.Sprintf(" (%s, not %s)", s.excuse, before)
+			}
+			s.note(ru.Source(), text, ru.Citation)
+		}
+	}
+}
+
+// capsPast applies each cap whose limit was reached before this event.
+func (c *classifier) capsPast(s *state) {
+	env := c.env(s)
+	for _, cp := range s.it.version.Caps {
+		if !c.capMatches(cp, s, env) {
+			continue
+		}
+		key := c.capKey(cp, s.it)
+		st := c.capState(cp)
+		if slices.Contains(st.days[key], s.it.ev.Date) {
+			continue // the day is already counted
+		}
+		used := st.used[key]
+		if used+1e-9 < float64(cp.Limit) {
+			continue
+		}
+		before := s.excuse
+		c.apply(s, cp.Past)
+		text := fmt.Sprintf("%s of %s %s used, the limit is %d: %s", policy.FormatNumber(used), capWhat(cp), perText(cp.Per), cp.Limit, effectText(cp.Past))
+		if cp.Past.Note != "" {
+			text = cp.Past.Note + " " + text
+		}
+		if before != s.excuse {
+			text += fmt.Sprintf(" (%s, not %s)", s.excuse, before)
+		}
+		s.note("cap "+cp.ID, text, cp.Citation)
+	}
+}
+
+// record counts a decided event toward the caps that match it.
+func (c *classifier) record(s *state, r *Result) {
+	env := r.Env
+	for _, cp := range s.it.version.Caps {
+		if !c.capMatches(cp, s, env) {
+			continue
+		}
+		if !cp.CountsAll && s.excuse != codes.Excused {
+			continue
+		}
+		key := c.capKey(cp, s.it)
+		st := c.capState(cp)
+		first := !slices.Contains(st.days[key], s.it.ev.Date)
+		if first {
+			st.days[key] = append(st.days[key], s.it.ev.Date)
+		}
+		switch cp.Unit {
+		case policy.Occasions:
+			if first {
+				st.used[key]++
+			}
+		case policy.Minutes:
+			st.used[key] += float64(r.Minutes)
+		default:
+			st.used[key] += amount(policy.Days, r.Minutes, env.DayMinutes)
+		}
+	}
+}
+
+func (c *classifier) capMatches(cp *policy.Cap, s *state, env policy.Event) bool {
+	if !slices.Contains(cp.Codes, s.code.ID) {
+		return false
+	}
+	if cp.When != nil {
+		ok, err := cp.When.Eval(&c.r, env)
+		return err == nil && ok
+	}
+	return true
+}
+
+// capKey names the period a cap counts an event in: its school year, its term, or its
+// occurrence (the event's occurrence key, or else a run of consecutive school days of
+// the group).
+func (c *classifier) capKey(cp *policy.Cap, it item) string {
+	switch cp.Per {
+	case policy.PerTerm:
+		return fmt.Sprintf("term %s", c.h.Calendar.Term(it.ev.Date).From)
+	case policy.PerOccurrence:
+		if it.ev.Occurrence != "" {
+			return "occurrence " + it.ev.Occurrence
+		}
+		st := c.capState(cp)
+		if it.ord != st.lastOrd && it.ord != st.lastOrd+1 {
+			st.run++
+		}
+		st.lastOrd = it.ord
+		return fmt.Sprintf("run %d", st.run)
+	}
+	return fmt.Sprintf("year %d", it.year)
+}
+
+func (c *classifier) capState(cp *policy.Cap) *capState {
+	st := c.caps[cp.ID]
+	if st == nil {
+		st = &capState{used: map[string]float64{}, days: map[string][]calendar.Date{}, lastOrd: -2}
+		c.caps[cp.ID] = st
+	}
+	return st
+}
+
+// deadlines applies the documentation deadlines passed by the as-of date.
+func (c *classifier) deadlines(s *state) {
+	if c.asOf.IsZero() {
+		return
+	}
+	for _, dl := range s.it.version.Deadlines {
+		ok, err := dl.When.Eval(&c.r, c.env(s))
+		if err != nil || !ok {
+			continue
+		}
+		from := s.it.ev.Date
+		if dl.FromReturn {
+			ret, returned := c.returnDate(from)
+			if !returned {
+				continue
+			}
+			from = ret
+		}
+		by := from
+		if dl.SchoolDays > 0 {
+			d, found := c.h.Calendar.After(from, dl.SchoolDays)
+			if !found {
+				continue
+			}
+			by = d
+		}
+		if !c.asOf.After(by) {
+			continue
+		}
+		before := s.excuse
+		c.apply(s, dl.Then)
+		text := dl.Then.Note
+		if text == "" {
+			text = effectText(dl.Then)
+		}
+		text += fmt.Sprintf(" (due by %s; as of %s)", by, c.asOf)
+		if before != s.excuse {
+			text += fmt.Sprintf(" (%s, not %s)", s.excuse, before)
+		}
+		s.note("deadline "+dl.ID, text, dl.Citation)
+	}
+}
+
+// returnDate returns the first school day after d, on or before the as-of date, that
+// the student did not miss whole.
+func (c *classifier) returnDate(d calendar.Date) (calendar.Date, bool) {
+	cal := c.h.Calendar
+	for next, ok := cal.After(d, 1); ok && !next.After(c.asOf); next, ok = cal.After(next, 1) {
+		if !c.wholeAbsent[next] && (len(c.h.Enrolment) == 0 || c.h.Enrolment.Contains(next)) {
+			return next, true
+		}
+	}
+	return calendar.Date{}, false
+}
+
+// inEffect reports whether a step's effect applies to an event: the step was done
+// before its date in the same school year, or, for an effect on the school year
+// (applies: school-year), at any time in its school year up to the as-of date. An
+// effect ends with the school year unless the step is done again.
+func (c *classifier) inEffect(ru *policy.Rule, it item) bool {
+	for _, iv := range c.h.Interventions {
+		if iv.Step != ru.Step || (!c.asOf.IsZero() && iv.Date.After(c.asOf)) {
+			continue
+		}
+		if y, ok := c.h.Calendar.YearOf(iv.Date); !ok || y != it.year {
+			continue
+		}
+		if ru.SchoolYear || iv.Date.Before(it.ev.Date) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *classifier) stepsBefore(d calendar.Date) []string {
+	var out []string
+	for _, iv := range c.h.Interventions {
+		if iv.Date.Before(d) && (c.asOf.IsZero() || !iv.Date.After(c.asOf)) && !slices.Contains(out, iv.Step) {
+			out = append(out, iv.Step)
+		}
+	}
+	return out
+}
+
+// env is the [policy.Event] the pack's expressions see for s.
+func (c *classifier) env(s *state) policy.Event {
+	ev := s.it.ev
+	dayMin := c.h.Calendar.Minutes(ev.Date)
+	e := policy.Event{
+		Date: ev.Date.String(), Weekday: ev.Date.Weekday().String(),
+		Code: s.code.ID, Original: ev.Code,
+		Status: s.code.Status.String(), Excuse: s.excuse.String(), Span: s.code.Span.String(),
+		Minutes: ev.Minutes, DayMinutes: dayMin,
+		Tags: s.code.Tags, Documents: ev.Documents, Missing: s.missing.Documents, Flags: s.flags,
+		Comment: ev.Comment, Reason: ev.Reason, Occurrence: ev.Occurrence, Steps: s.steps,
+		Age: c.h.Student.AgeOn(ev.Date), Grade: c.h.Student.Grade, Year: s.year,
+	}
+	if e.Minutes <= 0 && s.code.Status == codes.Absent {
+		e.Minutes = dayMin
+	}
+	return e
+}
+
+// edfiCategory is the Ed-Fi category of a decided event: the code's own, except that a
+// code that excuses once documented, but was not excused (documentation missing, a cap
+// spent, a rule), reports as an unexcused absence.
+func edfiCategory(code *codes.Code, x codes.Excuse) string {
+	if code.EdFi == codes.EdFiExcusedAbsence && code.Excuse == codes.Excused && x != codes.Excused {
+		return codes.EdFiUnexcusedAbsence
+	}
+	return code.EdFi
+}
+
+func capWhat(cp *policy.Cap) string {
+	unit := "days"
+	switch cp.Unit {
+	case policy.Minutes:
+		unit = "minutes"
+	case policy.Occasions:
+		unit = "days"
+	}
+	if len(cp.Codes) > 8 {
+		return unit
+	}
+	return unit + " of " + strings.Join(cp.Codes, "/")
+}
+
+func perText(p policy.Per) string {
+	switch p {
+	case policy.PerOccurrence:
+		return "in this occurrence"
+	case policy.PerTerm:
+		return "this term"
+	}
+	return "this school year"
+}
+
+// effectText describes an effect for people.
+func effectText(e policy.Effect) string {
+	var parts []string
+	if e.Recode != nil {
+		var pairs []string
+		for from, to := range e.Recode {
+			if from == "*" {
+				pairs = append(pairs, "re-code to "+to)
+			} else {
+				pairs = append(pairs, from+" becomes "+to)
+			}
+		}
+		slices.Sort(pairs)
+		parts = append(parts, strings.Join(pairs, ", "))
+	}
+	if e.Documents != nil {
+		parts = append(parts, "only "+e.Documents.String()+" excuses it")
+	}
+	if e.Require != nil {
+		parts = append(parts, "also requires "+e.Require.String())
+	}
+	if e.ExcuseSet {
+		parts = append(parts, "counts as "+e.Excuse.String())
+	}
+	if e.Note != "" && len(parts) == 0 {
+		return e.Note
+	}
+	return strings.Join(parts, "; ")
+}
+
+func codeIDs(v *policy.Version) []string {
+	ids := make([]string, 0, v.Codes.Len())
+	for _, c := range v.Codes.All() {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}

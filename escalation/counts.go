@@ -1,0 +1,415 @@
+package escalation
+
+import (
+	"math"
+	"slices"
+
+	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/classify"
+	"github.com/rollcall-go/rollcall/history"
+	"github.com/rollcall-go/rollcall/policy"
+)
+
+// point is one school day's contribution to a count.
+type point struct {
+	date  calendar.Date
+	ord   int
+	v     float64
+	join  bool // the day joins a run of consecutive school days on its earlier side
+	carry bool // the run continues past the day
+}
+
+// series is a count's days in date order, with prefix sums.
+type series struct {
+	pts    []point
+	prefix []float64 // prefix[i] = sum of pts[:i]
+}
+
+// counter computes the facts of one student: the declared counts over windows, the
+// calendar's measures, and the step functions. It is built once per evaluation.
+type counter struct {
+	v     *policy.Version
+	h     *history.History
+	asOf  calendar.Date
+	count []series // by count, then the absent days last
+	done  []history.Intervention
+}
+
+// dayCap is the most one school day adds to a count in its unit.
+func dayCap(u policy.Unit, dayMinutes int) float64 {
+	switch u {
+	case policy.Minutes:
+		return float64(dayMinutes)
+	case policy.Hours:
+		return float64(dayMinutes) / 60
+	}
+	return 1
+}
+
+func newCounter(v *policy.Version, h *history.History, res []classify.Result, asOf calendar.Date) *counter {
+	c := &counter{v: v, h: h, asOf: asOf, count: make([]series, len(v.Counts)+1)}
+	order := make([]int, 0, len(res))
+	for i, r := range res {
+		if r.Rejected == "" && !r.Date.After(asOf) {
+			order = append(order, i)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return res[a].Date.Compare(res[b].Date) })
+	cal := h.Calendar
+	for k := range c.count {
+		s := &c.count[k]
+		unit := policy.Days
+		if k < len(v.Counts) {
+			unit = v.Counts[k].Unit
+		}
+		for _, i := range order {
+			r := &res[i]
+			var val float64
+			if k < len(v.Counts) {
+				if k < len(r.Counts) {
+					val = r.Counts[k]
+				}
+			} else if r.Status == "absent" {
+				val = r.Days
+			}
+			if val == 0 {
+				continue
+			}
+			dayMin := cal.Minutes(r.Date)
+			whole := r.Minutes >= dayMin || r.Whole
+			join := whole || r.Span == "late-arrival"
+			carry := whole || r.Span == "early-leave"
+			if n := len(s.pts); n > 0 && s.pts[n-1].date == r.Date {
+				p := &s.pts[n-1]
+				p.v = math.Min(p.v+val, dayCap(unit, dayMin))
+				p.join, p.carry = p.join || join, p.carry || carry
+				continue
+			}
+			s.pts = append(s.pts, point{date: r.Date, ord: cal.Ordinal(r.Date), v: math.Min(val, dayCap(unit, dayMin)), join: join, carry: carry})
+		}
+		s.prefix = make([]float64, len(s.pts)+1)
+		for i, p := range s.pts {
+			s.prefix[i+1] = s.prefix[i] + p.v
+		}
+	}
+	for _, iv := range h.Interventions {
+		if !iv.Date.After(asOf) {
+			c.done = append(c.done, iv)
+		}
+	}
+	slices.SortStableFunc(c.done, func(a, b history.Intervention) int { return a.Date.Compare(b.Date) })
+	return c
+}
+
+// sum adds series s over [from, to].
+func (s *series) sum(from, to calendar.Date) float64 {
+	if to.Before(from) {
+		return 0
+	}
+	lo, _ := slices.BinarySearchFunc(s.pts, from, func(p point, d calendar.Date) int { return p.date.Compare(d) })
+	hi, found := slices.BinarySearchFunc(s.pts, to, func(p point, d calendar.Date) int { return p.date.Compare(d) })
+	if found {
+		hi++
+	}
+	return s.prefix[hi] - s.prefix[lo]
+}
+
+// span is a window of dates; an empty span has no days.
+type span struct {
+	from, to calendar.Date
+	empty    bool
+}
+
+// round keeps 6 decimals, so sums of fractions compare as people expect.
+func round(v float64) float64 { return math.Round(v*1e6) / 1e6 }
+
+// measure returns a count (k >= 0) or a builtin over sp.
+func (c *counter) measure(k int, builtin string, sp span) float64 {
+	if sp.empty || sp.to.Before(sp.from) {
+		if builtin == "attendance_rate" {
+			return 1
+		}
+		return 0
+	}
+	if k >= 0 {
+		return round(c.count[k].sum(sp.from, sp.to))
+	}
+	cal := c.h.Calendar
+	school := float64(cal.EnrolledDays(c.h.Enrolment, sp.from, sp.to))
+	absent := c.count[len(c.v.Counts)].sum(sp.from, sp.to)
+	switch builtin {
+	case "school_days":
+		return school
+	case "calendar_days":
+		return float64(sp.to.Sub(sp.from) + 1)
+	case "absent_days":
+		return round(absent)
+	case "present_days":
+		return round(math.Max(0, school-absent))
+	case "attendance_rate":
+		if school == 0 {
+			return 1
+		}
+		return round(math.Max(0, school-absent) / school)
+	case "absence_rate":
+		if school == 0 {
+			return 0
+		}
+		return round(absent / school)
+	}
+	return 0
+}
+
+// yearSpan is the school year of at, to at (the whole calendar to at when at is in no
+// school year).
+func (c *counter) yearSpan(at calendar.Date) span {
+	ytd := c.h.Calendar.YearToDate(at)
+	if ytd.From.IsZero() {
+		return span{from: c.h.Calendar.First(), to: at}
+	}
+	return span{from: ytd.From, to: at}
+}
+
+// scoped returns the interventions of step that count as of at: those on or before at,
+// in at's school year unless the step's scope is the whole history.
+func (c *counter) scoped(step string, at calendar.Date) []history.Intervention {
+	whole := false
+	if s, ok := c.v.Step(step); ok {
+		whole = s.History
+	}
+	year, inYear := c.h.Calendar.YearOf(at)
+	var out []history.Intervention
+	for _, iv := range c.done {
+		if iv.Step != step || iv.Date.After(at) {
+			continue
+		}
+		if !whole && inYear {
+			if y, ok := c.h.Calendar.YearOf(iv.Date); !ok || y != year {
+				continue
+			}
+		}
+		out = append(out, iv)
+	}
+	return out
+}
+
+func (c *counter) last(step string, at calendar.Date) (history.Intervention, bool) {
+	ivs := c.scoped(step, at)
+	if len(ivs) == 0 {
+		return history.Intervention{}, false
+	}
+	return ivs[len(ivs)-1], true
+}
+
+// window returns the span of a window as of at.
+func (c *counter) window(w policy.Window, at calendar.Date) span {
+	cal := c.h.Calendar
+	switch w.Kind {
+	case policy.WindowMonth:
+		if _, ok := cal.YearOf(at); !ok {
+			return span{empty: true}
+		}
+		m := cal.Month(at, c.v.SchoolMonth)
+		return span{from: m.From, to: at}
+	case policy.WindowTerm:
+		t := cal.Term(at)
+		if t.From.IsZero() {
+			return span{empty: true}
+		}
+		return span{from: t.From, to: at}
+	case policy.WindowPrevious:
+		p := cal.EnrolledPrevious(c.h.Enrolment, at, w.N)
+		if p.Days == 0 {
+			return span{empty: true}
+		}
+		return span{from: p.From, to: at}
+	case policy.WindowPreviousDays:
+		return span{from: at.AddDays(1 - w.N), to: at}
+	case policy.WindowSince:
+		iv, ok := c.last(w.Step, at)
+		if !ok {
+			return span{empty: true}
+		}
+		return span{from: iv.Date.AddDays(1), to: at}
+	case policy.WindowWithin:
+		iv, ok := c.last(w.Step, at)
+		if !ok {
+			return span{empty: true}
+		}
+		end, found := cal.After(iv.Date, w.N)
+		if !found || end.After(at) {
+			end = at
+		}
+		return span{from: iv.Date.AddDays(1), to: end}
+	case policy.WindowEnrolled:
+		return span{from: cal.First(), to: at}
+	}
+	return c.yearSpan(at)
+}
+
+// value computes one read as of at.
+func (c *counter) value(r policy.Read, at calendar.Date) (float64, bool, string) {
+	if r.Func != "" {
+		ivs := c.scoped(r.Step, at)
+		switch r.Func {
+		case "done":
+			return 0, len(ivs) > 0, ""
+		case "times_done":
+			return float64(len(ivs)), false, ""
+		case "days_since":
+			if len(ivs) == 0 {
+				return -1, false, ""
+			}
+			return float64(at.Sub(ivs[len(ivs)-1].Date)), false, ""
+		case "school_days_since":
+			if len(ivs) == 0 {
+				return -1, false, ""
+			}
+			return float64(c.h.Calendar.EnrolledDays(c.h.Enrolment, ivs[len(ivs)-1].Date.AddDays(1), at)), false, ""
+		case "outcome":
+			if len(ivs) == 0 {
+				return 0, false, ""
+			}
+			return 0, false, ivs[len(ivs)-1].OutcomeSeen(at)
+		}
+	}
+	k := r.Count
+	switch r.Window.Kind {
+	case policy.WindowMaxMonth:
+		return c.maxMonth(k, r.Measure, at), false, ""
+	case policy.WindowMaxWindow, policy.WindowMaxDays:
+		return c.maxSliding(k, r.Measure, r.Window, at), false, ""
+	case policy.WindowLongestRun:
+		return c.longestRun(k, at), false, ""
+	}
+	return c.measure(k, r.Measure, c.window(r.Window, at)), false, ""
+}
+
+// better keeps the larger value, or the smaller for a rate of attendance.
+func better(measure string, have, v float64, first bool) float64 {
+	if first {
+		return v
+	}
+	if measure == "attendance_rate" {
+		return math.Min(have, v)
+	}
+	return math.Max(have, v)
+}
+
+func (c *counter) maxMonth(k int, measure string, at calendar.Date) float64 {
+	cal := c.h.Calendar
+	year, ok := cal.YearOf(at)
+	if !ok {
+		return c.measure(k, measure, span{empty: true})
+	}
+	out, first := 0.0, true
+	for _, w := range cal.Months(year, c.v.SchoolMonth) {
+		if w.From.After(at) {
+			break
+		}
+		to := w.To
+		if to.After(at) {
+			to = at
+		}
+		out = better(measure, out, c.measure(k, measure, span{from: w.From, to: to}), first)
+		first = false
+	}
+	if first {
+		return c.measure(k, measure, span{empty: true})
+	}
+	return out
+}
+
+// maxSliding is the largest value over any window of N consecutive school days (or
+// calendar days) of the school year to at; such a window may start on a day with a
+// matching event.
+func (c *counter) maxSliding(k int, measure string, w policy.Window, at calendar.Date) float64 {
+	year := c.yearSpan(at)
+	s := &c.count[len(c.v.Counts)]
+	if k >= 0 {
+		s = &c.count[k]
+	}
+	out, first := c.measure(k, measure, span{empty: true}), true
+	for _, p := range s.pts {
+		if p.date.Before(year.from) || p.date.After(at) {
+			continue
+		}
+		end := p.date.AddDays(w.N - 1)
+		if w.Kind == policy.WindowMaxWindow {
+			if e, ok := c.h.Calendar.After(p.date, w.N-1); ok && w.N > 1 {
+				end = e
+			} else if w.N > 1 {
+				end = at
+			}
+		}
+		if end.After(at) {
+			end = at
+		}
+		out = better(measure, out, c.measure(k, measure, span{from: p.date, to: end}), first)
+		first = false
+	}
+	return out
+}
+
+// longestRun is the largest sum of the count over a run of consecutive school days
+// each with a matching event, in the school year to at. A partial day joins a run only
+// on the side it touches: a late arrival ends one, an early leave starts one.
+func (c *counter) longestRun(k int, at calendar.Date) float64 {
+	year := c.yearSpan(at)
+	s := &c.count[len(c.v.Counts)]
+	if k >= 0 {
+		s = &c.count[k]
+	}
+	var best, run float64
+	lastOrd, open := -2, false
+	for _, p := range s.pts {
+		if p.date.Before(year.from) || p.date.After(at) {
+			continue
+		}
+		if !(open && p.join && p.ord == lastOrd+1) {
+			run = 0
+		}
+		run += p.v
+		best = math.Max(best, run)
+		lastOrd, open = p.ord, p.carry
+	}
+	return round(best)
+}
+
+// fill computes reads into f as of at.
+func (c *counter) fill(f *policy.Facts, at calendar.Date, reads []policy.Read) {
+	for _, r := range reads {
+		num, b, text := c.value(r, at)
+		switch r.Kind {
+		case policy.ReadBool:
+			f.Bools[r.Slot] = b
+		case policy.ReadText:
+			f.Texts[r.Slot] = text
+		default:
+			f.Values[r.Slot] = num
+		}
+	}
+}
+
+// facts returns the facts as of at with the given reads filled.
+func (c *counter) facts(at calendar.Date, reads []policy.Read) policy.Facts {
+	f := policy.Facts{
+		Values: make([]float64, c.v.Slots[policy.ReadNumber]),
+		Bools:  make([]bool, c.v.Slots[policy.ReadBool]),
+		Texts:  make([]string, c.v.Slots[policy.ReadText]),
+		Age:    c.h.Student.AgeOn(at), Grade: c.h.Student.Grade, Flags: c.h.Student.FlagsOn(at),
+	}
+	if f.Flags == nil {
+		f.Flags = []string{}
+	}
+	year := c.yearSpan(at)
+	f.SchoolDay = c.h.Calendar.SchoolDays(year.from, at)
+	f.Steps = []string{}
+	for _, s := range c.v.Steps {
+		if len(c.scoped(s.ID, at)) > 0 {
+			f.Steps = append(f.Steps, s.ID)
+		}
+	}
+	c.fill(&f, at, reads)
+	return f
+}

@@ -1,0 +1,640 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/vm"
+)
+
+// Runner runs compiled conditions and templates. It holds the evaluation machine, so
+// it is cheap to reuse; a Runner is not safe for concurrent use: give each goroutine
+// its own (the zero value is ready).
+type Runner struct {
+	m vm.VM
+}
+
+// Condition is a compiled boolean expression of a pack: a count's, rule's, cap's or
+// action's `when` over an [Event], a step's or designation's over [Facts], a sign-out
+// rule's over [SignOut].
+type Condition struct {
+	Source string // the expression as written
+	File   string // where it was written
+	Line   int
+	Column int
+
+	program *vm.Program
+	reads   []Read // the facts it reads, in the order written (Facts conditions)
+	plain   []string
+	varies  bool // it reads facts that change with the date alone
+}
+
+// Eval runs the condition on env, which must be of the type its section names (an
+// [Event], [Facts] or [SignOut], by value).
+func (c *Condition) Eval(r *Runner, env any) (bool, error) {
+	out, err := r.m.Run(c.program, env)
+	if err != nil {
+		return false, err
+	}
+	return out == true, nil
+}
+
+// Reads returns the facts the condition reads, in the order written, each once.
+func (c *Condition) Reads() []Read { return c.reads }
+
+// Varies reports whether the condition reads facts that change with the date alone
+// (rates, school days, sliding windows, days since a step), not only when an absence
+// or an intervention is recorded.
+func (c *Condition) Varies() bool { return c.varies }
+
+// Reading is the value of one fact a condition read.
+type Reading struct {
+	Fact  string `json:"fact"`
+	Value any    `json:"value"`
+}
+
+// Explain returns the value of every fact the condition reads from f.
+func (c *Condition) Explain(f *Facts) []Reading {
+	out := make([]Reading, 0, len(c.reads)+len(c.plain))
+	for _, rd := range c.reads {
+		out = append(out, Reading{Fact: rd.Name, Value: f.value(rd)})
+	}
+	for _, name := range c.plain {
+		switch name {
+		case "age":
+			out = append(out, Reading{Fact: name, Value: f.Age})
+		case "grade":
+			out = append(out, Reading{Fact: name, Value: f.Grade})
+		case "flags":
+			out = append(out, Reading{Fact: name, Value: f.Flags})
+		case "school_day":
+			out = append(out, Reading{Fact: name, Value: f.SchoolDay})
+		}
+	}
+	return out
+}
+
+// Template is a text with {{expression}} placeholders over [Facts]:
+// "{{unverified}} unverified absences (5-9)".
+type Template struct {
+	Source string
+	parts  []string
+	holes  []*vm.Program
+	reads  []Read
+}
+
+// Reads returns the facts the template reads.
+func (t *Template) Reads() []Read { return t.reads }
+
+// Render fills the template's placeholders from f.
+func (t *Template) Render(r *Runner, f *Facts) string {
+	var b strings.Builder
+	for i, part := range t.parts {
+		b.WriteString(part)
+		if i < len(t.holes) {
+			v, err := r.m.Run(t.holes[i], *f)
+			if err != nil {
+				b.WriteString("?")
+				continue
+			}
+			b.WriteString(FormatNumber(v))
+		}
+	}
+	return b.String()
+}
+
+// FormatNumber prints numbers as people write them: 6, 0.85, 46.67.
+func FormatNumber(v any) string {
+	switch x := v.(type) {
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+			return strconv.FormatFloat(x, 'f', 0, 64)
+		}
+		return strconv.FormatFloat(math.Round(x*100)/100, 'f', -1, 64)
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+// Limits on expressions, checked before they reach the parser.
+const (
+	maxNodes     = 2000
+	maxExprBytes = 4000 // bytes of one expression's source
+	maxExprDepth = 64   // nesting of brackets
+)
+
+// The names of windows, measures and step functions expressions may use over [Facts].
+var (
+	windowNames = map[string]WindowKind{"month": WindowMonth, "term": WindowTerm, "max_month": WindowMaxMonth,
+		"enrolled": WindowEnrolled, "longest_run": WindowLongestRun, "year": WindowYear}
+	windowFuncs = map[string]WindowKind{"previous": WindowPrevious, "previous_days": WindowPreviousDays,
+		"since": WindowSince, "within": WindowWithin, "max_window": WindowMaxWindow, "max_days": WindowMaxDays}
+	stepFuncs = map[string]ReadKind{"done": ReadBool, "times_done": ReadNumber, "days_since": ReadNumber,
+		"school_days_since": ReadNumber, "outcome": ReadText}
+	// Builtins are the calendar's measures, available on every window.
+	Builtins = []string{"school_days", "calendar_days", "absent_days", "present_days", "attendance_rate", "absence_rate"}
+	// reserved names cannot be count identifiers.
+	reserved = []string{"age", "grade", "flags", "steps", "school_day", "true", "false", "nil", "not", "and", "or", "in", "matches"}
+)
+
+func isReserved(name string) bool {
+	_, w := windowNames[name]
+	_, f := windowFuncs[name]
+	_, s := stepFuncs[name]
+	return w || f || s || slices.Contains(Builtins, name) || slices.Contains(reserved, name) || strings.HasPrefix(name, "__")
+}
+
+// exprCompiler compiles the expressions of one version: it knows its counts and steps,
+// and assigns the slots of the facts its ladder reads.
+type exprCompiler struct {
+	counts []string // count identifiers, in order
+	steps  []string // step identifiers
+	reads  *[]Read
+	nums   int
+	bools  int
+	texts  int
+}
+
+// slot returns the read for r, adding it when new.
+func (x *exprCompiler) slot(r Read) Read {
+	for _, have := range *x.reads {
+		if have.Name == r.Name {
+			return have
+		}
+	}
+	switch r.Kind {
+	case ReadNumber:
+		r.Slot, x.nums = x.nums, x.nums+1
+	case ReadBool:
+		r.Slot, x.bools = x.bools, x.bools+1
+	case ReadText:
+		r.Slot, x.texts = x.texts, x.texts+1
+	}
+	*x.reads = append(*x.reads, r)
+	return r
+}
+
+// exprError is a problem found while rewriting an expression, at a position in it.
+type exprError struct {
+	loc file.Location
+	msg string
+}
+
+// factsPatcher rewrites what a [Facts] expression reads into slots: `unexcused`,
+// `month.unexcused`, `previous(180).unexcused`, `done("warning-letter")`.
+type factsPatcher struct {
+	x      *exprCompiler
+	reads  []Read
+	plain  []string
+	errs   []exprError
+	varies bool
+}
+
+func (p *factsPatcher) fail(n ast.Node, format string, args ...any) {
+	p.errs = append(p.errs, exprError{loc: n.Location(), msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *factsPatcher) use(node *ast.Node, r Read) {
+	r = p.x.slot(r)
+	if !slices.ContainsFunc(p.reads, func(h Read) bool { return h.Name == r.Name }) {
+		p.reads = append(p.reads, r)
+	}
+	if r.varies() {
+		p.varies = true
+	}
+	arr := map[ReadKind]string{ReadNumber: "__num", ReadBool: "__bool", ReadText: "__str"}[r.Kind]
+	ast.Patch(node, &ast.MemberNode{Node: &ast.IdentifierNode{Value: arr}, Property: &ast.IntegerNode{Value: r.Slot}})
+}
+
+// measure resolves a measure name (a count or a builtin) on a window.
+func (p *factsPatcher) measure(n ast.Node, w Window, name string) (Read, bool) {
+	r := Read{Kind: ReadNumber, Window: w, Count: -1}
+	if i := slices.Index(p.x.counts, name); i >= 0 {
+		r.Count, r.Measure = i, name
+	} else if slices.Contains(Builtins, name) {
+		r.Measure = name
+	} else {
+		p.fail(n, "unknown count %q%s", name, didYouMean(name, append(slices.Clone(p.x.counts), Builtins...)))
+		return r, false
+	}
+	r.Name = w.prefix() + name
+	if w.Kind == WindowYear {
+		r.Name = name
+	}
+	return r, true
+}
+
+func (p *factsPatcher) Visit(node *ast.Node) {
+	switch n := (*node).(type) {
+	case *ast.IdentifierNode:
+		switch {
+		case strings.HasPrefix(n.Value, "__"):
+			p.fail(n, "unknown name %q", n.Value)
+		case slices.Contains(p.x.counts, n.Value) || slices.Contains(Builtins, n.Value):
+			if r, ok := p.measure(n, Window{Kind: WindowYear}, n.Value); ok {
+				p.use(node, r)
+			}
+		case slices.Contains([]string{"age", "grade", "flags", "school_day"}, n.Value):
+			if !slices.Contains(p.plain, n.Value) {
+				p.plain = append(p.plain, n.Value)
+			}
+			if n.Value == "school_day" {
+				p.varies = true
+			}
+		}
+	case *ast.MemberNode:
+		w, ok := p.window(n.Node)
+		if !ok {
+			return
+		}
+		prop, isStr := n.Property.(*ast.StringNode)
+		if !isStr {
+			p.fail(n, "a window is read by a count's name: %s.COUNT", w.prefix())
+			return
+		}
+		if r, ok := p.measure(n, w, prop.Value); ok {
+			p.use(node, r)
+		}
+	case *ast.CallNode:
+		id, ok := n.Callee.(*ast.IdentifierNode)
+		if !ok {
+			return
+		}
+		if kind, ok := stepFuncs[id.Value]; ok {
+			if len(n.Arguments) != 1 {
+				p.fail(n, "%s takes one step name: %s(\"step\")", id.Value, id.Value)
+				return
+			}
+			step, ok := p.stepArg(n.Arguments[0], id.Value)
+			if !ok {
+				return
+			}
+			p.use(node, Read{Name: fmt.Sprintf("%s(%q)", id.Value, step), Kind: kind, Func: id.Value, Step: step, Count: -1})
+		}
+	}
+}
+
+// window reports whether n is a window: `month`, `previous(180)`, `since("step")`.
+func (p *factsPatcher) window(n ast.Node) (Window, bool) {
+	switch t := n.(type) {
+	case *ast.IdentifierNode:
+		k, ok := windowNames[t.Value]
+		return Window{Kind: k}, ok
+	case *ast.CallNode:
+		id, ok := t.Callee.(*ast.IdentifierNode)
+		if !ok {
+			return Window{}, false
+		}
+		k, ok := windowFuncs[id.Value]
+		if !ok {
+			return Window{}, false
+		}
+		w := Window{Kind: k}
+		switch k {
+		case WindowSince:
+			if len(t.Arguments) != 1 {
+				p.fail(t, "since takes one step name: since(\"step\").COUNT")
+				return w, false
+			}
+			w.Step, ok = p.stepArg(t.Arguments[0], id.Value)
+			return w, ok
+		case WindowWithin:
+			if len(t.Arguments) != 2 {
+				p.fail(t, "within takes a step name and a number of school days: within(\"step\", 20).COUNT")
+				return w, false
+			}
+			w.Step, ok = p.stepArg(t.Arguments[0], id.Value)
+			if !ok {
+				return w, false
+			}
+			w.N, ok = p.intArg(t.Arguments[1], id.Value)
+			return w, ok
+		default:
+			if len(t.Arguments) != 1 {
+				p.fail(t, "%s takes one whole number: %s(N).COUNT", id.Value, id.Value)
+				return w, false
+			}
+			w.N, ok = p.intArg(t.Arguments[0], id.Value)
+			return w, ok
+		}
+	}
+	return Window{}, false
+}
+
+func (p *factsPatcher) stepArg(n ast.Node, fn string) (string, bool) {
+	s, ok := n.(*ast.StringNode)
+	if !ok {
+		p.fail(n, "%s needs a step name written as a string, such as %s(\"warning-letter\")", fn, fn)
+		return "", false
+	}
+	if !slices.Contains(p.x.steps, s.Value) {
+		p.fail(n, "%s: unknown step %q%s", fn, s.Value, didYouMean(s.Value, p.x.steps))
+		return "", false
+	}
+	return s.Value, true
+}
+
+func (p *factsPatcher) intArg(n ast.Node, fn string) (int, bool) {
+	i, ok := n.(*ast.IntegerNode)
+	if !ok || i.Value < 1 || i.Value > 3660 {
+		p.fail(n, "%s needs a whole number from 1 to 3660 written in the expression", fn)
+		return 0, false
+	}
+	return i.Value, true
+}
+
+// eventPatcher rewrites `year.COUNT` in an [Event] expression into its slot.
+type eventPatcher struct {
+	counts  []string
+	noYear  bool // counts' own conditions may not read year counts
+	errs    []exprError
+	readsYr bool
+}
+
+func (p *eventPatcher) Visit(node *ast.Node) {
+	switch n := (*node).(type) {
+	case *ast.IdentifierNode:
+		if strings.HasPrefix(n.Value, "__") {
+			p.errs = append(p.errs, exprError{n.Location(), fmt.Sprintf("unknown name %q", n.Value)})
+		}
+	case *ast.MemberNode:
+		id, ok := n.Node.(*ast.IdentifierNode)
+		if !ok || id.Value != "year" {
+			return
+		}
+		prop, ok := n.Property.(*ast.StringNode)
+		if !ok {
+			p.errs = append(p.errs, exprError{n.Location(), "year is read by a count's name: year.COUNT"})
+			return
+		}
+		if p.noYear {
+			p.errs = append(p.errs, exprError{n.Location(), "a count cannot read year counts (they are made of counts)"})
+			return
+		}
+		i := slices.Index(p.counts, prop.Value)
+		if i < 0 {
+			p.errs = append(p.errs, exprError{n.Location(), fmt.Sprintf("unknown count %q%s", prop.Value, didYouMean(prop.Value, p.counts))})
+			return
+		}
+		p.readsYr = true
+		ast.Patch(node, &ast.MemberNode{Node: &ast.IdentifierNode{Value: "__year"}, Property: &ast.IntegerNode{Value: i}})
+	}
+}
+
+// comparePatcher makes comparisons of numbers exact at their boundaries: 3 >= 0.1 * 30
+// holds although 0.1 * 30 is 3.0000000000000004 in floating point.
+type comparePatcher struct{}
+
+var compareFuncs = map[string]string{"<": "__lt", "<=": "__le", ">": "__gt", ">=": "__ge", "==": "__eq", "!=": "__ne"}
+
+func (comparePatcher) Visit(node *ast.Node) {
+	n, ok := (*node).(*ast.BinaryNode)
+	if !ok {
+		return
+	}
+	fn, ok := compareFuncs[n.Operator]
+	if !ok {
+		return
+	}
+	lt, rt := n.Left.Type(), n.Right.Type()
+	if lt == nil || rt == nil {
+		return
+	}
+	isNum := func(k string) bool { return k == "float64" || k == "int" }
+	if !isNum(lt.String()) || !isNum(rt.String()) || (lt.String() == "int" && rt.String() == "int") {
+		return
+	}
+	ast.Patch(node, &ast.CallNode{Callee: &ast.IdentifierNode{Value: fn}, Arguments: []ast.Node{n.Left, n.Right}})
+}
+
+// compareOptions registers the tolerant comparisons comparePatcher calls.
+var compareOptions = func() []expr.Option {
+	num := func(v any) float64 {
+		switch x := v.(type) {
+		case int:
+			return float64(x)
+		case float64:
+			return x
+		}
+		return math.NaN()
+	}
+	// cmp returns -1, 0 or 1, treating values within a billionth (relative) as equal.
+	cmp := func(a, b float64) int {
+		if math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b))) {
+			return 0
+		}
+		if a < b {
+			return -1
+		}
+		return 1
+	}
+	tests := map[string]func(int) bool{
+		"__lt": func(c int) bool { return c < 0 }, "__le": func(c int) bool { return c <= 0 },
+		"__gt": func(c int) bool { return c > 0 }, "__ge": func(c int) bool { return c >= 0 },
+		"__eq": func(c int) bool { return c == 0 }, "__ne": func(c int) bool { return c != 0 },
+	}
+	var opts []expr.Option
+	for name, test := range tests {
+		opts = append(opts, expr.Function(name, func(args ...any) (any, error) {
+			return test(cmp(num(args[0]), num(args[1]))), nil
+		}, new(func(float64, float64) bool), new(func(int, float64) bool), new(func(float64, int) bool)))
+	}
+	return opts
+}()
+
+// sandbox are the options every pack expression is compiled with: no clock, no
+// unbounded allocation, bounded size.
+var sandbox = []expr.Option{
+	expr.DisableBuiltin("now"), expr.DisableBuiltin("date"), expr.DisableBuiltin("timezone"),
+	expr.DisableBuiltin("duration"), expr.DisableBuiltin("repeat"),
+	expr.MaxNodes(maxNodes),
+}
+
+// checkSource rejects expressions too long or too deeply nested to parse safely.
+func checkSource(src string) string {
+	if len(src) > maxExprBytes {
+		return fmt.Sprintf("expression is %d bytes long; at most %d", len(src), maxExprBytes)
+	}
+	depth := 0
+	for _, c := range src {
+		switch c {
+		case '(', '[', '{':
+			depth++
+			if depth > maxExprDepth {
+				return fmt.Sprintf("expression nests brackets deeper than %d", maxExprDepth)
+			}
+		case ')', ']', '}':
+			depth--
+		}
+	}
+	if strings.Count(src, "!")+strings.Count(src, "not ") > maxExprDepth {
+		return fmt.Sprintf("expression has more than %d negations", maxExprDepth)
+	}
+	return ""
+}
+
+// exprCheck reports a YAML comment that cut an unquoted expression short, and source
+// too long or deep to parse; it returns false when the expression must not be compiled.
+func exprCheck(src string, at pos, what string, d *diag) bool {
+	if n := at.n; n != nil && n.Style == 0 && n.LineComment != "" {
+		at.errorf(d, "%s: YAML read %q as a comment, cutting the expression short; quote the expression (when: '...') to keep the #", what, n.LineComment)
+		return false
+	}
+	if msg := checkSource(src); msg != "" {
+		at.errorf(d, "%s: %s", what, msg)
+		return false
+	}
+	return true
+}
+
+// placeAt reports a problem found at a line and column inside an expression.
+func placeAt(at pos, what string, line, col int, msg string, d *diag) {
+	l, c := exprPosition(d.sources[at.file], at.n, line, col)
+	e := &Error{File: at.file, Line: l, Column: c, Msg: fmt.Sprintf("%s: %s", what, msg), Err: &file.Error{Line: line, Column: col, Message: msg}}
+	if l == 0 && at.n != nil {
+		e.Line, e.Column = at.n.Line, at.n.Column
+	}
+	d.add(e)
+}
+
+func newCondition(src string, at pos) *Condition {
+	c := &Condition{Source: src, File: at.file}
+	if at.n != nil {
+		c.Line, c.Column = at.n.Line, at.n.Column
+	}
+	return c
+}
+
+// compileFacts compiles a boolean expression over [Facts] (a step's, a designation's
+// or an involve's when).
+func (x *exprCompiler) compileFacts(src string, at pos, what string, d *diag) *Condition {
+	if !exprCheck(src, at, what, d) {
+		return nil
+	}
+	p := &factsPatcher{x: x}
+	opts := append([]expr.Option{expr.Env(Facts{}), expr.AsBool(), expr.WarnOnAny(), expr.Patch(p), expr.Patch(comparePatcher{})}, sandbox...)
+	prog, err := expr.Compile(src, append(opts, compareOptions...)...)
+	if len(p.errs) > 0 {
+		line, col := runeLineCol(src, p.errs[0].loc.From)
+		placeAt(at, what, line, col, p.errs[0].msg, d)
+		return nil
+	}
+	if err != nil {
+		placeError(err, at, what, d, Facts{})
+		return nil
+	}
+	c := newCondition(src, at)
+	c.program, c.reads, c.plain, c.varies = prog, p.reads, p.plain, p.varies
+	return c
+}
+
+// compileEvent compiles a boolean expression over [Event]. Counts' own conditions
+// (noYear) may not read year counts.
+func (x *exprCompiler) compileEvent(src string, at pos, what string, noYear bool, d *diag) *Condition {
+	if !exprCheck(src, at, what, d) {
+		return nil
+	}
+	p := &eventPatcher{counts: x.counts, noYear: noYear}
+	opts := append([]expr.Option{expr.Env(Event{}), expr.AsBool(), expr.WarnOnAny(), expr.Patch(p), expr.Patch(comparePatcher{})}, sandbox...)
+	prog, err := expr.Compile(src, append(opts, compareOptions...)...)
+	if len(p.errs) > 0 {
+		line, col := runeLineCol(src, p.errs[0].loc.From)
+		placeAt(at, what, line, col, p.errs[0].msg, d)
+		return nil
+	}
+	if err != nil {
+		placeError(err, at, what, d, Event{})
+		return nil
+	}
+	c := newCondition(src, at)
+	c.program = prog
+	return c
+}
+
+// compileSignOut compiles a sign-out rule's condition over [SignOut].
+func compileSignOut(src string, at pos, what string, d *diag) *Condition {
+	if !exprCheck(src, at, what, d) {
+		return nil
+	}
+	opts := append([]expr.Option{expr.Env(SignOut{}), expr.AsBool(), expr.WarnOnAny(), expr.Patch(comparePatcher{})}, sandbox...)
+	prog, err := expr.Compile(src, append(opts, compareOptions...)...)
+	if err != nil {
+		placeError(err, at, what, d, SignOut{})
+		return nil
+	}
+	c := newCondition(src, at)
+	c.program = prog
+	return c
+}
+
+// compileTemplate compiles a because text with {{expression}} placeholders over
+// [Facts].
+func (x *exprCompiler) compileTemplate(src string, at pos, what string, d *diag) *Template {
+	if src == "" {
+		return nil
+	}
+	t := &Template{Source: src}
+	last := 0
+	for _, m := range hole.FindAllStringSubmatchIndex(src, -1) {
+		t.parts = append(t.parts, src[last:m[0]])
+		inner := src[m[2]:m[3]]
+		if msg := checkSource(inner); msg != "" {
+			at.errorf(d, "%s: in {{%s}}: %s", what, inner, msg)
+			return nil
+		}
+		p := &factsPatcher{x: x}
+		opts := append([]expr.Option{expr.Env(Facts{}), expr.Patch(p)}, sandbox...)
+		prog, err := expr.Compile(inner, opts...)
+		if len(p.errs) > 0 {
+			at.errorf(d, "%s: in {{%s}}: %s", what, inner, p.errs[0].msg)
+			return nil
+		}
+		if err != nil {
+			msg := err.Error()
+			var fe *file.Error
+			if errors.As(err, &fe) {
+				msg = friendly(fe.Message, Facts{})
+			}
+			at.errorf(d, "%s: in {{%s}}: %s", what, inner, msg)
+			return nil
+		}
+		for _, r := range p.reads {
+			if !slices.ContainsFunc(t.reads, func(h Read) bool { return h.Name == r.Name }) {
+				t.reads = append(t.reads, r)
+			}
+		}
+		t.holes = append(t.holes, prog)
+		last = m[1]
+	}
+	t.parts = append(t.parts, src[last:])
+	return t
+}
+
+var hole = regexp.MustCompile(`\{\{(.*?)\}\}`)
+
+// runeLineCol turns a rune offset in src into expr's line (1-based) and column
+// (0-based).
+func runeLineCol(src string, from int) (int, int) {
+	line, col, n := 1, 0, 0
+	for _, r := range src {
+		if n == from {
+			break
+		}
+		if r == '\n' {
+			line, col = line+1, 0
+		} else {
+			col++
+		}
+		n++
+	}
+	return line, col
+}
