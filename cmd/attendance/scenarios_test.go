@@ -19,6 +19,13 @@ import (
 func TestScenarios(t *testing.T) {
 	cases, err := scenario.Load(filepath.Join("..", "..", "testdata", "scenarios"))
 	require.NoError(t, err)
+	// The state packs written in YAML alone (schema v2), each case with its statute.
+	for _, state := range []string{"pennsylvania", "washington"} {
+		more, err := scenario.Load(filepath.Join("..", "..", "testdata", "states", state))
+		require.NoError(t, err)
+		require.GreaterOrEqual(t, len(more), 8, "cases for %s", state)
+		cases = append(cases, more...)
+	}
 	require.NotEmpty(t, cases, "no scenarios under testdata/scenarios")
 
 	bin := filepath.Join(t.TempDir(), "attendance")
