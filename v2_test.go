@@ -1,0 +1,87 @@
+package rollcall
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/policy"
+)
+
+// A rule and a daily action that read the same year count see the same value: both
+// run on the event as the classification left it.
+const agreePack = `
+pack: agree
+codes:
+  UNX: {status: absent, excuse: unexcused}
+  UNV: {status: absent, excuse: unverified}
+  UNX2: {status: absent, excuse: unexcused}
+counts:
+  not_excused:
+    when: excuse in ["unexcused", "unverified"]
+rules:
+  third:
+    when: year.not_excused >= 2 and code == "UNV"
+    then: {recode: UNX2, note: the third absence not excused}
+actions:
+  call:
+    title: Call home
+    when: year.not_excused >= 2
+ladder:
+  review:
+    outcomes: [progressing, failed]
+    when: not_excused >= 1
+`
+
+func agreeEngine(t *testing.T) *Engine {
+	t.Helper()
+	p, err := policy.Load([]byte(agreePack), "agree.yaml")
+	require.NoError(t, err)
+	return New(p)
+}
+
+func TestRuleAndActionReadTheSameCount(t *testing.T) {
+	e := agreeEngine(t)
+	h := historyOf(t, Event{Date: d("2024-09-03"), Code: "UNX"}, Event{Date: d("2024-09-04"), Code: "UNV"}, Event{Date: d("2024-09-05"), Code: "UNV"})
+	cls, err := e.Classify(h, d("2024-09-05"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"UNX", "UNV", "UNX2"}, []string{cls.Events[0].EffectiveCode, cls.Events[1].EffectiveCode, cls.Events[2].EffectiveCode},
+		"only the third sees 2 absences not excused before it")
+	for i, date := range []string{"2024-09-03", "2024-09-04", "2024-09-05"} {
+		acts, err := e.Actions(h, d(date))
+		require.NoError(t, err)
+		ruled := cls.Events[i].EffectiveCode == "UNX2"
+		assert.Equal(t, ruled, len(acts) == 1, "%s: the action fires exactly where the rule did", date)
+	}
+}
+
+func TestInterventionOutcomesAreChecked(t *testing.T) {
+	e := agreeEngine(t)
+	h := historyOf(t, Event{Date: d("2024-09-03"), Code: "UNX"})
+	h.Interventions = []Intervention{{Step: "review", Date: d("2024-09-04"), Outcome: "fialed"}}
+	_, err := e.Evaluate(h, d("2024-09-05"))
+	require.Error(t, err)
+	assert.Equal(t, `student S1: intervention 1 (2024-09-04 review): outcome "fialed" is not one step review records (want one of progressing, failed, waived) (did you mean "failed"?)`, err.Error())
+
+	h.Interventions = []Intervention{{Step: "review", Date: d("2024-09-04"), Outcome: "waived"}}
+	_, err = e.Evaluate(h, d("2024-09-05"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "a waived step needs a note saying why")
+
+	h.Interventions = []Intervention{{Step: "review", Date: d("2024-09-04"), Outcome: "waived", Note: "family moved; case with the new district"}}
+	ev, err := e.Evaluate(h, d("2024-09-05"))
+	require.NoError(t, err)
+	assert.Empty(t, ev.Due, "a waived step counts as done")
+}
+
+func TestZeroEngineErrs(t *testing.T) {
+	var e Engine
+	_, err := e.Evaluate(historyOf(t), calendar.Date{})
+	assert.True(t, errors.Is(err, errNoPack))
+	var nilEngine *Engine
+	_, err = nilEngine.Classify(historyOf(t), calendar.Date{})
+	assert.True(t, errors.Is(err, errNoPack))
+}
