@@ -105,7 +105,7 @@ func (e *Engine) Classify(h *History, asOf calendar.Date) (*Classification, erro
 		return nil, err
 	}
 	asOf = e.asOf(h, asOf)
-	res := classify.Classify(e.pack, h, asOf)
+	res := classify.Decide(e.pack, h, asOf)
 	return &Classification{Student: h.Student.ID, AsOf: asOf, Events: res}, historyError(h, res)
 }
 
@@ -115,11 +115,7 @@ func (e *Engine) asOf(h *History, asOf calendar.Date) calendar.Date {
 	if !asOf.IsZero() {
 		return asOf
 	}
-	for _, r := range classify.Classify(e.pack, h, calendar.Date{}) {
-		if r.Rejected == "" && r.Date.After(asOf) {
-			asOf = r.Date
-		}
-	}
+	asOf = classify.LastDate(e.pack, h)
 	if asOf.IsZero() {
 		asOf = h.Calendar.First()
 	}
@@ -223,14 +219,15 @@ type Designated = escalation.Designated
 // reject, together with the evaluation of the others; problems of several kinds are
 // joined (errors.Join), so errors.As finds each.
 func (e *Engine) Evaluate(h *History, asOf calendar.Date) (*Evaluation, error) {
-	cls, err := e.Classify(h, asOf)
-	if cls == nil {
+	if err := e.check(h); err != nil {
 		return nil, err
 	}
-	asOf = cls.AsOf
+	asOf = e.asOf(h, asOf)
+	events := classify.Classify(e.pack, h, asOf)
+	err := historyError(h, events)
 	v := e.pack.At(asOf)
-	res := escalation.Evaluate(escalation.Input{Version: v, History: h, Results: cls.Events, AsOf: asOf})
-	out := &Evaluation{Student: h.Student.ID, AsOf: asOf, Events: cls.Events, Facts: res.Facts,
+	res := escalation.Evaluate(escalation.Input{Version: v, History: h, Results: events, AsOf: asOf})
+	out := &Evaluation{Student: h.Student.ID, AsOf: asOf, Events: events, Facts: res.Facts,
 		Designations: res.Designations, Due: res.Due, Next: res.Next}
 	if out.Due == nil {
 		out.Due = []escalation.Due{}

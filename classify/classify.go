@@ -68,20 +68,48 @@ type Note struct {
 
 // Classify classifies every event of h under p as of asOf (interventions after asOf
 // have not happened; documentation deadlines are judged on asOf; a zero asOf judges
-// none). It never fails: an event that cannot be classified comes out with Rejected
-// set.
+// none), and computes what each event adds to the pack's counts. It never fails: an
+// event that cannot be classified comes out with Rejected set.
 func Classify(p *policy.Pack, h *history.History, asOf calendar.Date) []Result {
+	c := &classifier{p: p, h: h, asOf: asOf, out: make([]Result, len(h.Events)), withCounts: true}
+	c.run()
+	return c.out
+}
+
+// Decide classifies like [Classify] but leaves Counts nil unless the pack's rules,
+// caps, deadlines or actions read the year's counts: for callers that want the
+// classification only.
+func Decide(p *policy.Pack, h *history.History, asOf calendar.Date) []Result {
 	c := &classifier{p: p, h: h, asOf: asOf, out: make([]Result, len(h.Events))}
 	c.run()
 	return c.out
 }
 
+// LastDate returns the date of the last event of h that can be classified under p
+// (a school day inside the calendar and the enrolment, with a known code), or the
+// zero Date when there is none. It is the as-of date when none is given.
+func LastDate(p *policy.Pack, h *history.History) calendar.Date {
+	c := &classifier{p: p, h: h}
+	var last calendar.Date
+	for i := range h.Events {
+		ev := &h.Events[i]
+		if !ev.Date.After(last) || c.check(ev) != "" {
+			continue
+		}
+		if _, ok := p.At(ev.Date).Codes.Lookup(ev.Code); ok {
+			last = ev.Date
+		}
+	}
+	return last
+}
+
 type classifier struct {
-	p    *policy.Pack
-	h    *history.History
-	asOf calendar.Date
-	out  []Result
-	r    policy.Runner
+	withCounts bool // compute every event's counts (else only when expressions read them)
+	p          *policy.Pack
+	h          *history.History
+	asOf       calendar.Date
+	out        []Result
+	r          policy.Runner
 
 	caps map[string]*capState
 	// year totals of each count, by school year, on dates before the one being decided
@@ -93,9 +121,23 @@ type classifier struct {
 	wholeAbsent map[calendar.Date]bool // dates with a whole-day absence, for return dates
 }
 
+// capKey names the period a cap counts in: a school year, a term, an occurrence key or
+// a run of consecutive school days.
+type capKey struct {
+	kind byte
+	n    int
+	date calendar.Date
+	key  string
+}
+
+// period is what a cap has counted in one period.
+type period struct {
+	used float64
+	days []calendar.Date
+}
+
 type capState struct {
-	used map[string]float64         // by period key
-	days map[string][]calendar.Date // dates counted, by period key
+	periods map[capKey]*period
 	// runs without an occurrence key: the ordinal of the last school day of the group
 	lastOrd int
 	run     int
@@ -133,11 +175,19 @@ func (c *classifier) run() {
 	slices.SortStableFunc(items, func(a, b item) int {
 		return cmp.Or(a.ev.Date.Compare(b.ev.Date), strings.Compare(a.ev.Code, b.ev.Code), cmp.Compare(a.ev.Minutes, b.ev.Minutes), a.i-b.i)
 	})
-	c.wholeAbsent = map[calendar.Date]bool{}
 	for _, it := range items {
-		if it.code.Status == codes.Absent && (it.ev.Minutes == 0 || it.ev.Minutes >= h.Calendar.Minutes(it.ev.Date)) {
-			c.wholeAbsent[it.ev.Date] = true
+		if len(it.version.Deadlines) == 0 {
+			continue
 		}
+		if c.wholeAbsent == nil { // only deadlines from the return read it
+			c.wholeAbsent = map[calendar.Date]bool{}
+			for _, it := range items {
+				if it.code.Status == codes.Absent && (it.ev.Minutes == 0 || it.ev.Minutes >= h.Calendar.Minutes(it.ev.Date)) {
+					c.wholeAbsent[it.ev.Date] = true
+				}
+			}
+		}
+		break
 	}
 	c.caps = map[string]*capState{}
 	c.year = map[int][]float64{}
@@ -187,6 +237,11 @@ func (c *classifier) day(items []item) {
 	first := items[0]
 	c.flush(first.ev.Date)
 	c.pendingDate, c.pendingYear = first.ev.Date, first.year
+	if len(items) == 1 {
+		c.decide(items[0], &c.out[items[0].i])
+		c.addPending(&c.out[items[0].i])
+		return
+	}
 	for k, it := range items {
 		if dup := c.duplicateOf(items[:k], it); dup >= 0 {
 			r := c.out[dup]
@@ -197,17 +252,24 @@ func (c *classifier) day(items []item) {
 			c.out[it.i] = r
 			continue
 		}
-		c.out[it.i] = c.decide(it)
+		c.decide(it, &c.out[it.i])
 	}
 	c.settleDay(items)
 	for _, it := range items {
-		r := &c.out[it.i]
-		if len(c.pending) < len(r.Counts) {
-			c.pending = append(c.pending, make([]float64, len(r.Counts)-len(c.pending))...)
-		}
-		for k, v := range r.Counts {
-			c.pending[k] += v
-		}
+		c.addPending(&c.out[it.i])
+	}
+}
+
+// addPending adds a decided event's counts to its date's totals.
+func (c *classifier) addPending(r *Result) {
+	if len(r.Counts) == 0 {
+		return
+	}
+	if len(c.pending) < len(r.Counts) {
+		c.pending = append(c.pending, make([]float64, len(r.Counts)-len(c.pending))...)
+	}
+	for k, v := range r.Counts {
+		c.pending[k] += v
 	}
 }
 
@@ -332,26 +394,37 @@ type state struct {
 	flags   []string
 	steps   []string
 	year    []float64
+	base    policy.Event // the fields that do not change while the event is decided
 }
 
-func (c *classifier) decide(it item) Result {
+func (c *classifier) decide(it item, r *Result) {
 	v, ev := it.version, it.ev
 	s := &state{it: it, code: it.code, docs: it.code.Documents, flags: c.h.Student.FlagsOn(ev.Date)}
 	s.steps = c.stepsBefore(ev.Date)
-	s.year = slices.Clone(c.year[it.year])
-	if len(s.year) < len(v.Counts) {
-		s.year = append(s.year, make([]float64, len(v.Counts)-len(s.year))...)
+	if v.ReadsYear {
+		s.year = slices.Clone(c.year[it.year])
+		if len(s.year) < len(v.Counts) {
+			s.year = append(s.year, make([]float64, len(v.Counts)-len(s.year))...)
+		}
+	}
+	dayMin := c.h.Calendar.Minutes(ev.Date)
+	s.base = policy.Event{
+		Date: ev.Date.String(), Weekday: ev.Date.Weekday().String(), Original: ev.Code,
+		Minutes: ev.Minutes, DayMinutes: dayMin, Documents: ev.Documents, Flags: s.flags,
+		Comment: ev.Comment, Reason: ev.Reason, Occurrence: ev.Occurrence, Steps: s.steps,
+		Age: c.h.Student.AgeOn(ev.Date), Grade: c.h.Student.Grade, Year: s.year,
 	}
 	c.judge(s)
 	s.note("code "+it.code.ID, describe(s), it.code.Citation)
 
 	applied := make([]bool, len(v.Rules))
 	c.rules(s, applied)
-	c.capsPast(s)
-	c.rules(s, applied)
+	if c.capsPast(s) {
+		c.rules(s, applied) // a cap's effect may make another rule apply
+	}
 	c.deadlines(s)
 
-	r := Result{
+	*r = Result{
 		Date: ev.Date, Code: ev.Code, EffectiveCode: s.code.ID,
 		Status: s.code.Status.String(), Excuse: s.excuse.String(), Span: s.code.Span.String(),
 		MissingDocuments: s.missing.Documents, MissingFlags: s.missing.Flags,
@@ -363,7 +436,6 @@ func (c *classifier) decide(it item) Result {
 	if problem := it.code.Comment.Check(ev.Comment); problem != "" {
 		r.Notes = append(r.Notes, Note{Source: "code " + it.code.ID + " comment", Text: problem, Citation: it.code.Citation})
 	}
-	dayMin := c.h.Calendar.Minutes(ev.Date)
 	r.Minutes = ev.Minutes
 	if s.code.Status == codes.Absent {
 		if r.Minutes <= 0 || r.Minutes > dayMin {
@@ -392,17 +464,19 @@ func (c *classifier) decide(it item) Result {
 	r.EdFi = edfiCategory(s.code, s.excuse)
 	r.Env = c.env(s)
 	r.Env.Minutes = r.Minutes
-	c.record(s, &r)
-	r.Counts = c.counts(v, r)
-	return r
+	c.record(s, r)
+	if c.withCounts || v.ReadsYear {
+		r.Counts = c.counts(v, r)
+	}
 }
 
 // counts returns what a decided event adds to each declared count.
-func (c *classifier) counts(v *policy.Version, r Result) []float64 {
+func (c *classifier) counts(v *policy.Version, r *Result) []float64 {
 	out := make([]float64, len(v.Counts))
 	missed := r.Minutes
+	var env any = r.Env // boxed once for every count
 	for k, cnt := range v.Counts {
-		ok, err := cnt.When.Eval(&c.r, r.Env)
+		ok, err := cnt.When.Eval(&c.r, env)
 		if err != nil || !ok {
 			continue
 		}
@@ -546,23 +620,24 @@ func (c *classifier) rules(s *state, applied []bool) {
 	}
 }
 
-// capsPast applies each cap whose limit was reached before this event.
-func (c *classifier) capsPast(s *state) {
-	env := c.env(s)
+// capsPast applies each cap whose limit was reached before this event, and reports
+// whether any did.
+func (c *classifier) capsPast(s *state) bool {
+	spent := false
 	for _, cp := range s.it.version.Caps {
-		if !c.capMatches(cp, s, env) {
+		if !c.capMatches(cp, s, nil) {
 			continue
 		}
-		key := c.capKey(cp, s.it)
-		st := c.capState(cp)
-		if slices.Contains(st.days[key], s.it.ev.Date) {
+		pd := c.period(cp, s.it)
+		if slices.Contains(pd.days, s.it.ev.Date) {
 			continue // the day is already counted
 		}
-		used := st.used[key]
+		used := pd.used
 		if used+1e-9 < float64(cp.Limit) {
 			continue
 		}
 		before := s.excuse
+		spent = true
 		c.apply(s, cp.Past)
 		text := fmt.Sprintf("%s of %s %s used, the limit is %d: %s", policy.FormatNumber(used), capWhat(cp), perText(cp.Per), cp.Limit, effectText(cp.Past))
 		if cp.Past.Note != "" {
@@ -573,42 +648,64 @@ func (c *classifier) capsPast(s *state) {
 		}
 		s.note("cap "+cp.ID, text, cp.Citation)
 	}
+	return spent
 }
 
 // record counts a decided event toward the caps that match it.
 func (c *classifier) record(s *state, r *Result) {
-	env := r.Env
+	var env any // boxed only when a cap has a condition
 	for _, cp := range s.it.version.Caps {
-		if !c.capMatches(cp, s, env) {
+		if !cp.CountsAll && s.excuse != codes.Excused || !slices.Contains(cp.Codes, s.code.ID) {
 			continue
 		}
-		if !cp.CountsAll && s.excuse != codes.Excused {
-			continue
+		if cp.When != nil {
+			if env == nil {
+				env = r.Env
+			}
+			if !c.capMatches(cp, s, env) {
+				continue
+			}
 		}
-		key := c.capKey(cp, s.it)
-		st := c.capState(cp)
-		first := !slices.Contains(st.days[key], s.it.ev.Date)
+		pd := c.period(cp, s.it)
+		first := !slices.Contains(pd.days, s.it.ev.Date)
 		if first {
-			st.days[key] = append(st.days[key], s.it.ev.Date)
+			pd.days = append(pd.days, s.it.ev.Date)
 		}
 		switch cp.Unit {
 		case policy.Occasions:
 			if first {
-				st.used[key]++
+				pd.used++
 			}
 		case policy.Minutes:
-			st.used[key] += float64(r.Minutes)
+			pd.used += float64(r.Minutes)
 		default:
-			st.used[key] += amount(policy.Days, r.Minutes, env.DayMinutes)
+			pd.used += amount(policy.Days, r.Minutes, r.Env.DayMinutes)
 		}
 	}
 }
 
-func (c *classifier) capMatches(cp *policy.Cap, s *state, env policy.Event) bool {
+// period returns what cp has counted in the period of an event.
+func (c *classifier) period(cp *policy.Cap, it item) *period {
+	key := c.capKey(cp, it)
+	st := c.capState(cp)
+	pd := st.periods[key]
+	if pd == nil {
+		pd = &period{}
+		st.periods[key] = pd
+	}
+	return pd
+}
+
+// capMatches reports whether cp counts the event; env is the event as decided, or nil
+// for the event as it stands.
+func (c *classifier) capMatches(cp *policy.Cap, s *state, env any) bool {
 	if !slices.Contains(cp.Codes, s.code.ID) {
 		return false
 	}
 	if cp.When != nil {
+		if env == nil {
+			env = c.env(s)
+		}
 		ok, err := cp.When.Eval(&c.r, env)
 		return err == nil && ok
 	}
@@ -618,28 +715,28 @@ func (c *classifier) capMatches(cp *policy.Cap, s *state, env policy.Event) bool
 // capKey names the period a cap counts an event in: its school year, its term, or its
 // occurrence (the event's occurrence key, or else a run of consecutive school days of
 // the group).
-func (c *classifier) capKey(cp *policy.Cap, it item) string {
+func (c *classifier) capKey(cp *policy.Cap, it item) capKey {
 	switch cp.Per {
 	case policy.PerTerm:
-		return fmt.Sprintf("term %s", c.h.Calendar.Term(it.ev.Date).From)
+		return capKey{kind: 't', date: c.h.Calendar.Term(it.ev.Date).From}
 	case policy.PerOccurrence:
 		if it.ev.Occurrence != "" {
-			return "occurrence " + it.ev.Occurrence
+			return capKey{kind: 'o', key: it.ev.Occurrence}
 		}
 		st := c.capState(cp)
 		if it.ord != st.lastOrd && it.ord != st.lastOrd+1 {
 			st.run++
 		}
 		st.lastOrd = it.ord
-		return fmt.Sprintf("run %d", st.run)
+		return capKey{kind: 'r', n: st.run}
 	}
-	return fmt.Sprintf("year %d", it.year)
+	return capKey{kind: 'y', n: it.year}
 }
 
 func (c *classifier) capState(cp *policy.Cap) *capState {
 	st := c.caps[cp.ID]
 	if st == nil {
-		st = &capState{used: map[string]float64{}, days: map[string][]calendar.Date{}, lastOrd: -2}
+		st = &capState{periods: map[capKey]*period{}, lastOrd: -2}
 		c.caps[cp.ID] = st
 	}
 	return st
@@ -731,19 +828,11 @@ func (c *classifier) stepsBefore(d calendar.Date) []string {
 
 // env is the [policy.Event] the pack's expressions see for s.
 func (c *classifier) env(s *state) policy.Event {
-	ev := s.it.ev
-	dayMin := c.h.Calendar.Minutes(ev.Date)
-	e := policy.Event{
-		Date: ev.Date.String(), Weekday: ev.Date.Weekday().String(),
-		Code: s.code.ID, Original: ev.Code,
-		Status: s.code.Status.String(), Excuse: s.excuse.String(), Span: s.code.Span.String(),
-		Minutes: ev.Minutes, DayMinutes: dayMin,
-		Tags: s.code.Tags, Documents: ev.Documents, Missing: s.missing.Documents, Flags: s.flags,
-		Comment: ev.Comment, Reason: ev.Reason, Occurrence: ev.Occurrence, Steps: s.steps,
-		Age: c.h.Student.AgeOn(ev.Date), Grade: c.h.Student.Grade, Year: s.year,
-	}
+	e := s.base
+	e.Code, e.Status, e.Excuse, e.Span = s.code.ID, s.code.Status.String(), s.excuse.String(), s.code.Span.String()
+	e.Tags, e.Missing = s.code.Tags, s.missing.Documents
 	if e.Minutes <= 0 && s.code.Status == codes.Absent {
-		e.Minutes = dayMin
+		e.Minutes = e.DayMinutes
 	}
 	return e
 }

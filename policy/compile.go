@@ -63,6 +63,7 @@ func compileVersion(from calendar.Date, b rawBody, d *diag) *Version {
 	})
 	compileLadder(v, b, cat, &rc, x, d)
 	v.Slots = [3]int{x.nums, x.bools, x.texts}
+	v.ReadsYear = x.readsYear
 	for _, m := range b.edfi {
 		if _, written := b.codes.m[m.code]; written && b.codes.get(m.code) == nil {
 			continue // the code was removed by a later layer: its Ed-Fi mapping lapses

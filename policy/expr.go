@@ -156,12 +156,13 @@ func isReserved(name string) bool {
 // exprCompiler compiles the expressions of one version: it knows its counts and steps,
 // and assigns the slots of the facts its ladder reads.
 type exprCompiler struct {
-	counts []string // count identifiers, in order
-	steps  []string // step identifiers
-	reads  *[]Read
-	nums   int
-	bools  int
-	texts  int
+	readsYear bool     // some event expression reads year counts
+	counts    []string // count identifiers, in order
+	steps     []string // step identifiers
+	reads     *[]Read
+	nums      int
+	bools     int
+	texts     int
 }
 
 // slot returns the read for r, adding it when new.
@@ -555,6 +556,7 @@ func (x *exprCompiler) compileEvent(src string, at pos, what string, noYear bool
 		placeError(err, at, what, d, Event{})
 		return nil
 	}
+	x.readsYear = x.readsYear || p.readsYr
 	c := newCondition(src, at)
 	c.program = prog
 	return c

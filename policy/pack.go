@@ -61,6 +61,9 @@ type Version struct {
 	// [Facts]; Slots gives the number of slots of each kind.
 	Reads []Read
 	Slots [3]int
+	// ReadsYear reports whether an event expression (a rule's, a cap's, a deadline's or
+	// an action's) reads the school year's counts, year.COUNT.
+	ReadsYear bool
 }
 
 // Step returns the ladder step with identifier id.
