@@ -43,8 +43,21 @@
 //	    documents: {any_of: [medical-note, principal-approval]}
 //	    comment: required    # required | optional | {required: true, text: ["[Teacher Name]: ..."]}
 //	    edfi: Excused Absence  # Ed-Fi AttendanceEventCategoryDescriptor
-//	    tags: [medical]      # groups used by caps, rules and facts (medical, suspension, ...)
+//	    tags: [medical]      # groups a pack's counts, caps and rules may read
 //	    citation: ...
+//
+// What a law counts is declared, never built in. Each count takes the classified events
+// its condition holds for, in a unit: days (a partial day counts its missed minutes over
+// the day's minutes; one school day never counts more than one), occasions (school days
+// with any matching event), minutes or hours.
+//
+//	counts:
+//	  unexcused: {when: status == "absent" and excuse == "unexcused"}
+//	  no_excuse_hours:
+//	    title: Hours without legitimate excuse
+//	    unit: hours
+//	    when: excuse in ["unexcused", "unverified"] and not ("suspension" in tags)
+//	  late_over_30: {unit: occasions, when: span == "late-arrival" and minutes > 30}
 //
 // A documentation requirement is a document identifier, `none`, or a mapping with one
 // of: any_of: [...], all_of: [...], same_as: CODE (what CODE requires), flag: NAME
@@ -54,9 +67,11 @@
 //
 //	caps:
 //	  parent-authorized:
-//	    codes: [PAA, PAE, PAL]  # or tags: [...]
+//	    codes: [PAA, PAE, PAL]  # effective codes, after rules; or tags: [...]
+//	    when: ...               # optional: a further condition over [Event]
+//	    unit: occasions         # occasions (default: each school day used counts one) | days | minutes
 //	    limit: 9
-//	    per: school-year        # school-year | occurrence (consecutive school days)
+//	    per: school-year        # school-year | term | occurrence (the event's occurrence key, else consecutive school days)
 //	    counts: documented      # documented (default: days whose own documentation was complete) | all
 //	    past:                   # an effect (below), applied past the limit
 //	      require: {any_of: [medical-note, principal-approval]}
@@ -67,12 +82,21 @@
 //	    then: {excuse: unverified, note: ...}
 //	    citation: ...
 //
-// An effect (a rule's then, a cap's past, a step's effects) may: recode (a code, or a
-// mapping from code to code), set documents (what excuses it instead), require (what
-// is needed in addition), set excuse, and give a note. Rules run after the code's own
-// documentation and the caps, until none applies any more, each at most once.
+//	deadlines:                  # documentation deadlines, judged on the as-of date
+//	  note-due:
+//	    when: excuse == "unverified"
+//	    school_days: 2          # N school days after `from`
+//	    from: return            # absence | return (the first school day the student attended after it)
+//	    then: {excuse: unexcused, note: ...}
+//	    citation: ...
 //
-//	ladder:                     # steps, in order, over [escalation.Facts]
+// An effect (a rule's then, a cap's past, a deadline's then, a step's effects) may:
+// recode (a code, or a mapping from code to code), set documents (what excuses it
+// instead), require (what is needed in addition), set excuse, and give a note. Rules run
+// after the code's own documentation until none applies any more, each at most once;
+// then the caps, then the rules again when a cap applied, then the deadlines.
+//
+//	ladder:                     # steps, in order, over [Facts]
 //	  warning-letter:
 //	    title: ...
 //	    actor: building-secretary
@@ -81,6 +105,9 @@
 //	    when: unverified >= 5 and unverified < 10
 //	    because: "{{unverified}} unverified absences (5-9)"
 //	    after: [other-step]     # prerequisites, done on or before the date asked
+//	    latch: false            # true: due from the first day the trigger held until done
+//	    scope: school-year      # school-year (default: done and since count this year) | history
+//	    outcomes: [progressing, failed]   # what an intervention may record; waived (with a note) always
 //	    repeats: false          # or every: N (school days between repeats)
 //	    deadline: {school_days: 7, from: trigger}   # or days: N; from: trigger | a step
 //	    involve:                # whom to involve, by reason
@@ -116,8 +143,40 @@
 // # Expressions
 //
 // Conditions are [expr] expressions (https://expr-lang.org), type-checked at load
-// against the environment their section names: rules and daily actions see [Event];
-// ladder steps, involve and designations see [escalation.Facts]; sign-out rules see
-// [SignOut]. A misspelt name or a type error is a load error at the expression's
-// position in the file. "because" texts hold {{expression}} placeholders over the facts.
+// against the environment their section names: counts, rules, caps, deadlines and daily
+// actions see [Event] (with year.COUNT, the school year's counts before the event);
+// ladder steps, involve and designations see [Facts]; sign-out rules see [SignOut]. A
+// misspelt name or a type error is a load error at the expression's position in the
+// file. "because" texts hold {{expression}} placeholders over the facts.
+//
+// Over [Facts], a bare count name is its value for the school year to date, bounded by
+// enrolment. Windows, with constant arguments:
+//
+//	month.X              the current school month (see school_month)
+//	term.X               the current term (terms come from the history's calendar)
+//	max_month.X          the largest over the school months so far this year
+//	previous(N).X        the previous N enrolled school days, the date included (into the
+//	                     previous school year when the history holds its calendar)
+//	previous_days(N).X   the previous N calendar days
+//	since("step").X      after the step was last done
+//	within("step", N).X  the first N school days after the step was last done
+//	enrolled.X           the whole history
+//	max_window(N).X      the largest over any N consecutive school days this year
+//	max_days(N).X        the largest over any N consecutive calendar days this year
+//	longest_run.X        the longest run of consecutive school days with a matching event
+//
+// Every window has the calendar's measures: school_days, calendar_days, absent_days,
+// present_days, attendance_rate (1 with no days) and absence_rate. Other facts: age,
+// grade, flags (those holding on the date), school_day; and the step functions
+// done("step"), times_done("step"), days_since("step") and school_days_since("step")
+// (-1 when not done), outcome("step") (the last recorded outcome seen on the date, or
+// ""). Step names and count names are checked at load, with a suggestion. Comparisons of
+// numbers are exact at their boundaries: 3 >= 0.1 * 30 holds.
+//
+// # The sandbox
+//
+// Pack expressions cannot read the clock, the environment, files or the network: the
+// builtins now, date, timezone and duration are not available, nor repeat. An
+// expression is at most 4000 bytes, nests brackets at most 64 deep and has at most 2000
+// nodes; anything more is a load error.
 package policy
