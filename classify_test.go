@@ -438,11 +438,38 @@ func TestCCSDeathOfRelativeCap(t *testing.T) {
 		ev("2025-02-04", "DOR", "obituary"),
 		ev("2025-02-05", "DOR", "obituary"),
 	}
-	out := classifyH(t, "ccs", historyOf(t, evs...))
+	h := historyOf(t, evs...)
+	out, err := engine(t, "ccs").Classify(h, d("2024-10-11"))
+	require.NoError(t, err)
 	assert.Equal(t, []string{"excused", "excused", "excused", "unverified", "excused", "excused", "excused", "excused"}, excuses(out), dorWhy)
 	assert.Equal(t, []string{"reasonable-cause"}, out.Events[3].MissingDocuments, dorWhy)
 	assert.True(t, hasNoteFrom(out.Events[3].Notes, "cap "), "day 4 notes the cap")
 	assert.Empty(t, out.Events[4].MissingDocuments)
+	// Back on Tue 10-15 (Mon 10-14 closed): the reasonable cause for day 4 was due within
+	// 2 school days, by Thu 10-17; still missing in February, day 4 is unexcused.
+	out, err = engine(t, "ccs").Classify(h, d("2024-10-17"))
+	require.NoError(t, err)
+	assert.Equal(t, "unverified", out.Events[3].Excuse)
+	out = classifyH(t, "ccs", h)
+	assert.Equal(t, "unexcused", out.Events[3].Excuse, "as of 2025-02-05")
+	assert.Equal(t, []string{"reasonable-cause"}, out.Events[3].MissingDocuments)
+}
+
+// TestCCSDeathOfRelativeOccurrenceKey: "limited to a period of three days" per death,
+// consecutive or not, when the days share the event's occurrence key (decision 7).
+func TestCCSDeathOfRelativeOccurrenceKey(t *testing.T) {
+	key := func(e Event, k string) Event { e.Occurrence = k; return e }
+	evs := []Event{
+		key(ev("2024-10-07", "DOR", "obituary"), "grandmother"),
+		key(ev("2024-10-09", "DOR", "obituary"), "grandmother"),
+		key(ev("2024-10-11", "DOR", "obituary"), "grandmother"),
+		key(ev("2024-10-16", "DOR", "obituary"), "grandmother"), // the 4th day of one death
+		key(ev("2024-10-17", "DOR", "obituary"), "uncle"),       // another death
+	}
+	out, err := engine(t, "ccs").Classify(historyOf(t, evs...), d("2024-10-17"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"excused", "excused", "excused", "unverified", "excused"}, excuses(out), dorWhy)
+	assert.Equal(t, []string{"reasonable-cause"}, out.Events[3].MissingDocuments, dorWhy)
 }
 
 func TestCCSDeathOfRelativeConsecutiveSchoolDays(t *testing.T) {
@@ -477,22 +504,26 @@ func TestCCSDeathOfRelativeWithoutObituary(t *testing.T) {
 }
 
 func TestCCSAppointmentRule(t *testing.T) {
-	const why = `seed 004 FAQ, Coding "Appointments": "The reason "appointment" is not a board approved reason for an excused absence. The appointment type, such as a doctor/dentist appointment, must be indicated."`
+	const why = `seed 004 FAQ, Coding "Appointments": "The reason "appointment" is not a board approved reason for an excused absence. The appointment type, such as a doctor/dentist appointment, must be indicated." Decision 4: documentation that states the appointment (a medical note, a court document) does.`
 	cases := []struct {
-		reason string
-		excuse string
-		note   bool
+		code, doc, reason string
+		excuse            string
+		note              bool
 	}{
-		{"appointment", "unverified", true},
-		{"Appointment", "unverified", true},
-		{"dentist appointment", "excused", false},
-		{"doctor appointment", "excused", false},
-		{"flu", "excused", false},
-		{"", "excused", false},
+		// EXC with the principal's approval: nothing states what the appointment was
+		{"EXC", "principal-approval", "appointment", "unverified", true},
+		{"EXC", "principal-approval", "Appointment", "unverified", true},
+		{"EXC", "principal-approval", "dentist appointment", "excused", false},
+		{"EXC", "principal-approval", "doctor appointment", "excused", false},
+		// the medical note or the court document states the appointment
+		{"MED", "medical-note", "appointment", "excused", false},
+		{"EXC", "court-document", "appointment", "excused", false},
+		{"MED", "medical-note", "flu", "excused", false},
+		{"MED", "medical-note", "", "excused", false},
 	}
 	for _, c := range cases {
-		t.Run(c.reason, func(t *testing.T) {
-			e := ev("2024-09-11", "MED", "medical-note")
+		t.Run(c.code+"/"+c.doc+"/"+c.reason, func(t *testing.T) {
+			e := ev("2024-09-11", c.code, c.doc)
 			e.Reason = c.reason
 			got := classifyOne(t, "ccs", e, nil)
 			assert.Equal(t, c.excuse, got.Excuse, why)
@@ -512,10 +543,30 @@ func TestCCSAppointmentRule(t *testing.T) {
 // with no reason field, is the same untyped appointment.
 func TestCCSAppointmentInComment(t *testing.T) {
 	const why = `seed 004 FAQ: "When a parent indicates in a phone call, attendance note, or on the Late Arrival/Early Release Log, that a student's absence was due to an "appointment", the type of appointment must be specified."; first paragraph: "A comment providing details to the excuse code must be entered"`
+	// MED with a medical note and the comment "appt": the note states the appointment
 	e := ev("2024-09-11", "MED", "medical-note")
+	e.Comment = "appt"
+	assert.Equal(t, "excused", classifyOne(t, "ccs", e, nil).Excuse, why)
+	// MLA and MEL with their log and a medical note
+	for _, code := range []string{"MLA", "MEL"} {
+		log := "late-arrival-log"
+		if code == "MEL" {
+			log = "release-log"
+		}
+		e = ev("2024-09-11", code, log, "medical-note")
+		e.Minutes, e.Comment = 60, "appointment"
+		assert.Equal(t, "excused", classifyOne(t, "ccs", e, nil).Excuse, "%s; %s", code, why)
+	}
+	// EXC with the principal's approval and only "appointment": not a reason
+	e = ev("2024-09-11", "EXC", "principal-approval")
+	e.Comment = "appointment"
+	assert.Equal(t, "unverified", classifyOne(t, "ccs", e, nil).Excuse, why)
+	// MED with only the comment "appointment" and no document stays unverified until documented
+	e = ev("2024-09-11", "MED")
 	e.Comment = "appointment"
 	got := classifyOne(t, "ccs", e, nil)
 	assert.Equal(t, "unverified", got.Excuse, why)
+	assert.ElementsMatch(t, []string{"medical-note", "principal-approval"}, got.MissingDocuments)
 }
 
 func TestCCSCommentRules(t *testing.T) {
@@ -774,8 +825,9 @@ func TestClassifyConcurrent(t *testing.T) {
 		want[g], err = e.Classify(h, calendar.Date{})
 		require.NoError(t, err)
 	}
-	// Sanity, by hand: history 7 has 13 PAA days, the 10th to 13th unverified.
-	assert.Equal(t, "unverified", want[7].Events[9].Excuse, capWhy)
+	// Sanity, by hand: history 7 has 13 PAA days, the 10th to 13th past the cap; as of
+	// its last event (11-13) their documentation was long due: unexcused.
+	assert.Equal(t, "unexcused", want[7].Events[9].Excuse, capWhy)
 	assert.Equal(t, "excused", want[7].Events[8].Excuse, capWhy)
 
 	got := make([][]*Classification, len(histories))

@@ -200,8 +200,11 @@ func (e *Engine) KnowsStep(id string, d calendar.Date) (bool, string) {
 // Evaluation is a history evaluated as of a date: every event classified, the facts,
 // the designations that hold, and the ladder steps that are due.
 type Evaluation struct {
-	Student      string                  `json:"student"`
-	AsOf         calendar.Date           `json:"as_of"`
+	Student string        `json:"student"`
+	AsOf    calendar.Date `json:"as_of"`
+	// Compulsory says whether the student is bound to attend on the date, when the
+	// pack says who is; truancy designations and steps apply only then.
+	Compulsory   *bool                   `json:"compulsory,omitempty"`
 	Events       []Classified            `json:"events"`
 	Facts        escalation.Facts        `json:"facts"`
 	Designations []escalation.Designated `json:"designations"`
@@ -226,8 +229,8 @@ func (e *Engine) Evaluate(h *History, asOf calendar.Date) (*Evaluation, error) {
 	events := classify.Classify(e.pack, h, asOf)
 	err := historyError(h, events)
 	v := e.pack.At(asOf)
-	res := escalation.Evaluate(escalation.Input{Version: v, History: h, Results: events, AsOf: asOf})
-	out := &Evaluation{Student: h.Student.ID, AsOf: asOf, Events: events, Facts: res.Facts,
+	res := escalation.Evaluate(escalation.Input{Version: v, History: h, Results: events, AsOf: asOf, CaseClosed: classify.CaseClosed(e.pack, h, asOf)})
+	out := &Evaluation{Student: h.Student.ID, AsOf: asOf, Compulsory: res.Compulsory, Events: events, Facts: res.Facts,
 		Designations: res.Designations, Due: res.Due, Next: res.Next}
 	if out.Due == nil {
 		out.Due = []escalation.Due{}
@@ -307,7 +310,7 @@ func (e *Engine) SignOut(req SignOutRequest) (SignOutDecision, error) {
 		return SignOutDecision{}, errNoPack
 	}
 	v := e.pack.At(req.Date)
-	env := policy.SignOut{Age: req.Student.AgeOn(req.Date), Grade: req.Student.Grade, Requester: req.Requester, OnEmergencyForm: req.OnEmergencyForm, ByPhone: req.ByPhone}
+	env := policy.SignOut{Age: req.Student.AgeOn(req.Date), Grade: req.Student.GradeLevel(), Requester: req.Requester, OnEmergencyForm: req.OnEmergencyForm, ByPhone: req.ByPhone}
 	var r policy.Runner
 	for _, rule := range v.SignOut {
 		ok, err := rule.When.Eval(&r, env)

@@ -207,12 +207,12 @@ func TestILLadderWalk(t *testing.T) {
 	}
 
 	ev := ladderEval(t, e, h, "2024-09-17")
-	assert.Equal(t, "5 unverified absences (5-9)", ev.Next.Because)
+	assert.Equal(t, "5 absences not verified as excused (5-9)", ev.Next.Because)
 	assert.Equal(t, "building-secretary", ev.Next.Actor)
 	assert.Equal(t, ladderDate("2024-09-17"), ev.Next.Since)
 
 	ev = ladderEval(t, e, h, "2024-10-08")
-	assert.Equal(t, "10 unverified absences (10 or more)", ev.Due[0].Because)
+	assert.Equal(t, "10 absences not verified as excused (10 or more)", ev.Due[0].Because)
 	assert.Equal(t, "10 absences without a verified excuse (10-day threshold)", ev.Due[1].Because)
 
 	ev = ladderEval(t, e, h, "2024-10-10")
@@ -284,10 +284,12 @@ func TestILLadderHearingComplied(t *testing.T) {
 	e := ladderEngine(t, "il-roe-sop")
 	// (b) "20 days of no-unexcused absences and 90% attendance": days 46-65 end on
 	// 12-02 (day 65).
+	// The SOP's step 15 expectation met, the case is closed (decision: case state): the
+	// interventionist records case-closed on the hearing.
 	h := ladderHist(t, 400, ladderWalkEvents(), ladderWalkDone()...)
 	ev := ladderEval(t, e, h, "2024-12-02")
-	assert.Equal(t, []string{}, ladderDue(ev))
-	assert.Nil(t, ev.Next)
+	assert.Equal(t, []string{"close-case"}, ladderDue(ev))
+	assert.Equal(t, []string{}, ladderDue(ladderEval(t, e, h, "2024-11-26")), "day 64: only 19 of the 20 days")
 
 	// two illnesses with a doctor's note in the window: 18/20 = 90% exactly: complied
 	withIll := func(dates ...string) []Event {
@@ -300,7 +302,7 @@ func TestILLadderHearingComplied(t *testing.T) {
 	h = ladderHist(t, 400, withIll("2024-11-12", "2024-11-13"), ladderWalkDone()...)
 	ev = ladderEval(t, e, h, "2024-12-02")
 	assert.Equal(t, "excused", ladderEventOn(t, ev, "2024-11-12").Excuse)
-	assert.Equal(t, []string{}, ladderDue(ev))
+	assert.Equal(t, []string{"close-case"}, ladderDue(ev))
 
 	// three: 17/20 = 85% < 90% over the full 20 days -> court referral on day 65, not
 	// before (on day 64, 11-26, only 19 of the 20 days have passed)
@@ -308,14 +310,28 @@ func TestILLadderHearingComplied(t *testing.T) {
 	assert.Equal(t, []string{}, ladderDue(ladderEval(t, e, h, "2024-11-26")))
 	assert.Equal(t, []string{"court-referral"}, ladderDue(ladderEval(t, e, h, "2024-12-02")))
 
-	// an unexcused absence on day 66 (12-03), after the 20 days: not a referral
+	// an unexcused absence on day 66 (12-03), after the 20 days: not a referral; the 20
+	// days were met
 	h = ladderHist(t, 400, append(ladderWalkEvents(), ladderEv("2024-12-03", "UNX")), ladderWalkDone()...)
-	assert.Equal(t, []string{}, ladderDue(ladderEval(t, e, h, "2024-12-03")))
+	assert.Equal(t, []string{"close-case"}, ladderDue(ladderEval(t, e, h, "2024-12-03")))
+
+	// Recorded: case-closed on the hearing, seen from 12-02. From then on the steps done
+	// before no longer count and the counts start on 12-03: the one UNX of 12-03 is all
+	// this year's ladder sees, so nothing is due; the hearing is no longer done either.
+	done := ladderWalkDone()
+	done[len(done)-1].Outcome, done[len(done)-1].OutcomeDate = "case-closed", ladderDate("2024-12-02")
+	h = ladderHist(t, 400, append(ladderWalkEvents(), ladderEv("2024-12-03", "UNX")), done...)
+	ev = ladderEval(t, e, h, "2024-12-03")
+	assert.Equal(t, []string{}, ladderDue(ev))
+	assert.Equal(t, 1.0, fact(t, ev.Facts, "unexcused"), "counted from 12-03")
+	assert.Equal(t, 1.0, fact(t, ev.Facts, "school_days"), "counted from 12-03")
 }
 
 func TestILNoShowAndTenthDayDrop(t *testing.T) {
 	e := ladderEngine(t, "il-roe-sop")
-	// absent (UNX) every school day from day 1 (08-26) to day 10 (09-09)
+	// absent (UNX) every school day from day 1 (08-26) to day 10 (09-09). The letters
+	// count every absence not verified as excused (domain fidelity decision 1), so from
+	// the 5th UNX the warning letter is due and from the 10th the probation letter.
 	var evs []Event
 	for _, d := range []string{"2024-08-26", "2024-08-27", "2024-08-28", "2024-08-29", "2024-08-30",
 		"2024-09-03", "2024-09-04", "2024-09-05", "2024-09-06", "2024-09-09"} {
@@ -323,24 +339,41 @@ func TestILNoShowAndTenthDayDrop(t *testing.T) {
 	}
 	h := ladderHist(t, 400, evs)
 	// day 6: "After the 6th day" not yet
-	assert.Equal(t, []string{}, ladderDue(ladderEval(t, e, h, "2024-09-03")))
+	assert.Equal(t, []string{"warning-letter"}, ladderDue(ladderEval(t, e, h, "2024-09-03")))
 	// day 7 (09-04): contact the family
 	ev := ladderEval(t, e, h, "2024-09-04")
-	assert.Equal(t, []string{"no-show-contact"}, ladderDue(ev))
+	assert.Equal(t, []string{"no-show-contact", "warning-letter"}, ladderDue(ev))
 	assert.Equal(t, "7 school days enrolled without attending", ev.Next.Because)
 	// day 10 without the contact: the drop waits for it; 10 unexcused: ROE threshold
-	assert.Equal(t, []string{"no-show-contact", "roe-referral"}, ladderDue(ladderEval(t, e, h, "2024-09-09")))
+	assert.Equal(t, []string{"no-show-contact", "probation-letter", "roe-referral"}, ladderDue(ladderEval(t, e, h, "2024-09-09")))
 
-	h.Interventions = []Intervention{ladderDone("no-show-contact", "2024-09-05")} // day 8
-	assert.Equal(t, []string{}, ladderDue(ladderEval(t, e, h, "2024-09-06")))     // day 9
+	// SOP step 2: drop only students "carried over but not registered and unreachable" or
+	// "registered but never attended and confirmed not attending" (decision 3).
+	contact := func(outcome string) []Intervention {
+		return []Intervention{{Step: "no-show-contact", Date: ladderDate("2024-09-05"), Outcome: outcome}} // day 8
+	}
+	h.Interventions = contact("unreachable")
+	assert.Equal(t, []string{"warning-letter"}, ladderDue(ladderEval(t, e, h, "2024-09-06"))) // day 9
 	// day 10: "Drop on the 10th Day"
 	ev = ladderEval(t, e, h, "2024-09-09")
-	assert.Equal(t, []string{"tenth-day-drop", "roe-referral"}, ladderDue(ev))
-	assert.Equal(t, "10 school days enrolled without attending", ev.Next.Because)
+	assert.Equal(t, []string{"tenth-day-drop", "probation-letter", "roe-referral"}, ladderDue(ev))
+	assert.Equal(t, "10 school days enrolled without attending; the family was unreachable at the contact", ev.Next.Because)
+	h.Interventions = contact("not-returning")
+	assert.Equal(t, "tenth-day-drop", ladderEval(t, e, h, "2024-09-09").Next.Step)
+	// the family was reached, or nothing was recorded: no drop
+	for _, o := range []string{"reached", ""} {
+		h.Interventions = contact(o)
+		assert.Equal(t, []string{"probation-letter", "roe-referral"}, ladderDue(ladderEval(t, e, h, "2024-09-09")), "outcome %q", o)
+	}
 
-	// present on day 1, then absent: never a no-show
+	// present on day 1, then absent: never a no-show (8 UNX as of day 9: the warning only)
 	h = ladderHist(t, 400, evs[1:])
-	assert.Equal(t, []string{}, ladderDue(ladderEval(t, e, h, "2024-09-06")))
+	assert.Equal(t, []string{"warning-letter"}, ladderDue(ladderEval(t, e, h, "2024-09-06")))
+	// a tardy is attending: never dropped
+	tardy := append([]Event{{Date: ladderDate("2024-08-26"), Code: "TDY", Minutes: 30, Documents: []string{"late-arrival-log"}}}, evs[1:]...)
+	h = ladderHist(t, 400, tardy)
+	h.Interventions = contact("unreachable")
+	assert.NotContains(t, ladderDue(ladderEval(t, e, h, "2024-09-09")), "tenth-day-drop")
 }
 
 func TestILMedicalLetterChangesWhatExcuses(t *testing.T) {
@@ -354,12 +387,22 @@ func TestILMedicalLetterChangesWhatExcuses(t *testing.T) {
 		ladderEv("2024-10-07", "MED", "phone-report"),
 	}, ladderDone("roe-referral", "2024-09-16"), ladderDone("medical-letter", "2024-10-01"))
 	ev := ladderEval(t, e, h, "2024-10-07")
+	// Decision 2: after the letter's date an absence not excused by a medical-note or
+	// nurse-note is unexcused (not unverified) and lists those documents as missing;
+	// before its date nothing changes. (SOP step 12: "every absence must be excused by a
+	// doctor and/or the school nurse".)
 	assert.Equal(t, "excused", ev.Events[0].Excuse)
-	assert.Equal(t, "unverified", ev.Events[1].Excuse)
+	assert.Equal(t, "unexcused", ev.Events[1].Excuse)
 	assert.ElementsMatch(t, []string{"medical-note", "nurse-note"}, ev.Events[1].MissingDocuments)
 	assert.Equal(t, "excused", ev.Events[2].Excuse)
 	assert.Equal(t, "excused", ev.Events[3].Excuse)
-	assert.Equal(t, "unverified", ev.Events[4].Excuse)
+	assert.Equal(t, "unexcused", ev.Events[4].Excuse)
+	assert.ElementsMatch(t, []string{"medical-note", "nurse-note"}, ev.Events[4].MissingDocuments)
+	// a parent-reported absence (ECE) with a doctor's note is excused after the letter
+	h.Events = append(h.Events, ladderEv("2024-10-08", "ECE", "medical-note"), ladderEv("2024-10-09", "ECE"))
+	ev = ladderEval(t, e, h, "2024-10-09")
+	assert.Equal(t, "excused", ev.Events[5].Excuse)
+	assert.Equal(t, "unexcused", ev.Events[6].Excuse)
 }
 
 // --- il-roe-sop boundaries ---------------------------------------------------------
@@ -387,8 +430,13 @@ func TestILUnverifiedBoundaries(t *testing.T) {
 		{"exactly 10", mk(10), []string{"probation-letter", "roe-referral"}},
 		// 4 + a half day (200 of 400 minutes) = 4.5 < 5
 		{"4.5", mk(4, ladderPartial("2024-10-04", "ECE", 200)), []string{}},
-		// 9 unverified + 1 unexcused: warning, and 10 without a verified excuse
-		{"9+1", mk(9, ladderEv("2024-10-04", "UNX")), []string{"warning-letter", "roe-referral"}},
+		// 9 unverified + 1 unexcused: 10 absences not verified as excused (decision 1:
+		// the letters count unverified plus unexcused): probation, and the ROE threshold
+		{"9+1", mk(9, ladderEv("2024-10-04", "UNX")), []string{"probation-letter", "roe-referral"}},
+		// 6 UNX and nothing else: the warning letter (decision 1)
+		{"6 UNX", []*History{ladderHist(t, 400, []Event{ladderEv("2024-08-29", "UNX"), ladderEv("2024-09-04", "UNX"),
+			ladderEv("2024-09-09", "UNX"), ladderEv("2024-09-12", "UNX"), ladderEv("2024-09-17", "UNX"), ladderEv("2024-09-20", "UNX")})}[0],
+			[]string{"warning-letter"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			assert.Equal(t, c.due, ladderDue(ladderEval(t, e, c.h, "2024-10-08")))
@@ -406,12 +454,24 @@ func TestILAttendanceExactly90(t *testing.T) {
 	h := ladderHist(t, 400, evs, ladderDone("roe-referral", "2024-09-17"))
 	ev := ladderEval(t, e, h, "2024-10-22")
 	assert.Equal(t, 0.9, fact(t, ev.Facts, "attendance_rate"))
-	assert.Equal(t, []string{}, ladderDue(ev))
-	// one more UNX (day 35, 10-15): 35/40 = 87.5%; since the case: 2 of 2 unexcused ->
-	// second letter. Since the case (days 17-40, 24 days) attendance is 22/24 = 91.7%:
-	// improved, so no medical letter.
+	// On day 30 (10-07) attendance was 26/30 = 86.7% with the UNX of that day the only
+	// absence since the case: the second letter was owed then, and the ROE letters
+	// latch (decision 1), so it is still due at 90% on day 40, since 10-07.
+	require.Equal(t, []string{"roe-second-letter"}, ladderDue(ev))
+	assert.Equal(t, ladderDate("2024-10-07"), ev.Due[0].Since)
+	assert.True(t, ev.Due[0].Latched)
+	// Had it been sent on 10-08, nothing is due on day 40: 90% "is considered improved".
+	h.Interventions = append(h.Interventions, ladderDone("roe-second-letter", "2024-10-08"))
+	assert.Equal(t, []string{}, ladderDue(ladderEval(t, e, h, "2024-10-22")))
+	h.Interventions = h.Interventions[:1]
+	// one more UNX (day 35, 10-15): 35/40 = 87.5%; 5 absences not verified: the warning
+	// letter. Since the case (days 17-40, 24 days) attendance is 22/24 = 91.7% on day 40,
+	// but on day 35 it was 17/19 = 89.5% with 30/35 = 85.7% overall: the medical letter
+	// was owed then and stays due (latched).
 	h.Events = append(h.Events, ladderEv("2024-10-15", "UNX"))
-	assert.Equal(t, []string{"roe-second-letter"}, ladderDue(ladderEval(t, e, h, "2024-10-22")))
+	ev = ladderEval(t, e, h, "2024-10-22")
+	require.Equal(t, []string{"warning-letter", "roe-second-letter", "medical-letter"}, ladderDue(ev))
+	assert.Equal(t, ladderDate("2024-10-15"), ev.Due[2].Since)
 
 	// the same boundary with thirds of a 390-minute day: nine UNX of 130 minutes after
 	// the case opened on day 1 = 3 days; as of day 30 (10-07): 27/30 = 90% exactly
@@ -424,13 +484,14 @@ func TestILAttendanceExactly90(t *testing.T) {
 	ev = ladderEval(t, e, h, "2024-10-07")
 	assert.Equal(t, 0.9, fact(t, ev.Facts, "attendance_rate"))
 	assert.Equal(t, 3.0, fact(t, ev.Facts, "unexcused"))
-	assert.Equal(t, []string{}, ladderDue(ev))
-	// a tenth third: 26.666667/30 = 0.888889; since the case (days 2-30, 29 days):
-	// (29 - 3.333333)/29 = 0.885 < 90%: medical letter too
-	h.Events = append(h.Events, ladderPartial("2024-10-01", "UNX", 130))
-	ev = ladderEval(t, e, h, "2024-10-07")
-	assert.Equal(t, 0.888889, fact(t, ev.Facts, "attendance_rate"))
-	assert.Equal(t, []string{"roe-second-letter", "medical-letter"}, ladderDue(ev))
+	// 27/30 is 90% exactly on day 30, "improved"; but the letters latch. With k thirds by
+	// day d attendance is below 90% when k/3 > d/10: on day 10 (09-09, 3 thirds) it is
+	// 90% exactly, not below; on day 12 (09-11, the fourth third) (12 - 4/3)/12 = 88.9%,
+	// and since the case (days 2-12) (11 - 4/3)/11 = 87.9%: both letters were owed from
+	// 09-11, not 09-09.
+	require.Equal(t, []string{"roe-second-letter", "medical-letter"}, ladderDue(ev))
+	assert.Equal(t, ladderDate("2024-09-11"), ev.Due[0].Since)
+	assert.Equal(t, ladderDate("2024-09-11"), ev.Due[1].Since)
 }
 
 func TestILRecodedAbsenceIsReEvaluated(t *testing.T) {
@@ -483,6 +544,10 @@ func TestILTransferMidYear(t *testing.T) {
 // --- Illinois designations (105 ILCS 5/26-2a, 5/26-18) ------------------------------
 
 func TestILDesignations(t *testing.T) {
+	// 105 ILCS 5/26-2a: truant "more than 1% but less than 5% of the past 180 school days";
+	// chronic truant "5% or more of the previous 180 regular attendance days". Decision 9:
+	// 2 to 8 days and 9 or more, also with fewer than 180 days in the history, never a
+	// percentage of the days so far. Decision 10: vacation is never a valid cause.
 	e := ladderEngine(t, "illinois")
 	for _, c := range []struct {
 		name string
@@ -490,20 +555,23 @@ func TestILDesignations(t *testing.T) {
 		asOf string
 		want []string
 	}{
-		// day 40: previous(180) holds the 40 days so far. 2/40 = 5% unexcused: "5% or
-		// more" -> chronic truant; 2/40 absent < 10%
-		{"exactly 5%", []Event{ladderEv("2024-09-10", "UNX"), ladderEv("2024-09-24", "UNX")}, "2024-10-22", []string{"chronic-truant"}},
+		// day 40: 2 UNX -> truant (2 to 8 days, whatever the days so far); 2/40 absent < 10%
+		{"2 of 40 days", []Event{ladderEv("2024-09-10", "UNX"), ladderEv("2024-09-24", "UNX")}, "2024-10-22", []string{"truant"}},
 		// + 2 excused illnesses: 4/40 = 10% absent, any reason: chronic absence
 		{"exactly 10%", []Event{ladderEv("2024-09-10", "UNX"), ladderEv("2024-09-24", "UNX"),
-			ladderEv("2024-10-01", "ILL", "parent-note"), ladderEv("2024-10-02", "ILL", "parent-note")}, "2024-10-22", []string{"chronic-truant", "chronic-absence"}},
-		// 1/40 = 2.5% unexcused: "more than 1% but less than 5%" -> truant; 3/40 = 7.5%
-		{"truant", []Event{ladderEv("2024-09-10", "UNX"),
-			ladderEv("2024-10-01", "ILL", "parent-note"), ladderEv("2024-10-02", "ILL", "parent-note")}, "2024-10-22", []string{"truant"}},
+			ladderEv("2024-10-01", "ILL", "parent-note"), ladderEv("2024-10-02", "ILL", "parent-note")}, "2024-10-22", []string{"truant", "chronic-absence"}},
+		// 1 UNX: not more than 1% of 180 (1.8 days)
+		{"1 day", []Event{ladderEv("2024-09-10", "UNX"),
+			ladderEv("2024-10-01", "ILL", "parent-note"), ladderEv("2024-10-02", "ILL", "parent-note")}, "2024-10-22", []string{}},
 		// unverified absences are not yet "without valid cause": 2 ECE -> nothing
 		{"unverified", []Event{ladderEv("2024-09-10", "ECE"), ladderEv("2024-09-24", "ECE")}, "2024-10-22", []string{}},
-		// day 100 (2025-02-04): 1/100 = exactly 1%: not "more than 1%"
-		{"exactly 1%", []Event{ladderEv("2024-09-10", "UNX")}, "2025-02-04", []string{}},
-		{"2%", []Event{ladderEv("2024-09-10", "UNX"), ladderEv("2024-09-24", "UNX")}, "2025-02-04", []string{"truant"}},
+		// vacation (VAC, reported and not yet re-coded; VACU) is never a valid cause
+		{"vacation", []Event{ladderEv("2024-09-10", "VAC"), ladderEv("2024-09-24", "VACU")}, "2024-10-22", []string{"truant"}},
+		{"2 in 100 days", []Event{ladderEv("2024-09-10", "UNX"), ladderEv("2024-09-24", "UNX")}, "2025-02-04", []string{"truant"}},
+		// 9 in 40 days: chronic truant (and 22.5% absent)
+		{"9 of 40 days", []Event{ladderEv("2024-08-27", "UNX"), ladderEv("2024-08-28", "UNX"), ladderEv("2024-08-29", "UNX"),
+			ladderEv("2024-09-03", "UNX"), ladderEv("2024-09-04", "UNX"), ladderEv("2024-09-05", "UNX"), ladderEv("2024-09-06", "UNX"),
+			ladderEv("2024-09-09", "VAC"), ladderEv("2024-09-10", "VACU")}, "2024-10-22", []string{"chronic-truant", "chronic-absence"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ev := ladderEval(t, e, ladderHist(t, 400, c.evs), c.asOf)
@@ -512,8 +580,8 @@ func TestILDesignations(t *testing.T) {
 	}
 
 	// the previous 180 days roll: 9 UNX on days 2, 20, 40, 60, 80, 100, 120, 140, 160.
-	// As of day 181 the window is days 2-181: 9/180 = 5% -> chronic truant; as of day 182
-	// it is days 3-182: 8/180 = 4.44% -> truant.
+	// As of day 181 the window is days 2-181: 9 -> chronic truant; as of day 182 it is
+	// days 3-182: 8 -> truant.
 	var nine []Event
 	for _, d := range []string{"2024-08-27", "2024-09-23", "2024-10-22", "2024-11-20", "2025-01-06",
 		"2025-02-04", "2025-03-05", "2025-04-09", "2025-05-07"} {
@@ -522,7 +590,7 @@ func TestILDesignations(t *testing.T) {
 	h := ladderHist(t, 400, nine)
 	ev := ladderEval(t, e, h, "2025-06-05")
 	assert.Equal(t, []string{"chronic-truant"}, ladderDesignations(ev))
-	assert.Equal(t, "absent without valid cause 9 of the previous 180 school days (5%, 5% or more)", ev.Designations[0].Because)
+	assert.Equal(t, "absent without valid cause 9 of the previous 180 school days (9 or more: 5% of 180)", ev.Designations[0].Because)
 	assert.Equal(t, []string{"truant"}, ladderDesignations(ladderEval(t, e, h, "2025-06-06")))
 }
 
@@ -724,10 +792,23 @@ func TestOhioInterventionPlanAndCourt(t *testing.T) {
 	h.Interventions = append(h.Interventions, ladderDone("intervention-plan", "2024-10-16"))
 	h.Events = append(h.Events, ladderEv("2024-11-12", "UNX"))
 	assert.Equal(t, []string{}, ladderDue(ladderEval(t, e, h, "2024-12-13"))) // 58 days
+	// Decision 5 (ORC 3321.16): the complaint needs the team's finding that the student
+	// failed or refused the plan. With none recorded and absences since the plan, the
+	// team reviews the plan on day 61.
 	ev = ladderEval(t, e, h, "2024-12-16")
-	assert.Equal(t, []string{"court-complaint"}, ladderDue(ev))
-	assert.Equal(t, "61 days since the plan began (61 or more) with 7 hours absent without legitimate excuse since", ev.Next.Because)
-	// no unexcused hours since the plan: no complaint
+	assert.Equal(t, []string{"plan-review"}, ladderDue(ev))
+	assert.Equal(t, "61 days since the plan began (61 or more) with 7 hours absent without legitimate excuse since, and no finding recorded on the plan", ev.Next.Because)
+	for outcome, due := range map[string][]string{"failed": {"court-complaint"}, "refused": {"court-complaint"}, "progressing": {}} {
+		h.Interventions[1].Outcome, h.Interventions[1].OutcomeDate = outcome, ladderDate("2024-12-16")
+		assert.Equal(t, due, ladderDue(ladderEval(t, e, h, "2024-12-16")), outcome)
+		assert.Equal(t, []string{}, ladderDue(ladderEval(t, e, h, "2024-12-13")), "%s: not before day 61", outcome)
+	}
+	ev = ladderEval(t, e, h, "2024-12-16")
+	h.Interventions[1].Outcome, h.Interventions[1].OutcomeDate = "failed", calendar.Date{}
+	ev = ladderEval(t, e, h, "2024-12-16")
+	assert.Equal(t, "61 days since the plan began (61 or more); the team found the student failed the plan", ev.Next.Because)
+	// no unexcused hours since the plan and no finding: nothing to review
+	h.Interventions[1].Outcome = ""
 	h.Events = evs
 	assert.Equal(t, []string{}, ladderDue(ladderEval(t, e, h, "2024-12-16")))
 }

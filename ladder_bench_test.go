@@ -49,9 +49,9 @@ func ladderBenchHistory(t testing.TB) (*History, calendar.Date) {
 
 // handCounts are the counts the hand-written ladder reads, over one window.
 type handCounts struct {
-	SchoolDays                                     int
-	AbsentDays, PresentDays, Unexcused, Unverified float64
-	AttendanceRate                                 float64
+	SchoolDays                                                  int
+	AbsentDays, PresentDays, Unexcused, Unverified, NotVerified float64
+	AttendanceRate                                              float64
 }
 
 // handFacts are the facts of the hand-written ladder, computed in plain Go from the
@@ -60,15 +60,18 @@ type handFacts struct {
 	h          *History
 	cls        *Classification
 	asOf       calendar.Date
-	SchoolDay  int
 	handCounts // school year to date
 }
 
 func newHandFacts(h *History, cls *Classification, asOf calendar.Date) handFacts {
-	f := handFacts{h: h, cls: cls, asOf: asOf}
-	from := h.Calendar.YearToDate(asOf).From
-	f.handCounts = f.count(from, asOf)
-	f.SchoolDay = f.SchoolDays
+	f := handFacts{h: h, cls: cls}
+	return f.at(asOf)
+}
+
+// at returns the facts as of d (the classification stays the one as of the date asked).
+func (f handFacts) at(d calendar.Date) handFacts {
+	f.asOf = d
+	f.handCounts = f.count(f.h.Calendar.YearToDate(d).From, d)
 	return f
 }
 
@@ -88,6 +91,7 @@ func (f handFacts) count(from, to calendar.Date) handCounts {
 	}
 	round := func(v float64) float64 { return math.Round(v*1e6) / 1e6 }
 	c.AbsentDays, c.Unexcused, c.Unverified = round(c.AbsentDays), round(c.Unexcused), round(c.Unverified)
+	c.NotVerified = round(c.Unexcused + c.Unverified)
 	c.PresentDays = math.Max(0, float64(c.SchoolDays)-c.AbsentDays)
 	if c.SchoolDays > 0 {
 		c.AttendanceRate = round(c.PresentDays / float64(c.SchoolDays))
@@ -95,70 +99,104 @@ func (f handFacts) count(from, to calendar.Date) handCounts {
 	return c
 }
 
-func (f handFacts) last(step string) (calendar.Date, bool) {
-	var out calendar.Date
+func (f handFacts) last(step string) (Intervention, bool) {
+	var out Intervention
 	for _, iv := range f.h.Interventions {
-		if iv.Step == step && !iv.Date.After(f.asOf) && iv.Date.After(out) {
-			out = iv.Date
+		if iv.Step == step && !iv.Date.After(f.asOf) && iv.Date.After(out.Date) {
+			out = iv
 		}
 	}
-	return out, !out.IsZero()
+	return out, !out.Date.IsZero()
 }
 
 func (f handFacts) Done(step string) bool { _, ok := f.last(step); return ok }
 
+func (f handFacts) Outcome(step string) string {
+	iv, _ := f.last(step)
+	return iv.OutcomeSeen(f.asOf)
+}
+
 func (f handFacts) Since(step string) handCounts {
-	d, ok := f.last(step)
+	iv, ok := f.last(step)
 	if !ok {
 		return handCounts{AttendanceRate: 1}
 	}
-	return f.count(d.AddDays(1), f.asOf)
+	return f.count(iv.Date.AddDays(1), f.asOf)
 }
 
 func (f handFacts) Within(step string, n int) handCounts {
-	d, ok := f.last(step)
+	iv, ok := f.last(step)
 	if !ok {
 		return handCounts{AttendanceRate: 1}
 	}
-	end, found := f.h.Calendar.After(d, n)
+	end, found := f.h.Calendar.After(iv.Date, n)
 	if !found || end.After(f.asOf) {
 		end = f.asOf
 	}
-	return f.count(d.AddDays(1), end)
+	return f.count(iv.Date.AddDays(1), end)
+}
+
+// latched reports whether cond holds as of the date asked or held on a school day of
+// the school year before it (with the step's prerequisites done then).
+func (f handFacts) latched(cond func(handFacts) bool, after ...string) bool {
+	if cond(f) {
+		return true
+	}
+	cal := f.h.Calendar
+	for d := cal.YearToDate(f.asOf).From; d.Before(f.asOf); d = d.AddDays(1) {
+		if !cal.IsSchoolDay(d) {
+			continue
+		}
+		g := f.at(d)
+		ready := true
+		for _, a := range after {
+			ready = ready && g.Done(a)
+		}
+		if ready && cond(g) {
+			return true
+		}
+	}
+	return false
 }
 
 // ladderHandDue is the il-roe-sop ladder written by hand: the same steps, order,
-// prerequisites and conditions as policy/packs/il-roe-sop.yaml.
+// prerequisites, latches and conditions as policy/packs/il-roe-sop.yaml.
 func ladderHandDue(f handFacts, due []string) []string {
 	open := func(id string) bool { return !f.Done(id) }
 	if open("no-show-contact") && f.SchoolDays > 6 && f.PresentDays == 0 {
 		due = append(due, "no-show-contact")
 	}
-	if f.Done("no-show-contact") && open("tenth-day-drop") && f.SchoolDays >= 10 && f.PresentDays == 0 {
+	if o := f.Outcome("no-show-contact"); f.Done("no-show-contact") && open("tenth-day-drop") && (o == "unreachable" || o == "not-returning") &&
+		f.SchoolDays >= 10 && f.PresentDays == 0 {
 		due = append(due, "tenth-day-drop")
 	}
-	if open("warning-letter") && f.Unverified >= 5 && f.Unverified < 10 {
+	if open("warning-letter") && f.NotVerified >= 5 && f.NotVerified < 10 {
 		due = append(due, "warning-letter")
 	}
-	if open("probation-letter") && f.Unverified >= 10 {
+	if open("probation-letter") && f.NotVerified >= 10 {
 		due = append(due, "probation-letter")
 	}
-	if open("roe-referral") && f.Unverified+f.Unexcused >= 10 {
+	if open("roe-referral") && f.latched(func(g handFacts) bool { return g.NotVerified >= 10 }) {
 		due = append(due, "roe-referral")
 	}
 	if f.Done("roe-referral") {
-		if open("roe-second-letter") && f.AttendanceRate < 0.9 && f.Unexcused >= 1 {
-			if s := f.Since("roe-referral"); s.AbsentDays > 0 && s.Unexcused >= 2.0/3*s.AbsentDays-1e-9 {
-				due = append(due, "roe-second-letter")
-			}
+		second := func(g handFacts) bool {
+			s := g.Since("roe-referral")
+			return g.AttendanceRate < 0.9 && g.Unexcused >= 1 && s.AbsentDays > 0 && s.Unexcused >= 2.0/3*s.AbsentDays-1e-9
 		}
-		if open("medical-letter") && f.AttendanceRate < 0.9 {
-			if s := f.Since("roe-referral"); s.AbsentDays > 0 && s.AttendanceRate < 0.9 {
-				due = append(due, "medical-letter")
-			}
+		if open("roe-second-letter") && f.latched(second, "roe-referral") {
+			due = append(due, "roe-second-letter")
+		}
+		medical := func(g handFacts) bool {
+			s := g.Since("roe-referral")
+			return g.AttendanceRate < 0.9 && s.AbsentDays > 0 && s.AttendanceRate < 0.9
+		}
+		if open("medical-letter") && f.latched(medical, "roe-referral") {
+			due = append(due, "medical-letter")
 		}
 	}
-	if f.Done("roe-second-letter") && open("roe-third-letter") && f.AttendanceRate < 0.9 && f.Since("roe-second-letter").Unexcused >= 2 {
+	third := func(g handFacts) bool { return g.AttendanceRate < 0.9 && g.Since("roe-second-letter").Unexcused >= 2 }
+	if f.Done("roe-second-letter") && open("roe-third-letter") && f.latched(third, "roe-second-letter") {
 		due = append(due, "roe-third-letter")
 	}
 	if f.Done("roe-third-letter") && open("truancy-hearing") && f.Since("roe-third-letter").Unexcused >= 1 {
@@ -167,6 +205,11 @@ func ladderHandDue(f handFacts, due []string) []string {
 	if f.Done("truancy-hearing") && open("court-referral") {
 		if w := f.Within("truancy-hearing", 20); w.Unexcused > 0 || (w.SchoolDays >= 20 && w.AttendanceRate < 0.9) {
 			due = append(due, "court-referral")
+		}
+	}
+	if f.Done("truancy-hearing") && open("close-case") {
+		if w := f.Within("truancy-hearing", 20); w.SchoolDays >= 20 && w.Unexcused == 0 && w.AttendanceRate >= 0.9 {
+			due = append(due, "close-case")
 		}
 	}
 	return due
@@ -212,10 +255,13 @@ func TestLadderHandWrittenMatchesPack(t *testing.T) {
 	// (10 ECE; after the probation letter ECE and VAC become UNX and VACU, the half-day
 	// ECE half a day); attendance 160.5/180 = 89.2% < 90% with 6.5 unexcused; since the
 	// referral of 10-09: 9.5 absent days, 6.5 unexcused = 68% >= 2/3 -> second letter.
-	// Since the referral attendance is (148 - 9.5)/148 = 93.6%: no medical letter.
+	// Since the referral attendance is (148 - 9.5)/148 = 93.6% today, but on 10-10, the
+	// day after the referral, the illness made it 0 of 1: the medical letter was owed
+	// then, and the ROE letters latch (domain fidelity decision 1).
 	ev, err := e.Evaluate(bench, benchAsOf)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"roe-second-letter"}, ladderDue(ev))
+	require.Equal(t, []string{"roe-second-letter", "medical-letter"}, ladderDue(ev))
+	assert.Equal(t, ladderDate("2024-10-10"), ev.Due[1].Since)
 }
 
 // BenchmarkEvaluate: Engine.Evaluate of the 180-day history on il-roe-sop ("facade":
@@ -227,7 +273,7 @@ func BenchmarkEvaluate(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			ev, err := e.Evaluate(h, asOf)
-			if err != nil || len(ev.Due) != 1 {
+			if err != nil || len(ev.Due) != 2 {
 				b.Fatal(err, ev.Due)
 			}
 		}
@@ -248,7 +294,7 @@ func BenchmarkEvaluateHandWritten(b *testing.B) {
 				b.Fatal(err)
 			}
 			due = ladderHandDue(newHandFacts(h, cls, asOf), due[:0])
-			if len(due) != 1 {
+			if len(due) != 2 {
 				b.Fatal(due)
 			}
 		}

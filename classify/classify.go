@@ -119,6 +119,7 @@ type classifier struct {
 	pendingYear int
 	pending     []float64
 	wholeAbsent map[calendar.Date]bool // dates with a whole-day absence, for return dates
+	closed      calendar.Date          // the case was closed then: steps done before no longer count
 }
 
 // capKey names the period a cap counts in: a school year, a term, an occurrence key or
@@ -155,6 +156,9 @@ type item struct {
 
 func (c *classifier) run() {
 	h := c.h
+	if !c.asOf.IsZero() {
+		c.closed = CaseClosed(c.p, h, c.asOf)
+	}
 	var items []item
 	for i := range h.Events {
 		ev := &h.Events[i]
@@ -386,6 +390,7 @@ type state struct {
 	it      item
 	code    *codes.Code
 	docs    codes.Requirement   // what excuses it
+	instead bool                // docs were set by an effect: they decide for any absent code
 	extra   []codes.Requirement // also required
 	forced  *codes.Excuse
 	excuse  codes.Excuse
@@ -412,7 +417,7 @@ func (c *classifier) decide(it item, r *Result) {
 		Date: ev.Date.String(), Weekday: ev.Date.Weekday().String(), Original: ev.Code,
 		Minutes: ev.Minutes, DayMinutes: dayMin, Documents: ev.Documents, Flags: s.flags,
 		Comment: ev.Comment, Reason: ev.Reason, Occurrence: ev.Occurrence, Steps: s.steps,
-		Age: c.h.Student.AgeOn(ev.Date), Grade: c.h.Student.Grade, Year: s.year,
+		Age: c.h.Student.AgeOn(ev.Date), Grade: c.h.Student.GradeLevel(), Year: s.year,
 	}
 	c.judge(s)
 	s.note("code "+it.code.ID, describe(s), it.code.Citation)
@@ -517,15 +522,23 @@ func (c *classifier) judge(s *state) {
 				s.missing = missing
 			}
 		}
-	case s.code.Excuse == codes.Excused:
+	case s.code.Excuse == codes.Excused || s.instead:
+		// An effect that says what excuses an absence instead (a medical letter) decides
+		// for every absent code: documented, it excuses one that was not yet verified;
+		// an unexcused code stays unexcused, and lists what would have excused it.
 		req := s.docs
 		if len(s.extra) > 0 {
 			req = codes.All(append([]codes.Requirement{s.docs}, s.extra...)...)
 		}
 		ok, missing := req.Check(codes.Evidence{Documents: s.it.ev.Documents, Flags: s.flags})
-		if ok {
+		switch {
+		case ok && s.code.Excuse == codes.Unexcused:
+			s.excuse = codes.Unexcused
+		case ok:
 			s.excuse = codes.Excused
-		} else {
+		case s.code.Excuse == codes.Unexcused:
+			s.excuse, s.missing = codes.Unexcused, missing
+		default:
 			s.excuse, s.missing = codes.Unverified, missing
 		}
 	default:
@@ -565,11 +578,14 @@ func (c *classifier) apply(s *state, e policy.Effect) {
 			to, ok = e.Recode["*"]
 		}
 		if code, found := s.it.version.Codes.Lookup(to); ok && found && code.ID != s.code.ID {
-			s.code, s.docs = code, code.Documents
+			s.code = code
+			if !s.instead {
+				s.docs = code.Documents
+			}
 		}
 	}
 	if e.Documents != nil {
-		s.docs = *e.Documents
+		s.docs, s.instead = *e.Documents, true
 	}
 	if e.Require != nil {
 		s.extra = append(s.extra, *e.Require)
@@ -803,7 +819,7 @@ func (c *classifier) returnDate(d calendar.Date) (calendar.Date, bool) {
 // effect ends with the school year unless the step is done again.
 func (c *classifier) inEffect(ru *policy.Rule, it item) bool {
 	for _, iv := range c.h.Interventions {
-		if iv.Step != ru.Step || (!c.asOf.IsZero() && iv.Date.After(c.asOf)) {
+		if iv.Step != ru.Step || (!c.asOf.IsZero() && iv.Date.After(c.asOf)) || !iv.Date.After(c.closed) {
 			continue
 		}
 		if y, ok := c.h.Calendar.YearOf(iv.Date); !ok || y != it.year {
@@ -907,4 +923,30 @@ func codeIDs(v *policy.Version) []string {
 		ids = append(ids, c.ID)
 	}
 	return ids
+}
+
+// CaseClosed returns the date a case was closed as seen on at: the latest outcome date,
+// on or before at, of an intervention whose outcome its step lists in resets_on (zero
+// when none). Steps done on or before it no longer count as done, and the school
+// year's counts start the day after it.
+func CaseClosed(p *policy.Pack, h *history.History, at calendar.Date) calendar.Date {
+	var out calendar.Date
+	for _, iv := range h.Interventions {
+		o := iv.OutcomeSeen(at)
+		if o == "" || iv.Date.After(at) {
+			continue
+		}
+		s, ok := p.At(iv.Date).Step(iv.Step)
+		if !ok || !slices.Contains(s.ResetsOn, o) {
+			continue
+		}
+		when := iv.OutcomeDate
+		if when.IsZero() {
+			when = iv.Date
+		}
+		if when.After(out) {
+			out = when
+		}
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package escalation
 
 import (
+	"fmt"
 	"math"
 	"slices"
 
@@ -28,11 +29,12 @@ type series struct {
 // counter computes the facts of one student: the declared counts over windows, the
 // calendar's measures, and the step functions. It is built once per evaluation.
 type counter struct {
-	v     *policy.Version
-	h     *history.History
-	asOf  calendar.Date
-	count []series // by count, then the absent days last
-	done  []history.Intervention
+	closed calendar.Date // a case closed then (see classify.CaseClosed)
+	v      *policy.Version
+	h      *history.History
+	asOf   calendar.Date
+	count  []series // by count, then the absent days last
+	done   []history.Intervention
 }
 
 // dayCap is the most one school day adds to a count in its unit.
@@ -164,10 +166,14 @@ func (c *counter) measure(k int, builtin string, sp span) float64 {
 // school year).
 func (c *counter) yearSpan(at calendar.Date) span {
 	ytd := c.h.Calendar.YearToDate(at)
-	if ytd.From.IsZero() {
-		return span{from: c.h.Calendar.First(), to: at}
+	from := ytd.From
+	if from.IsZero() {
+		from = c.h.Calendar.First()
 	}
-	return span{from: ytd.From, to: at}
+	if !c.closed.IsZero() && !c.closed.After(at) && !c.closed.Before(from) {
+		from = c.closed.AddDays(1) // the case was closed this year: count from the next day
+	}
+	return span{from: from, to: at}
 }
 
 // scoped returns the interventions of step that count as of at: those on or before at,
@@ -180,7 +186,7 @@ func (c *counter) scoped(step string, at calendar.Date) []history.Intervention {
 	year, inYear := c.h.Calendar.YearOf(at)
 	var out []history.Intervention
 	for _, iv := range c.done {
-		if iv.Step != step || iv.Date.After(at) {
+		if iv.Step != step || iv.Date.After(at) || (!c.closed.IsZero() && !c.closed.After(at) && !iv.Date.After(c.closed)) {
 			continue
 		}
 		if !whole && inYear {
@@ -249,6 +255,9 @@ func (c *counter) window(w policy.Window, at calendar.Date) span {
 
 // value computes one read as of at.
 func (c *counter) value(r policy.Read, at calendar.Date) (float64, bool, string) {
+	if r.Func == "age_on" {
+		return float64(c.ageOn(r.Step, at)), false, ""
+	}
 	if r.Func != "" {
 		ivs := c.scoped(r.Step, at)
 		switch r.Func {
@@ -397,7 +406,7 @@ func (c *counter) facts(at calendar.Date, reads []policy.Read) policy.Facts {
 		Values: make([]float64, c.v.Slots[policy.ReadNumber]),
 		Bools:  make([]bool, c.v.Slots[policy.ReadBool]),
 		Texts:  make([]string, c.v.Slots[policy.ReadText]),
-		Age:    c.h.Student.AgeOn(at), Grade: c.h.Student.Grade, Flags: c.h.Student.FlagsOn(at),
+		Age:    c.h.Student.AgeOn(at), Grade: c.h.Student.GradeLevel(), Flags: c.h.Student.FlagsOn(at),
 	}
 	if f.Flags == nil {
 		f.Flags = []string{}
@@ -412,4 +421,21 @@ func (c *counter) facts(at calendar.Date, reads []policy.Read) policy.Facts {
 	}
 	c.fill(&f, at, reads)
 	return f
+}
+
+// ageOn returns the student's age on a month and day ("09-01") of at's school year: the
+// first such date on or after the year's first day.
+func (c *counter) ageOn(md string, at calendar.Date) int {
+	from := c.yearSpan(at).from
+	y, _, _ := from.Date()
+	d, err := calendar.ParseDate(fmt.Sprintf("%04d-%s", y, md))
+	if err != nil {
+		return 0
+	}
+	if d.Before(from) {
+		if d, err = calendar.ParseDate(fmt.Sprintf("%04d-%s", y+1, md)); err != nil {
+			return 0
+		}
+	}
+	return c.h.Student.AgeOn(d)
 }

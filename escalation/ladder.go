@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/rollcall-go/rollcall/calendar"
@@ -20,6 +21,28 @@ type Input struct {
 	History *history.History
 	Results []classify.Result
 	AsOf    calendar.Date
+	// CaseClosed is when a case was closed (classify.CaseClosed), or zero.
+	CaseClosed calendar.Date
+}
+
+// missingFor names the student data a condition reads that the history lacks (the
+// birth date for age, the grade), or "".
+func missingFor(c *policy.Condition, h *history.History) string {
+	var out []string
+	for _, r := range c.Reads() {
+		if r.Func == "age_on" && h.Student.BirthDate.IsZero() && !slices.Contains(out, "birth date") {
+			out = append(out, "birth date")
+		}
+	}
+	for _, name := range c.Plain() {
+		switch {
+		case name == "age" && h.Student.BirthDate.IsZero() && !slices.Contains(out, "birth date"):
+			out = append(out, "birth date")
+		case name == "grade" && h.Student.Grade == "":
+			out = append(out, "grade")
+		}
+	}
+	return strings.Join(out, " and ")
 }
 
 // Facts are a student's facts as of a date, for people: the calendar's measures and
@@ -101,6 +124,12 @@ type Designated struct {
 
 // Evaluation is a ladder evaluated as of a date.
 type Evaluation struct {
+	// Compulsory reports whether the student is bound to attend on the date, when the
+	// pack has a compulsory rule (nil otherwise). Truancy designations and steps apply
+	// only to students bound to attend.
+	Compulsory *bool
+	// CaseClosed is when a case was closed, as given.
+	CaseClosed   calendar.Date
 	Facts        Facts
 	Designations []Designated
 	Due          []Due // in ladder order
@@ -122,10 +151,28 @@ func Evaluate(in Input) Evaluation {
 	defer runners.Put(r)
 	v := in.Version
 	c := newCounter(v, in.History, in.Results, in.AsOf)
+	c.closed = in.CaseClosed
 	env := c.facts(in.AsOf, v.Reads)
-	ev := Evaluation{Facts: summary(c, env, in.AsOf)}
+	ev := Evaluation{Facts: summary(c, env, in.AsOf), CaseClosed: in.CaseClosed}
 	var boxed any = env
+	bound := true
+	if cr := v.Compulsory; cr != nil {
+		ok, err := cr.When.Eval(r, boxed)
+		switch {
+		case err != nil:
+			ev.Errors = append(ev.Errors, fmt.Errorf("compulsory: %w", err))
+		case !ok:
+			if missing := missingFor(cr.When, in.History); missing != "" {
+				ev.Errors = append(ev.Errors, fmt.Errorf("student %s: the %s is needed to tell whether the student is bound to attend (%s)", in.History.Student.ID, missing, cr.Citation))
+			}
+		}
+		bound = ok && err == nil
+		ev.Compulsory = &bound
+	}
 	for _, ds := range v.Designations {
+		if ds.Compulsory && !bound {
+			continue
+		}
 		ok, err := ds.When.Eval(r, boxed)
 		if err != nil {
 			ev.Errors = append(ev.Errors, fmt.Errorf("designation %s: %w", ds.ID, err))
@@ -141,6 +188,9 @@ func Evaluate(in Input) Evaluation {
 		ev.Designations = append(ev.Designations, d)
 	}
 	for _, s := range v.Steps {
+		if s.Compulsory && !bound {
+			continue
+		}
 		if !prerequisitesDone(c, s, in.AsOf) {
 			continue
 		}

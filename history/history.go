@@ -373,3 +373,24 @@ func DecodeCalendar(data []byte, name string) (*calendar.Calendar, error) {
 	}
 	return cal, nil
 }
+
+// GradeLevel returns the student's grade as rollcall compares it: upper case, without
+// leading zeros ("03" is "3"), kindergarten as "K" ("KG", "KN", "0", "00") and pre-K
+// as "PK" ("PRE-K", "P3", "P4", "-1", "-2"), so that packs need not know how each SIS
+// writes grades.
+func (s Student) GradeLevel() string { return NormalizeGrade(s.Grade) }
+
+// NormalizeGrade returns a grade as rollcall compares it; see [Student.GradeLevel].
+func NormalizeGrade(g string) string {
+	g = strings.ToUpper(strings.TrimSpace(g))
+	switch g {
+	case "K", "KG", "KN", "KF", "KH", "KA", "KP", "KINDERGARTEN", "0", "00", "0K":
+		return "K"
+	case "PK", "PK3", "PK4", "P3", "P4", "PS", "PRE-K", "PREK", "PRE-KINDERGARTEN", "PREKINDERGARTEN", "PRESCHOOL", "-1", "-2", "-3":
+		return "PK"
+	}
+	if t := strings.TrimLeft(g, "0"); t != g && t != "" && t[0] >= '1' && t[0] <= '9' {
+		return t
+	}
+	return g
+}

@@ -50,6 +50,10 @@ func (c *Condition) Eval(r *Runner, env any) (bool, error) {
 // Reads returns the facts the condition reads, in the order written, each once.
 func (c *Condition) Reads() []Read { return c.reads }
 
+// Plain returns the student facts the condition reads by name: age, grade, flags,
+// school_day.
+func (c *Condition) Plain() []string { return c.plain }
+
 // Varies reports whether the condition reads facts that change with the date alone
 // (rates, school days, sliding windows, days since a step), not only when an absence
 // or an intervention is recorded.
@@ -140,10 +144,11 @@ var (
 		"since": WindowSince, "within": WindowWithin, "max_window": WindowMaxWindow, "max_days": WindowMaxDays}
 	stepFuncs = map[string]ReadKind{"done": ReadBool, "times_done": ReadNumber, "days_since": ReadNumber,
 		"school_days_since": ReadNumber, "outcome": ReadText}
+	monthDay = regexp.MustCompile(`^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$`)
 	// Builtins are the calendar's measures, available on every window.
 	Builtins = []string{"school_days", "calendar_days", "absent_days", "present_days", "attendance_rate", "absence_rate"}
 	// reserved names cannot be count identifiers.
-	reserved = []string{"age", "grade", "flags", "steps", "school_day", "true", "false", "nil", "not", "and", "or", "in", "matches"}
+	reserved = []string{"age", "age_on", "grade", "flags", "steps", "school_day", "true", "false", "nil", "not", "and", "or", "in", "matches"}
 )
 
 func isReserved(name string) bool {
@@ -268,6 +273,20 @@ func (p *factsPatcher) Visit(node *ast.Node) {
 	case *ast.CallNode:
 		id, ok := n.Callee.(*ast.IdentifierNode)
 		if !ok {
+			return
+		}
+		if id.Value == "age_on" {
+			arg, isStr := (ast.Node)(nil), false
+			if len(n.Arguments) == 1 {
+				arg = n.Arguments[0]
+				_, isStr = arg.(*ast.StringNode)
+			}
+			if !isStr || !monthDay.MatchString(arg.(*ast.StringNode).Value) {
+				p.fail(n, "age_on takes a month and day written as a string, such as age_on(\"09-01\"): the age on that day of the school year")
+				return
+			}
+			md := arg.(*ast.StringNode).Value
+			p.use(node, Read{Name: fmt.Sprintf("age_on(%q)", md), Kind: ReadNumber, Func: "age_on", Step: md, Count: -1})
 			return
 		}
 		if kind, ok := stepFuncs[id.Value]; ok {

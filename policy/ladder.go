@@ -29,7 +29,14 @@ type Step struct {
 	// stop this year's).
 	History  bool
 	Outcomes []string // the outcomes an intervention may record; "waived" is always allowed
-	Deadline *Deadline
+	// ResetsOn lists outcomes that close the case: once one is recorded (seen from its
+	// outcome date), the steps done before no longer count as done and the school
+	// year's counts start the day after.
+	ResetsOn []string
+	// Compulsory makes the step apply only to students bound to attend on the date (by
+	// the pack's compulsory rule); true unless the pack says compulsory: false.
+	Compulsory bool
+	Deadline   *Deadline
 	Involve  []Involve
 }
 
@@ -62,10 +69,19 @@ type Involve struct {
 // truant, chronic absence). Designations are reported with the facts; they are not
 // ladder steps.
 type Designation struct {
-	ID       string
+	ID         string
+	Title      string
+	When       *Condition // over [Facts]
+	Because    *Template
+	Citation   string
+	Compulsory bool // applies only to students bound to attend (true unless compulsory: false)
+}
+
+// Compulsory says which students the law binds to attend on a date: truancy
+// designations and ladder steps apply only to them.
+type Compulsory struct {
 	Title    string
 	When     *Condition // over [Facts]
-	Because  *Template
 	Citation string
 }
 
@@ -104,7 +120,13 @@ type SignOutRule struct {
 func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, x *exprCompiler, d *diag) {
 	b.steps.each(func(id string, s *rawStep) {
 		step := &Step{ID: id, Title: s.title, Actor: s.actor, Action: s.action, Cadence: s.cadence,
-			Citation: s.citation, Repeats: s.repeats, Every: s.every, Latch: s.latch, History: s.scope == "history", Outcomes: s.outcomes}
+			Citation: s.citation, Repeats: s.repeats, Every: s.every, Latch: s.latch, History: s.scope == "history", Outcomes: s.outcomes,
+			ResetsOn: s.resetsOn, Compulsory: s.compulsory}
+		for _, o := range s.resetsOn {
+			if !slices.Contains(s.outcomes, o) {
+				s.resetsOnAt.errorf(d, "step %s: resets_on: %q is not one of the step's outcomes%s", id, o, didYouMean(o, s.outcomes))
+			}
+		}
 		what := "step " + id
 		if s.when != "" {
 			step.When = x.compileFacts(s.when, s.whenAt, what+": when", d)
@@ -148,7 +170,10 @@ func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, x
 	b.designations.each(func(id string, g *rawGeneric) {
 		r := reader{file: g.file, d: d}
 		what := "designation " + id
-		ds := &Designation{ID: id, Title: r.str(g.f["title"], what+": title"), Citation: r.str(g.f["citation"], what+": citation")}
+		ds := &Designation{ID: id, Title: r.str(g.f["title"], what+": title"), Citation: r.str(g.f["citation"], what+": citation"), Compulsory: true}
+		if n := g.f["compulsory"]; n != nil {
+			ds.Compulsory = r.boolean(n, what+": compulsory")
+		}
 		if n := g.f["when"]; n != nil {
 			ds.When = x.compileFacts(r.str(n, what+": when"), pos{g.file, n}, what+": when", d)
 		}
@@ -157,6 +182,16 @@ func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, x
 			v.Designations = append(v.Designations, ds)
 		}
 	})
+	if g := b.compulsory; g != nil {
+		r := reader{file: g.file, d: d}
+		c := &Compulsory{Title: r.str(g.f["title"], "compulsory: title"), Citation: r.str(g.f["citation"], "compulsory: citation")}
+		if n := g.f["when"]; n != nil {
+			c.When = x.compileFacts(r.str(n, "compulsory: when"), pos{g.file, n}, "compulsory: when", d)
+		}
+		if c.When != nil {
+			v.Compulsory = c
+		}
+	}
 	b.routines.each(func(id string, g *rawGeneric) {
 		r := reader{file: g.file, d: d}
 		v.Routines = append(v.Routines, Routine{ID: id, Title: r.str(g.f["title"], "title"), Actor: r.str(g.f["actor"], "actor"),

@@ -537,11 +537,13 @@ func TestEmbeddedCCS(t *testing.T) {
 
 	require.Len(t, v.Caps, 2)
 	assert.Equal(t, "parent-authorized", v.Caps[0].ID)
-	assert.Equal(t, []string{"PAA", "PAE", "PAL"}, v.Caps[0].Codes)
+	// decision 8 (domain fidelity): the 9 days cover the Parent Medical codes too
+	assert.Equal(t, []string{"PAA", "PAE", "PAL", "PMD", "PME", "PML"}, v.Caps[0].Codes)
 	assert.Equal(t, 9, v.Caps[0].Limit)
 	assert.Equal(t, policy.PerSchoolYear, v.Caps[0].Per)
 	assert.Equal(t, policy.PerOccurrence, v.Caps[1].Per)
-	require.Len(t, v.Rules, 2)
+	require.Len(t, v.Rules, 3)
 	assert.Equal(t, "parent-authorized-full-day", v.Rules[0].ID)
-	assert.Equal(t, "untyped-appointment", v.Rules[1].ID)
+	assert.Equal(t, "parent-medical-full-day", v.Rules[1].ID)
+	assert.Equal(t, "untyped-appointment", v.Rules[2].ID)
 }

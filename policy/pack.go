@@ -53,6 +53,7 @@ type Version struct {
 	SchoolMonth  calendar.MonthRule
 	EdFi         []EdFiMapping
 	Steps        []*Step        // the ladder, in order
+	Compulsory   *Compulsory    // who is bound to attend; nil: every student
 	Designations []*Designation // statuses a law defines (truant, chronic absence), reported with the facts
 	Routines     []Routine      // recurring staff tasks of the procedure that are not steps for one student
 	Actions      []*Action      // what to do on the day of each absence

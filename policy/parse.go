@@ -15,7 +15,7 @@ var identPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 // The keys a pack file may use, by section. They are the schema; doc.go describes them.
 var (
 	packKeys    = []string{"pack", "title", "extends", "citation", "source", "effective", "versions"}
-	bodyKeys    = []string{"school_month", "documents", "flags", "codes", "counts", "caps", "rules", "deadlines", "ladder", "designations", "routines", "actions", "signout", "edfi"}
+	bodyKeys    = []string{"school_month", "compulsory", "documents", "flags", "codes", "counts", "caps", "rules", "deadlines", "ladder", "designations", "routines", "actions", "signout", "edfi"}
 	versionKeys = append([]string{"effective"}, bodyKeys...)
 	docKeys     = []string{"name", "description"}
 	codeKeys    = []string{"name", "definition", "status", "excuse", "span", "documents", "comment", "edfi", "tags", "citation"}
@@ -24,11 +24,12 @@ var (
 	capKeys     = []string{"codes", "tags", "when", "unit", "limit", "per", "counts", "past", "citation"}
 	ruleKeys    = []string{"when", "then", "applies", "citation"}
 	effectKeys  = []string{"excuse", "recode", "require", "documents", "note"}
-	stepKeys    = []string{"title", "actor", "action", "cadence", "when", "because", "after", "repeats", "every", "latch", "scope", "outcomes", "deadline", "citation", "involve", "effects"}
+	stepKeys    = []string{"title", "actor", "action", "cadence", "when", "because", "after", "repeats", "every", "latch", "scope", "outcomes", "resets_on", "compulsory", "deadline", "citation", "involve", "effects"}
 	deadKeys    = []string{"school_days", "days", "from"}
 	involveKeys = []string{"when", "who"}
 	edfiKeys    = []string{"category", "reason", "code"}
-	desigKeys   = []string{"title", "when", "because", "citation"}
+	desigKeys   = []string{"title", "when", "because", "compulsory", "citation"}
+	compulsKeys = []string{"title", "when", "citation"}
 	routineKeys = []string{"title", "actor", "action", "cadence", "citation"}
 	actionKeys  = []string{"title", "actor", "action", "when", "citation"}
 	signoutKeys = []string{"when", "allow", "notify", "note", "citation"}
@@ -223,6 +224,14 @@ func (r *reader) body(entries []entry) rawBody {
 			b.edfi, b.edfiSet = r.edfi(e.val), true
 		case "counts":
 			b.counts = r.generics(e.val, "count", countKeys, "when")
+		case "compulsory":
+			if e.val.Kind == yaml.ScalarNode && e.val.Tag == "!!null" {
+				b.compulsory, b.compulsorySet = nil, true // removes an inherited rule
+				break
+			}
+			f := r.fields(e.val, "compulsory", compulsKeys...)
+			r.require(e.val, f, "compulsory", "when")
+			b.compulsory, b.compulsorySet = &rawGeneric{at: pos{r.file, e.val}, f: f, file: r.file}, true
 		case "deadlines":
 			b.deadlines = r.generics(e.val, "deadline", docDueKeys, "when", "school_days", "then")
 		case "designations":
@@ -512,6 +521,11 @@ func (r *reader) step(id string, n *yaml.Node) *rawStep {
 		}
 	}
 	s.outcomes = r.strings(f["outcomes"], what+": outcomes")
+	s.resetsOn, s.resetsOnAt = r.strings(f["resets_on"], what+": resets_on"), pos{r.file, f["resets_on"]}
+	s.compulsory = true
+	if v := f["compulsory"]; v != nil {
+		s.compulsory = r.boolean(v, what+": compulsory")
+	}
 	for _, o := range s.outcomes {
 		if !identPattern.MatchString(o) {
 			r.errorf(f["outcomes"], "%s: outcome %q is not a valid identifier", what, o)

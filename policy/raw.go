@@ -81,7 +81,9 @@ type rawVersion struct {
 // rawBody holds the sections that layer: a child pack or a later version replaces
 // entries by identifier and adds new ones.
 type rawBody struct {
-	schoolMonth  *rawInt
+	schoolMonth   *rawInt
+	compulsory    *rawGeneric
+	compulsorySet bool
 	documents    omap[rawDoc]
 	flags        omap[rawDoc]
 	codes        omap[rawCode]
@@ -118,6 +120,10 @@ func (b rawBody) overlay(top rawBody) rawBody {
 	}
 	if top.schoolMonth != nil {
 		out.schoolMonth = top.schoolMonth
+	}
+	out.compulsory, out.compulsorySet = b.compulsory, b.compulsorySet
+	if top.compulsorySet {
+		out.compulsory, out.compulsorySet = top.compulsory, true
 	}
 	if top.edfiSet {
 		out.edfi, out.edfiSet = top.edfi, true
@@ -218,9 +224,12 @@ type rawStep struct {
 	afterAt  pos
 	repeats  bool
 	every    int // for a repeating step: school days between repeats (0: whenever not done since the trigger began)
-	latch    bool
-	scope    string
-	outcomes []string
+	latch      bool
+	scope      string
+	outcomes   []string
+	resetsOn   []string
+	resetsOnAt pos
+	compulsory bool
 	deadline *rawDeadline
 	citation string
 	involve  omap[rawInvolve]
