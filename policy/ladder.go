@@ -37,7 +37,7 @@ type Step struct {
 	// the pack's compulsory rule); true unless the pack says compulsory: false.
 	Compulsory bool
 	Deadline   *Deadline
-	Involve  []Involve
+	Involve    []Involve
 }
 
 // Waived is the outcome every step accepts: the district exempted the student from

@@ -84,20 +84,20 @@ type rawBody struct {
 	schoolMonth   *rawInt
 	compulsory    *rawGeneric
 	compulsorySet bool
-	documents    omap[rawDoc]
-	flags        omap[rawDoc]
-	codes        omap[rawCode]
-	counts       omap[rawGeneric]
-	deadlines    omap[rawGeneric]
-	caps         omap[rawCap]
-	rules        omap[rawRule]
-	steps        omap[rawStep]
-	designations omap[rawGeneric]
-	routines     omap[rawGeneric]
-	actions      omap[rawGeneric]
-	signout      omap[rawGeneric]
-	edfi         []rawEdFi
-	edfiSet      bool
+	documents     omap[rawDoc]
+	flags         omap[rawDoc]
+	codes         omap[rawCode]
+	counts        omap[rawGeneric]
+	deadlines     omap[rawGeneric]
+	caps          omap[rawCap]
+	rules         omap[rawRule]
+	steps         omap[rawStep]
+	designations  omap[rawGeneric]
+	routines      omap[rawGeneric]
+	actions       omap[rawGeneric]
+	signout       omap[rawGeneric]
+	edfi          []rawEdFi
+	edfiSet       bool
 }
 
 func (b rawBody) overlay(top rawBody) rawBody {
@@ -212,30 +212,30 @@ type rawEffect struct {
 
 // rawStep is a ladder step.
 type rawStep struct {
-	at       pos
-	title    string
-	actor    string
-	action   string
-	cadence  string
-	when     string
-	whenAt   pos
-	because  string
-	after    []string
-	afterAt  pos
-	repeats  bool
-	every    int // for a repeating step: school days between repeats (0: whenever not done since the trigger began)
+	at         pos
+	title      string
+	actor      string
+	action     string
+	cadence    string
+	when       string
+	whenAt     pos
+	because    string
+	after      []string
+	afterAt    pos
+	repeats    bool
+	every      int // for a repeating step: school days between repeats (0: whenever not done since the trigger began)
 	latch      bool
 	scope      string
 	outcomes   []string
 	resetsOn   []string
 	resetsOnAt pos
 	compulsory bool
-	deadline *rawDeadline
-	citation string
-	involve  omap[rawInvolve]
-	effects  []*rawRule
-	audience []string
-	daily    bool
+	deadline   *rawDeadline
+	citation   string
+	involve    omap[rawInvolve]
+	effects    []*rawRule
+	audience   []string
+	daily      bool
 }
 
 type rawDeadline struct {
