@@ -215,6 +215,9 @@ type Evaluation struct {
 // Designated is a designation (truant, chronic absence, ...) that holds, and why.
 type Designated = escalation.Designated
 
+// Due is a ladder step that is due, and why; see [escalation.Due].
+type Due = escalation.Due
+
 // Evaluate classifies h and evaluates the ladder as of asOf: the facts counted up to
 // asOf, every step whose conditions hold and that was not done (in ladder order), and
 // the next step. A zero asOf means the date of the last event that can be classified.

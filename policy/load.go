@@ -33,7 +33,7 @@ func Names() []string {
 	entries, _ := fs.ReadDir(Packs, ".")
 	var out []string
 	for _, e := range entries {
-		if name, ok := strings.CutSuffix(e.Name(), ".yaml"); ok {
+		if name, ok := strings.CutSuffix(e.Name(), ".yaml"); ok && !strings.HasSuffix(name, "_test") {
 			out = append(out, name)
 		}
 	}
@@ -104,6 +104,9 @@ func newLoader() *loader { return &loader{} }
 
 func (l *loader) embedded(name string, at pos) *node {
 	data, err := fs.ReadFile(Packs, name+".yaml")
+	if strings.HasSuffix(name, "_test") || strings.ContainsAny(name, "/\\") {
+		err = fs.ErrNotExist // a pack's tests, or a path: not a pack name
+	}
 	if err != nil {
 		if at.n != nil {
 			at.errorf(&l.d, "extends: no embedded pack %q%s", name, didYouMean(name, Names()))

@@ -11,6 +11,7 @@
 //	attendance codes    --policy P [--as-of D] [--json|--markdown]
 //	attendance packs
 //	attendance validate PACK.yaml...
+//	attendance test     [-v] [PACK|FILE|DIR]...
 //
 // Run "attendance help" for every flag. Exit status: 0 success, 1 bad input (a line on
 // standard error names the file, the line or event, and what is wrong), 2 bad usage.
@@ -41,6 +42,7 @@ const usage = `Usage:
   attendance codes    --policy P [--as-of YYYY-MM-DD] [--json | --markdown]
   attendance packs
   attendance validate PACK.yaml...
+  attendance test     [-v] [PACK|FILE|DIR]...
   attendance help
 
 ROSTER is a whole roster, in one of two forms:
@@ -59,6 +61,10 @@ Commands:
   codes     print a pack's attendance codes (a table; --json; --markdown for a handbook)
   packs     list the embedded packs
   validate  load pack files and report every problem with file:line:col
+  test      run the tests packs carry beside them (NAME_test.yaml): of every embedded
+            pack with no argument, or of the packs, test files or directories given;
+            each failure names the test file and line, what was expected and what came
+            out; exit 1 on any failure
 
 Flags:
   --policy NAME|FILE    an embedded pack (attendance packs lists them) or a pack file
@@ -123,6 +129,7 @@ var commands = map[string]func(*env, []string) error{
 	"codes":    cmdCodes,
 	"packs":    cmdPacks,
 	"validate": cmdValidate,
+	"test":     cmdTest,
 }
 
 func run(args []string, e *env) int {
@@ -138,7 +145,7 @@ func run(args []string, e *env) int {
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(e.stderr, "attendance: unknown command %q (want eval, classify, report, codes, packs, validate or help)\n", name)
+		fmt.Fprintf(e.stderr, "attendance: unknown command %q (want eval, classify, report, codes, packs, validate, test or help)\n", name)
 		return 2
 	}
 	err := cmd(e, args[1:])
