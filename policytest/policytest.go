@@ -29,7 +29,9 @@
 //	      facts: {not_verified: 5, "max_month.unexcused": 2}
 //	      events:                                     # by 1-based position in events
 //	        - {event: 1, excuse: unverified, effective_code: ECE, missing: []}
+//	      involve: {support-referral: [health, transportation]}   # whom a due step involves, by reason
 //	      actions: [robocall]                         # daily actions on the as-of date
+//	      signout: {requester: self, allow: true, rule: adult-self}  # an early-dismissal request on the as-of date
 //	      error: unknown step                         # the evaluation fails, saying this
 //
 // A compact event is "CODE on WHEN [for N minutes] [with DOC, DOC] [reason "..."]
@@ -506,7 +508,7 @@ func (t *tester) interventions(n *yaml.Node, h *history.History) bool {
 	return true
 }
 
-var expectKeys = []string{"next", "due", "not_due", "designations", "compulsory", "facts", "events", "actions", "error"}
+var expectKeys = []string{"next", "due", "not_due", "designations", "compulsory", "facts", "events", "involve", "actions", "signout", "error"}
 
 func (t *tester) expect(n *yaml.Node, h *history.History, asOf calendar.Date) {
 	if n.Kind != yaml.MappingNode {
@@ -592,6 +594,10 @@ func (t *tester) expect(n *yaml.Node, h *history.History, asOf calendar.Date) {
 				}
 			}
 			t.list(val, "actions", got, true)
+		case "involve":
+			t.involve(val, ev)
+		case "signout":
+			t.signout(val, h, ev.AsOf)
 		case "error":
 		default:
 			t.fail(key, "expect: unknown key %q (want one of %s)", key.Value, strings.Join(expectKeys, ", "))
@@ -715,5 +721,50 @@ func (t *tester) eventExpectations(n *yaml.Node, ev *rollcall.Evaluation) {
 		if e.Note != "" && !slices.ContainsFunc(got.Notes, func(n rollcall.Note) bool { return strings.Contains(n.Text, e.Note) }) {
 			t.fail(it, "event %d (%s %s): no note saying %q", e.Event, got.Date, got.Code, e.Note)
 		}
+	}
+}
+
+func (t *tester) involve(n *yaml.Node, ev *rollcall.Evaluation) {
+	var want map[string][]string
+	if !t.decode(n, "involve", &want) {
+		return
+	}
+	for step, reasons := range want {
+		i := slices.IndexFunc(ev.Due, func(d rollcall.Due) bool { return d.Step == step })
+		if i < 0 {
+			t.fail(n, "involve: %s is not due", step)
+			continue
+		}
+		var got []string
+		for _, iv := range ev.Due[i].Involve {
+			got = append(got, iv.Reason)
+		}
+		if !slices.Equal(reasons, got) {
+			t.fail(n, "involve: %s: want [%s], got [%s]", step, strings.Join(reasons, " "), strings.Join(got, " "))
+		}
+	}
+}
+
+func (t *tester) signout(n *yaml.Node, h *history.History, asOf calendar.Date) {
+	var req struct {
+		Requester       string `yaml:"requester"`
+		OnEmergencyForm bool   `yaml:"on_emergency_form"`
+		ByPhone         bool   `yaml:"by_phone"`
+		Allow           *bool  `yaml:"allow"`
+		Rule            string `yaml:"rule"`
+	}
+	if !t.decode(n, "signout", &req) {
+		return
+	}
+	got, err := t.e.SignOut(rollcall.SignOutRequest{Student: h.Student, Date: asOf, Requester: req.Requester, OnEmergencyForm: req.OnEmergencyForm, ByPhone: req.ByPhone})
+	if err != nil {
+		t.fail(n, "signout: %v", err)
+		return
+	}
+	if req.Allow != nil && got.Allow != *req.Allow {
+		t.fail(n, "signout: allow: want %v, got %v (rule %s)", *req.Allow, got.Allow, got.Rule)
+	}
+	if req.Rule != "" && got.Rule != req.Rule {
+		t.fail(n, "signout: rule: want %s, got %s", req.Rule, got.Rule)
 	}
 }
