@@ -56,10 +56,14 @@ func (es Errors) Unwrap() []error {
 
 // diag collects problems while a pack is read.
 type diag struct {
-	errs    Errors
-	seen    map[string]bool
-	files   []string          // in the order they were read, for sorting problems
-	sources map[string][]byte // file contents, to place expression errors exactly
+	nodes      int  // YAML nodes read, aliases expanded
+	overBudget bool // more than MaxNodes
+	// budgetReported: the node budget's error is in; later problems are not reported
+	budgetReported bool
+	errs           Errors
+	seen           map[string]bool
+	files          []string          // in the order they were read, for sorting problems
+	sources        map[string][]byte // file contents, to place expression errors exactly
 }
 
 func (d *diag) source(file string, data []byte) {

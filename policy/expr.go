@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -37,9 +38,13 @@ type Condition struct {
 	varies  bool // it reads facts that change with the date alone
 }
 
+// memoryBudget bounds what one evaluation may allocate (expr counts it in elements).
+const memoryBudget = 100_000
+
 // Eval runs the condition on env, which must be of the type its section names (an
 // [Event], [Facts] or [SignOut], by value).
 func (c *Condition) Eval(r *Runner, env any) (bool, error) {
+	r.m.MemoryBudget = memoryBudget
 	out, err := r.m.Run(c.program, env)
 	if err != nil {
 		return false, err
@@ -100,6 +105,7 @@ func (t *Template) Reads() []Read { return t.reads }
 
 // Render fills the template's placeholders from f.
 func (t *Template) Render(r *Runner, f *Facts) string {
+	r.m.MemoryBudget = memoryBudget
 	var b strings.Builder
 	for i, part := range t.parts {
 		b.WriteString(part)
@@ -541,8 +547,10 @@ func (x *exprCompiler) compileFacts(src string, at pos, what string, d *diag) *C
 		return nil
 	}
 	p := &factsPatcher{x: x}
-	opts := append([]expr.Option{expr.Env(Facts{}), expr.AsBool(), expr.WarnOnAny(), expr.Patch(p), expr.Patch(comparePatcher{})}, sandbox...)
+	g := &guard{}
+	opts := append([]expr.Option{expr.Env(Facts{}), expr.AsBool(), expr.WarnOnAny(), expr.Patch(p), expr.Patch(comparePatcher{}), expr.Patch(g)}, sandbox...)
 	prog, err := expr.Compile(src, append(opts, compareOptions...)...)
+	p.errs = append(p.errs, g.errs...)
 	if len(p.errs) > 0 {
 		line, col := runeLineCol(src, p.errs[0].loc.From)
 		placeAt(at, what, line, col, p.errs[0].msg, d)
@@ -564,8 +572,10 @@ func (x *exprCompiler) compileEvent(src string, at pos, what string, noYear bool
 		return nil
 	}
 	p := &eventPatcher{counts: x.counts, noYear: noYear}
-	opts := append([]expr.Option{expr.Env(Event{}), expr.AsBool(), expr.WarnOnAny(), expr.Patch(p), expr.Patch(comparePatcher{})}, sandbox...)
+	g := &guard{}
+	opts := append([]expr.Option{expr.Env(Event{}), expr.AsBool(), expr.WarnOnAny(), expr.Patch(p), expr.Patch(comparePatcher{}), expr.Patch(g)}, sandbox...)
 	prog, err := expr.Compile(src, append(opts, compareOptions...)...)
+	p.errs = append(p.errs, g.errs...)
 	if len(p.errs) > 0 {
 		line, col := runeLineCol(src, p.errs[0].loc.From)
 		placeAt(at, what, line, col, p.errs[0].msg, d)
@@ -586,8 +596,14 @@ func compileSignOut(src string, at pos, what string, d *diag) *Condition {
 	if !exprCheck(src, at, what, d) {
 		return nil
 	}
-	opts := append([]expr.Option{expr.Env(SignOut{}), expr.AsBool(), expr.WarnOnAny(), expr.Patch(comparePatcher{})}, sandbox...)
+	g := &guard{}
+	opts := append([]expr.Option{expr.Env(SignOut{}), expr.AsBool(), expr.WarnOnAny(), expr.Patch(comparePatcher{}), expr.Patch(g)}, sandbox...)
 	prog, err := expr.Compile(src, append(opts, compareOptions...)...)
+	if len(g.errs) > 0 {
+		line, col := runeLineCol(src, g.errs[0].loc.From)
+		placeAt(at, what, line, col, g.errs[0].msg, d)
+		return nil
+	}
 	if err != nil {
 		placeError(err, at, what, d, SignOut{})
 		return nil
@@ -613,8 +629,10 @@ func (x *exprCompiler) compileTemplate(src string, at pos, what string, d *diag)
 			return nil
 		}
 		p := &factsPatcher{x: x}
-		opts := append([]expr.Option{expr.Env(Facts{}), expr.Patch(p)}, sandbox...)
+		g := &guard{}
+		opts := append([]expr.Option{expr.Env(Facts{}), expr.Patch(p), expr.Patch(g)}, sandbox...)
 		prog, err := expr.Compile(inner, opts...)
+		p.errs = append(p.errs, g.errs...)
 		if len(p.errs) > 0 {
 			at.errorf(d, "%s: in {{%s}}: %s", what, inner, p.errs[0].msg)
 			return nil
@@ -658,4 +676,70 @@ func runeLineCol(src string, from int) (int, int) {
 		n++
 	}
 	return line, col
+}
+
+// guard rejects the constructs whose work cannot be bounded: ranges without small
+// literal bounds, predicates nested more than two deep, and strings built inside a
+// predicate (reduce and map over a range build them without limit).
+type guard struct {
+	errs []exprError
+}
+
+const (
+	maxRange      = 10_000 // elements of a literal range
+	maxPredicates = 2      // predicates nested in one another
+)
+
+func (g *guard) Visit(node *ast.Node) {
+	switch n := (*node).(type) {
+	case *ast.BinaryNode:
+		if n.Operator == ".." {
+			lo, okLo := n.Left.(*ast.IntegerNode)
+			hi, okHi := n.Right.(*ast.IntegerNode)
+			if !okLo || !okHi || hi.Value-lo.Value > maxRange {
+				g.errs = append(g.errs, exprError{n.Location(), fmt.Sprintf("a range must have whole-number bounds written in the expression, at most %d apart", maxRange)})
+			}
+		}
+	case *ast.PredicateNode:
+		if d := predicateDepth(n); d > maxPredicates {
+			g.errs = append(g.errs, exprError{n.Location(), fmt.Sprintf("predicates are nested %d deep; at most %d", d, maxPredicates)})
+		}
+		var c concatFinder
+		ast.Walk(&n.Node, &c)
+		if c.found {
+			g.errs = append(g.errs, exprError{n.Location(), "a predicate cannot build strings (its work would have no bound)"})
+		}
+	}
+}
+
+// predicateDepth is how many predicates are nested in p, p included.
+func predicateDepth(p *ast.PredicateNode) int {
+	var c depthFinder
+	ast.Walk(&p.Node, &c)
+	return 1 + c.max
+}
+
+type depthFinder struct{ max int }
+
+func (f *depthFinder) Visit(node *ast.Node) {
+	if p, ok := (*node).(*ast.PredicateNode); ok {
+		f.max = max(f.max, predicateDepth(p))
+	}
+}
+
+type concatFinder struct{ found bool }
+
+func (f *concatFinder) Visit(node *ast.Node) {
+	if b, ok := (*node).(*ast.BinaryNode); ok && b.Operator == "+" {
+		isString := func(n ast.Node) bool {
+			if _, lit := n.(*ast.StringNode); lit {
+				return true
+			}
+			t := n.Type()
+			return t != nil && t.Kind() == reflect.String
+		}
+		if isString(b) || isString(b.Left) || isString(b.Right) {
+			f.found = true
+		}
+	}
 }

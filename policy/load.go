@@ -3,6 +3,8 @@ package policy
 import (
 	"embed"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -46,36 +48,106 @@ func Embedded(name string) (*Pack, error) {
 	return l.finish(l.embedded(name, pos{}))
 }
 
-// Load reads a pack from data; filename names it in errors and is the base for a
-// relative `extends: other.yaml`, which is read from the operating system's files.
-// `extends: NAME` (no .yaml) names an embedded pack.
+// Limits on what a pack may make the loader do; each exceeded limit is an ordinary
+// load error.
+const (
+	// MaxPackBytes is the largest pack file read.
+	MaxPackBytes = 4 << 20
+	// MaxNodes is the most YAML nodes a pack may have once its aliases are expanded.
+	MaxNodes = 200_000
+)
+
+// Load reads a pack from data; filename names it in errors. It touches no file system:
+// `extends: NAME` names an embedded pack, and a pack that extends a file must be read
+// with [LoadFile] or [LoadFS].
 func Load(data []byte, filename string) (*Pack, error) {
 	l := newLoader()
-	l.read = func(name string) ([]byte, error) { return os.ReadFile(name) }
-	l.join = func(base, rel string) string { return filepath.Join(filepath.Dir(base), rel) }
-	return l.finish(l.parse(filename, data))
+	return l.finish(l.parse(filename, l.bounded(filename, data)))
 }
 
-// LoadFile reads the pack in the named file.
+// LoadFile reads the pack in the named file. A relative `extends: other.yaml` is read
+// inside the directory of that file (never above it, through a link or otherwise), from
+// regular files of at most [MaxPackBytes].
 func LoadFile(name string) (*Pack, error) {
-	data, err := os.ReadFile(name)
+	dir := filepath.Dir(name)
+	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, Errors{{File: name, Msg: "cannot read the pack: " + errText(err), Err: err}}
 	}
-	return Load(data, name)
+	defer root.Close()
+	l := newLoader()
+	l.read = func(n string) ([]byte, error) {
+		rel, err := filepath.Rel(dir, n)
+		if err != nil {
+			return nil, err
+		}
+		return readBounded(rootFS{root}, filepath.ToSlash(rel))
+	}
+	l.join = func(base, rel string) string { return filepath.Join(filepath.Dir(base), rel) }
+	data, err := l.read(name)
+	if err != nil {
+		return nil, Errors{{File: name, Msg: "cannot read the pack: " + errText(err), Err: err}}
+	}
+	return l.finish(l.parse(name, data))
+}
+
+// rootFS reads regular files inside an os.Root.
+type rootFS struct{ r *os.Root }
+
+func (f rootFS) Open(name string) (fs.File, error) {
+	fi, err := f.r.Lstat(name)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: errors.New("not a regular file")}
+	}
+	return f.r.Open(name)
 }
 
 // LoadFS reads the pack at name in fsys; a relative `extends: other.yaml` is read from
-// fsys too.
+// fsys too (regular files of at most [MaxPackBytes]).
 func LoadFS(fsys fs.FS, name string) (*Pack, error) {
 	l := newLoader()
-	l.read = func(n string) ([]byte, error) { return fs.ReadFile(fsys, n) }
+	l.read = func(n string) ([]byte, error) { return readBounded(fsys, n) }
 	l.join = func(base, rel string) string { return path.Join(path.Dir(base), rel) }
 	data, err := l.read(name)
 	if err != nil {
 		return nil, Errors{{File: name, Msg: "cannot read the pack: " + errText(err), Err: err}}
 	}
 	return l.finish(l.parse(name, data))
+}
+
+// readBounded reads a regular file of at most MaxPackBytes from fsys.
+func readBounded(fsys fs.FS, name string) ([]byte, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: errors.New("outside the pack's directory")}
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: errors.New("not a regular file")}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxPackBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxPackBytes {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: fmt.Errorf("larger than %d bytes", MaxPackBytes)}
+	}
+	return data, nil
+}
+
+// bounded returns data, or nil with an error when it is larger than MaxPackBytes.
+func (l *loader) bounded(file string, data []byte) []byte {
+	if len(data) > MaxPackBytes {
+		l.d.add(&Error{File: file, Msg: fmt.Sprintf("the pack is %d bytes; at most %d", len(data), MaxPackBytes)})
+		return nil
+	}
+	return data
 }
 
 func errText(err error) string {
@@ -126,6 +198,9 @@ func embeddedReader(n string) ([]byte, error) {
 }
 
 func (l *loader) parse(file string, data []byte) *node {
+	if data == nil && len(l.d.errs) > 0 {
+		return nil
+	}
 	return l.parseAs(file, data, l.read, "file:"+file)
 }
 
@@ -149,14 +224,16 @@ func (l *loader) parseAs(file string, data []byte, read func(string) ([]byte, er
 	ext := raw.extends
 	if strings.HasSuffix(ext, ".yaml") || strings.HasSuffix(ext, ".yml") || strings.Contains(ext, "/") {
 		if read == nil {
-			raw.extendsAt.errorf(&l.d, "extends: cannot read %q: no file system to read it from", ext)
+			raw.extendsAt.errorf(&l.d, "extends: cannot read %q: a pack loaded from bytes reads no files (load it with LoadFile or LoadFS, or extend an embedded pack by name)", ext)
 			return n
 		}
-		target := ext
-		if l.join != nil && read != nil && !strings.HasPrefix(file, "packs/") {
+		target := path.Join(path.Dir(file), ext)
+		if l.join != nil && !strings.HasPrefix(file, "packs/") {
 			target = l.join(file, ext)
-		} else {
-			target = path.Join(path.Dir(file), ext)
+		}
+		if !strings.HasSuffix(ext, ".yaml") && !strings.HasSuffix(ext, ".yml") {
+			raw.extendsAt.errorf(&l.d, "extends: %q is not a pack file (want a name ending in .yaml or .yml, or an embedded pack's name)", ext)
+			return n
 		}
 		data, err := read(target)
 		if err != nil {

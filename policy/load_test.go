@@ -221,7 +221,7 @@ func TestLoadErrors(t *testing.T) {
 		name: "extends-missing-file",
 		why:  "a relative extends is read next to the pack; a missing file is reported at the extends value",
 		pack: "pack: x\nextends: nope.yaml\n",
-		want: `x.yaml:2:10: extends: cannot read "nope.yaml": no such file or directory`,
+		want: `x.yaml:2:10: extends: cannot read "nope.yaml": a pack loaded from bytes reads no files (load it with LoadFile or LoadFS, or extend an embedded pack by name)`,
 	}, {
 		name: "school-month",
 		why:  "school_month is a whole number",

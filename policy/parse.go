@@ -340,6 +340,12 @@ func (r *reader) comment(n *yaml.Node, what string) rawComment {
 //	{same_as: EXC}                     what code EXC requires
 //	none                               nothing (also `~`)
 func (r *reader) req(n *yaml.Node, what string) *rawReq {
+	if !r.spend(n) {
+		return nil
+	}
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
 	at := pos{r.file, n}
 	switch n.Kind {
 	case yaml.ScalarNode:

@@ -20,6 +20,10 @@ type reader struct {
 }
 
 func (r *reader) errorf(n *yaml.Node, format string, args ...any) {
+	if r.d.overBudget && r.d.budgetReported {
+		return // past the node budget, what follows is noise
+	}
+	r.d.budgetReported = r.d.overBudget
 	e := &Error{File: r.file, Msg: fmt.Sprintf(format, args...)}
 	if n != nil {
 		e.Line, e.Column = n.Line, n.Column
@@ -37,7 +41,7 @@ type entry struct {
 // mapping returns the entries of a mapping node in order, reporting duplicate keys.
 // It returns nil (after reporting) when n is not a mapping.
 func (r *reader) mapping(n *yaml.Node, what string) []entry {
-	if n == nil {
+	if n == nil || !r.spend(n) {
 		return nil
 	}
 	if n.Kind == yaml.AliasNode {
@@ -98,13 +102,32 @@ func kindName(n *yaml.Node) string {
 	case yaml.SequenceNode:
 		return "a list"
 	case yaml.ScalarNode:
-		return fmt.Sprintf("%q", n.Value)
+		// A short value is quoted to help; a long one is not repeated, so that a file
+		// that is not a pack (extends: /etc/passwd) is never echoed into a message.
+		if len(n.Value) <= 24 && !strings.ContainsAny(n.Value, "\n\r") {
+			return fmt.Sprintf("%q", n.Value)
+		}
+		return fmt.Sprintf("a text of %d characters", len(n.Value))
 	}
 	return "empty"
 }
 
+// spend counts the nodes a pack makes the loader read, aliases expanded, and reports
+// false (once, with an error) past MaxNodes: an alias bomb costs an error, not memory.
+func (r *reader) spend(n *yaml.Node) bool {
+	r.d.nodes += 1 + len(n.Content)
+	if r.d.nodes <= MaxNodes {
+		return true
+	}
+	if !r.d.overBudget {
+		r.d.overBudget = true
+		r.errorf(n, "the pack has more than %d YAML nodes once its aliases are expanded", MaxNodes)
+	}
+	return false
+}
+
 func (r *reader) scalar(n *yaml.Node, what string) (string, bool) {
-	if n == nil {
+	if n == nil || !r.spend(n) {
 		return "", false
 	}
 	if n.Kind != yaml.ScalarNode {
@@ -178,7 +201,7 @@ func (r *reader) date(n *yaml.Node, what string) calendar.Date {
 
 // strings reads a list of strings; a single scalar is a list of one.
 func (r *reader) strings(n *yaml.Node, what string) []string {
-	if n == nil {
+	if n == nil || !r.spend(n) {
 		return nil
 	}
 	if n.Kind == yaml.ScalarNode {
