@@ -177,8 +177,27 @@ func (c *classifier) run() {
 	}
 	// Date order; on one date an order that does not depend on the input's.
 	slices.SortStableFunc(items, func(a, b item) int {
-		return cmp.Or(a.ev.Date.Compare(b.ev.Date), strings.Compare(a.ev.Code, b.ev.Code), cmp.Compare(a.ev.Minutes, b.ev.Minutes), a.i-b.i)
+		return cmp.Or(a.ev.Date.Compare(b.ev.Date), strings.Compare(a.ev.Code, b.ev.Code), cmp.Compare(a.ev.Minutes, b.ev.Minutes),
+			strings.Compare(eventKey(a.ev), eventKey(b.ev)), a.i-b.i)
 	})
+	// The same code for the same time of one date is one event: the first keeps the
+	// documents of all of them (whatever the order they came in), the others repeat it.
+	for k := 0; k < len(items); {
+		j := k + 1
+		for j < len(items) && sameEvent(items[k].ev, items[j].ev) {
+			j++
+		}
+		if j-k > 1 {
+			merged := *items[k].ev
+			for _, it := range items[k+1 : j] {
+				merged.Documents = append(merged.Documents, it.ev.Documents...)
+			}
+			slices.Sort(merged.Documents)
+			merged.Documents = slices.Compact(merged.Documents)
+			items[k].ev = &merged
+		}
+		k = j
+	}
 	for _, it := range items {
 		if len(it.version.Deadlines) == 0 {
 			continue
@@ -281,11 +300,24 @@ func (c *classifier) addPending(r *Result) {
 // code and minutes, or -1.
 func (c *classifier) duplicateOf(before []item, it item) int {
 	for _, b := range before {
-		if b.ev.Code == it.ev.Code && b.ev.Minutes == it.ev.Minutes {
+		if sameEvent(b.ev, it.ev) {
 			return b.i
 		}
 	}
 	return -1
+}
+
+// sameEvent reports whether two events record the same thing: one date, one code, the
+// same minutes.
+func sameEvent(a, b *history.Event) bool {
+	return a.Date == b.Date && a.Code == b.Code && a.Minutes == b.Minutes
+}
+
+// eventKey orders events that record the same thing, whatever their input order.
+func eventKey(e *history.Event) string {
+	docs := slices.Clone(e.Documents)
+	slices.Sort(docs)
+	return strings.Join(docs, ",") + "\x00" + e.Comment + "\x00" + e.Reason + "\x00" + e.Occurrence
 }
 
 // flush adds the totals of the date decided so far to its school year's totals.
@@ -354,12 +386,23 @@ func (c *classifier) settleDay(items []item) {
 			}
 			r.Notes = append(r.Notes, Note{Source: "input", Text: text})
 		}
-		return
 	}
-	// Partial absences add up to at most the day's minutes.
+	// Absences on one day add up to at most the day's minutes: a whole-day absence
+	// first, then the partial ones in the day's canonical order.
 	dayMin := c.h.Calendar.Minutes(items[0].ev.Date)
+	order := slices.Clone(live)
+	slices.SortStableFunc(order, func(a, b int) int {
+		wa, wb := c.out[a].Whole && c.out[a].Days > 0, c.out[b].Whole && c.out[b].Days > 0
+		switch {
+		case wa && !wb:
+			return -1
+		case wb && !wa:
+			return 1
+		}
+		return 0
+	})
 	total := 0
-	for _, i := range live {
+	for _, i := range order {
 		r := &c.out[i]
 		if r.Status != "absent" {
 			continue
