@@ -28,6 +28,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/escalation"
+	"github.com/rollcall-go/rollcall/policy"
 	"github.com/rollcall-go/rollcall/internal/scenario"
 	"github.com/rollcall-go/rollcall/internal/testcal"
 )
@@ -615,7 +617,8 @@ func TestOhioExcessiveAbsenceMonth(t *testing.T) {
 	assert.Equal(t, ladderDate("2024-10-22"), n.Since)
 	assert.Equal(t, ladderDate("2024-10-29"), n.DueBy)
 	assert.False(t, n.Overdue)
-	assert.Equal(t, "38 nonmedical hours in one school month (38 or more) / 38 this school year (65 or more)", n.Because)
+	// only the clause that held is in the because (issue: explanations name what held)
+	assert.Equal(t, "38 hours absent with a nonmedical excuse or without legitimate excuse in one school month (38 or more)", n.Because)
 	assert.False(t, ladderEval(t, e, h, "2024-10-29").Due[0].Overdue)
 	late := ladderEval(t, e, h, "2024-10-30").Due[0]
 	assert.Equal(t, ladderDate("2024-10-29"), late.DueBy)
@@ -701,7 +704,17 @@ func TestOhioHabitualTruancyConsecutiveHours(t *testing.T) {
 	ev = ladderEval(t, e, ladderHist(t, 390, five), "2024-10-11")
 	assert.Equal(t, 32.5, fact(t, ev.Facts, "longest_run.no_excuse_hours"))
 	assert.Equal(t, []string{"absence-intervention-team"}, ladderDue(ev))
-	assert.Contains(t, ev.Next.Because, "habitually truant: 32.5 consecutive hours (30 or more)")
+	// Only the consecutive-hours clause held: the because says so and does not mention
+	// the monthly or yearly thresholds; the clauses show the other two as not held, with
+	// their values (5 x 6.5 = 32.5 hours in October and this year).
+	assert.Equal(t, "habitually truant: 32.5 consecutive hours without legitimate excuse (30 or more)", ev.Next.Because)
+	require.Len(t, ev.Next.Clauses, 3)
+	assert.Equal(t, escalation.ClauseResult{Clause: "longest_run.no_excuse_hours >= 30", Held: true,
+		Facts: []policy.Reading{{Fact: "longest_run.no_excuse_hours", Value: 32.5}}}, ev.Next.Clauses[0])
+	assert.Equal(t, escalation.ClauseResult{Clause: "max_month.no_excuse_hours >= 42", Held: false,
+		Facts: []policy.Reading{{Fact: "max_month.no_excuse_hours", Value: 32.5}}}, ev.Next.Clauses[1])
+	assert.Equal(t, escalation.ClauseResult{Clause: "no_excuse_hours >= 72", Held: false,
+		Facts: []policy.Reading{{Fact: "no_excuse_hours", Value: 32.5}}}, ev.Next.Clauses[2])
 }
 
 func TestOhioSuspensionDoesNotCount(t *testing.T) {

@@ -90,21 +90,24 @@ func (f Facts) MarshalJSON() ([]byte, error) {
 // Due is a step whose conditions hold (or held, for a latched step) and that has not
 // been done.
 type Due struct {
-	Step     string           `json:"step"`
-	Title    string           `json:"title,omitempty"`
-	Actor    string           `json:"actor"`
-	Action   string           `json:"action,omitempty"`
-	Cadence  string           `json:"cadence,omitempty"`
-	Because  string           `json:"because"`
-	Trigger  string           `json:"trigger"`
-	Facts    []policy.Reading `json:"facts_read"`
-	After    []string         `json:"after,omitempty"` // prerequisites, all done
-	Since    calendar.Date    `json:"since,omitzero"`  // the first date the trigger held (judged at absence and intervention dates, and every day for triggers that change with time)
-	Latched  bool             `json:"latched,omitempty"`
-	DueBy    calendar.Date    `json:"due_by,omitzero"`
-	Overdue  bool             `json:"overdue,omitempty"`
-	Involve  []Involved       `json:"involve,omitempty"`
-	Citation string           `json:"citation,omitempty"`
+	Step    string           `json:"step"`
+	Title   string           `json:"title,omitempty"`
+	Actor   string           `json:"actor"`
+	Action  string           `json:"action,omitempty"`
+	Cadence string           `json:"cadence,omitempty"`
+	Because string           `json:"because"`
+	Trigger string           `json:"trigger"`
+	Facts   []policy.Reading `json:"facts_read"`
+	// Clauses are the parts of the trigger joined by its top-level or/and, each with
+	// whether it held and the facts it read.
+	Clauses  []ClauseResult `json:"clauses,omitempty"`
+	After    []string       `json:"after,omitempty"` // prerequisites, all done
+	Since    calendar.Date  `json:"since,omitzero"`  // the first date the trigger held (judged at absence and intervention dates, and every day for triggers that change with time)
+	Latched  bool           `json:"latched,omitempty"`
+	DueBy    calendar.Date  `json:"due_by,omitzero"`
+	Overdue  bool           `json:"overdue,omitempty"`
+	Involve  []Involved     `json:"involve,omitempty"`
+	Citation string         `json:"citation,omitempty"`
 }
 
 // Involved is a person or department to involve, and why.
@@ -119,7 +122,43 @@ type Designated struct {
 	Title    string           `json:"title,omitempty"`
 	Because  string           `json:"because"`
 	Facts    []policy.Reading `json:"facts_read"`
+	Clauses  []ClauseResult   `json:"clauses,omitempty"`
 	Citation string           `json:"citation,omitempty"`
+}
+
+// ClauseResult is one clause of a trigger as evaluated: whether it held and the values
+// it read.
+type ClauseResult struct {
+	Clause string           `json:"clause"`
+	Held   bool             `json:"held"`
+	Facts  []policy.Reading `json:"facts_read"`
+}
+
+// clauses evaluates each clause on f and composes a because from the clauses that held
+// (their own texts when the pack gives them, else their sources); ok is false when the
+// pack gives no clause texts (the step's own because then applies).
+func clauses(r *policy.Runner, cls []*policy.Clause, join string, f *policy.Facts) (out []ClauseResult, because string, ok bool) {
+	if len(cls) < 2 {
+		return nil, "", false
+	}
+	var held []string
+	withTexts := false
+	for _, c := range cls {
+		h, err := c.When.Eval(r, *f)
+		h = h && err == nil
+		out = append(out, ClauseResult{Clause: c.Source, Held: h, Facts: c.When.Explain(f)})
+		if c.Because != nil {
+			withTexts = true
+		}
+		if h || join == "and" {
+			if c.Because != nil {
+				held = append(held, c.Because.Render(r, f))
+			} else {
+				held = append(held, c.Source)
+			}
+		}
+	}
+	return out, strings.Join(held, "; "), withTexts
 }
 
 // Evaluation is a ladder evaluated as of a date.
@@ -184,6 +223,11 @@ func Evaluate(in Input) Evaluation {
 		d := Designated{ID: ds.ID, Title: ds.Title, Because: ds.When.Source, Facts: ds.When.Explain(&env), Citation: ds.Citation}
 		if ds.Because != nil {
 			d.Because = ds.Because.Render(r, &env)
+		}
+		var composed string
+		var texts bool
+		if d.Clauses, composed, texts = clauses(r, ds.Clauses, ds.Join, &env); texts {
+			d.Because = composed
 		}
 		ev.Designations = append(ev.Designations, d)
 	}
@@ -343,6 +387,11 @@ func due(r *policy.Runner, c *counter, s *policy.Step, env *policy.Facts, at, si
 	d.Because = s.When.Source
 	if s.Because != nil {
 		d.Because = s.Because.Render(r, shown)
+	}
+	var composed string
+	var ok bool
+	if d.Clauses, composed, ok = clauses(r, s.Clauses, s.Join, shown); ok {
+		d.Because = composed
 	}
 	if dl := s.Deadline; dl != nil {
 		from := since

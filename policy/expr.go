@@ -13,6 +13,7 @@ import (
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 )
 
@@ -742,4 +743,77 @@ func (f *concatFinder) Visit(node *ast.Node) {
 			f.found = true
 		}
 	}
+}
+
+// Clause is one part of a condition joined by its top-level `or` or `and`.
+type Clause struct {
+	Source  string     // the clause as the expression writes it
+	When    *Condition // the clause alone
+	Because *Template  // its text for people, when the pack gives one per clause
+}
+
+// splitClauses returns the top-level operator of src ("or", "and", or "" for one
+// clause) and its clauses' sources.
+func splitClauses(src string) (string, []string) {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return "", nil
+	}
+	op := ""
+	if b, ok := tree.Node.(*ast.BinaryNode); ok {
+		switch b.Operator {
+		case "or", "||":
+			op = "or"
+		case "and", "&&":
+			op = "and"
+		}
+	}
+	if op == "" {
+		return "", []string{src}
+	}
+	var parts []string
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		if b, ok := n.(*ast.BinaryNode); ok {
+			if (op == "or" && (b.Operator == "or" || b.Operator == "||")) || (op == "and" && (b.Operator == "and" || b.Operator == "&&")) {
+				walk(b.Left)
+				walk(b.Right)
+				return
+			}
+		}
+		parts = append(parts, n.String())
+	}
+	walk(tree.Node)
+	return op, parts
+}
+
+// compileClauses compiles the clauses of a condition over [Facts], with one because
+// text per clause when given.
+func (x *exprCompiler) compileClauses(c *Condition, becauses []string, at pos, what string, d *diag) (string, []*Clause) {
+	op, parts := splitClauses(c.Source)
+	if len(becauses) > 0 && len(becauses) != len(parts) {
+		at.errorf(d, "%s: because has %d texts but when has %d clauses (one text per clause joined by %s)", what, len(becauses), len(parts), cmpOr(op, "or"))
+		return op, nil
+	}
+	var out []*Clause
+	for i, src := range parts {
+		sub := x.compileFacts(src, pos{c.File, nil}, what+": clause "+strconv.Itoa(i+1), d)
+		if sub == nil {
+			return op, nil
+		}
+		sub.Line, sub.Column = c.Line, c.Column
+		cl := &Clause{Source: src, When: sub}
+		if len(becauses) > 0 {
+			cl.Because = x.compileTemplate(becauses[i], at, what+": because", d)
+		}
+		out = append(out, cl)
+	}
+	return op, out
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

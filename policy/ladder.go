@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/rollcall-go/rollcall/codes"
 )
 
@@ -18,6 +20,11 @@ type Step struct {
 	Citation string
 	When     *Condition // the trigger, over [Facts]
 	Because  *Template  // a sentence for people; when nil the trigger's source is used
+	// Clauses are the parts of When joined by its top-level `or` (or `and`), each
+	// with its own because text when the pack gives one per clause: an explanation
+	// says which held, and a because made of clauses names only those.
+	Clauses []*Clause
+	Join    string // "or", "and", or "" for a single clause
 	After    []string   // steps that must be done first (on or before the date)
 	Repeats  bool       // whether the step is due again after it is done
 	Every    int        // for a repeating step: school days to wait after it was last done (0: none)
@@ -73,6 +80,8 @@ type Designation struct {
 	Title      string
 	When       *Condition // over [Facts]
 	Because    *Template
+	Clauses    []*Clause // see [Step.Clauses]
+	Join       string
 	Citation   string
 	Compulsory bool // applies only to students bound to attend (true unless compulsory: false)
 }
@@ -132,6 +141,9 @@ func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, x
 			step.When = x.compileFacts(s.when, s.whenAt, what+": when", d)
 		}
 		step.Because = x.compileTemplate(s.because, s.at, what+": because", d)
+		if step.When != nil {
+			step.Join, step.Clauses = x.compileClauses(step.When, s.becauses, s.becauseAt, what, d)
+		}
 		for _, a := range s.after {
 			if b.steps.get(a) == nil {
 				s.afterAt.errorf(d, "%s: after: unknown step %q%s", what, a, didYouMean(a, b.steps.present()))
@@ -177,7 +189,15 @@ func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, x
 		if n := g.f["when"]; n != nil {
 			ds.When = x.compileFacts(r.str(n, what+": when"), pos{g.file, n}, what+": when", d)
 		}
-		ds.Because = x.compileTemplate(r.str(g.f["because"], what+": because"), pos{g.file, g.f["because"]}, what+": because", d)
+		var becauses []string
+		if b := g.f["because"]; b != nil && b.Kind == yaml.SequenceNode {
+			becauses = r.strings(b, what+": because")
+		} else {
+			ds.Because = x.compileTemplate(r.str(b, what+": because"), pos{g.file, b}, what+": because", d)
+		}
+		if ds.When != nil {
+			ds.Join, ds.Clauses = x.compileClauses(ds.When, becauses, pos{g.file, g.f["because"]}, what, d)
+		}
 		if ds.When != nil {
 			v.Designations = append(v.Designations, ds)
 		}

@@ -501,7 +501,11 @@ func (r *reader) step(id string, n *yaml.Node) *rawStep {
 	s.actor = r.str(f["actor"], what+": actor")
 	s.action = r.str(f["action"], what+": action")
 	s.cadence = r.str(f["cadence"], what+": cadence")
-	s.because = r.str(f["because"], what+": because")
+	if b := f["because"]; b != nil && b.Kind == yaml.SequenceNode {
+		s.becauses, s.becauseAt = r.strings(b, what+": because"), pos{r.file, b}
+	} else {
+		s.because = r.str(b, what+": because")
+	}
 	s.citation = r.str(f["citation"], what+": citation")
 	if f["when"] == nil {
 		r.errorf(n, "%s: missing key \"when\" (the trigger, an expression)", what)

@@ -220,6 +220,8 @@ type rawStep struct {
 	when       string
 	whenAt     pos
 	because    string
+	becauses   []string // one text per clause of when
+	becauseAt  pos
 	after      []string
 	afterAt    pos
 	repeats    bool
