@@ -29,9 +29,9 @@ import (
 
 	"github.com/rollcall-go/rollcall/calendar"
 	"github.com/rollcall-go/rollcall/escalation"
-	"github.com/rollcall-go/rollcall/policy"
 	"github.com/rollcall-go/rollcall/internal/scenario"
 	"github.com/rollcall-go/rollcall/internal/testcal"
+	"github.com/rollcall-go/rollcall/policy"
 )
 
 func ladderDate(s string) calendar.Date { return calendar.MustParseDate(s) }

@@ -24,10 +24,10 @@ type Step struct {
 	// with its own because text when the pack gives one per clause: an explanation
 	// says which held, and a because made of clauses names only those.
 	Clauses []*Clause
-	Join    string // "or", "and", or "" for a single clause
-	After    []string   // steps that must be done first (on or before the date)
-	Repeats  bool       // whether the step is due again after it is done
-	Every    int        // for a repeating step: school days to wait after it was last done (0: none)
+	Join    string   // "or", "and", or "" for a single clause
+	After   []string // steps that must be done first (on or before the date)
+	Repeats bool     // whether the step is due again after it is done
+	Every   int      // for a repeating step: school days to wait after it was last done (0: none)
 	// Latch keeps the step due from the first day its trigger held until it is done,
 	// even when the trigger no longer holds.
 	Latch bool
