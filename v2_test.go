@@ -85,3 +85,33 @@ func TestZeroEngineErrs(t *testing.T) {
 	_, err = nilEngine.Classify(historyOf(t), calendar.Date{})
 	assert.True(t, errors.Is(err, errNoPack))
 }
+
+func TestExplainNamesWhatHeld(t *testing.T) {
+	e := engine(t, "ccs")
+	// 6.5-hour days, Mon-Fri 10-07..11 UNX: 32.5 consecutive hours (30 or more), but
+	// neither 42 in the month nor 72 in the year (ORC 2151.011(B)(18))
+	var evs []Event
+	for _, day := range []string{"2024-10-07", "2024-10-08", "2024-10-09", "2024-10-10", "2024-10-11"} {
+		evs = append(evs, Event{Date: d(day), Code: "UNX"})
+	}
+	y := year2425()
+	y.MinutesPerDay = 390
+	h := &History{Student: Student{ID: "X1", BirthDate: d("2012-05-01"), Grade: "7"}, Calendar: newCalendar(t, y), Events: evs}
+	x, err := e.Explain(h, d("2024-10-11"), "absence-intervention-team")
+	require.NoError(t, err)
+	text := x.Text()
+	assert.Contains(t, text, "Due: habitually truant: 32.5 consecutive hours without legitimate excuse (30 or more).")
+	assert.Contains(t, text, "holds         longest_run.no_excuse_hours >= 30   (longest_run.no_excuse_hours = 32.5)")
+	assert.Contains(t, text, "does not hold max_month.no_excuse_hours >= 42   (max_month.no_excuse_hours = 32.5)")
+	assert.Contains(t, text, "does not hold no_excuse_hours >= 72   (no_excuse_hours = 32.5)")
+	assert.Contains(t, text, "    2024-10-11  UNX  unexcused\n")
+	assert.Contains(t, text, "Source: ORC 3321.191(C)(1); ORC 2151.011(B)(18)")
+	assert.NotContains(t, text, "(42 or more).\n", "the because does not name thresholds not reached")
+
+	// a step not due says why
+	x, err = e.Explain(h, d("2024-10-11"), "court-complaint")
+	require.NoError(t, err)
+	assert.Contains(t, x.Text(), "Not due: it comes after intervention-plan, not done yet.")
+	_, err = e.Explain(h, d("2024-10-11"), "court-complain")
+	assert.ErrorContains(t, err, `pack ccs has no step "court-complain" (did you mean "court-complaint"?)`)
+}

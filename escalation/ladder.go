@@ -422,3 +422,78 @@ func due(r *policy.Runner, c *counter, s *policy.Step, env *policy.Facts, at, si
 	}
 	return d
 }
+
+// Explanation is one step's reasoning as of a date, due or not: its trigger's clauses
+// with whether each held and the values it read, and the events behind each count.
+type Explanation struct {
+	Step     *policy.Step
+	Due      *Due // nil when the step is not due
+	Clauses  []ClauseResult
+	Facts    []policy.Reading
+	Behind   []Behind
+	Done     []history.Intervention // the step's interventions that count as of the date
+	Blocking []string               // prerequisites not done
+}
+
+// Behind is a count a trigger read and the events that make it up.
+type Behind struct {
+	Fact   string        `json:"fact"`
+	From   calendar.Date `json:"from,omitzero"`
+	To     calendar.Date `json:"to,omitzero"`
+	Events []int         `json:"events"` // indices into the history's events
+}
+
+// Explain returns the reasoning of step s as of in.AsOf.
+func Explain(in Input, stepID string) (Explanation, bool) {
+	s, ok := in.Version.Step(stepID)
+	if !ok {
+		return Explanation{}, false
+	}
+	r := runners.Get().(*policy.Runner)
+	defer runners.Put(r)
+	c := newCounter(in.Version, in.History, in.Results, in.AsOf)
+	c.closed = in.CaseClosed
+	env := c.facts(in.AsOf, in.Version.Reads)
+	ex := Explanation{Step: s, Facts: s.When.Explain(&env), Done: c.scoped(s.ID, in.AsOf)}
+	ex.Clauses, _, _ = clauses(r, s.Clauses, s.Join, &env)
+	if len(ex.Clauses) == 0 {
+		held, _ := s.When.Eval(r, env)
+		ex.Clauses = []ClauseResult{{Clause: s.When.Source, Held: held, Facts: ex.Facts}}
+	}
+	for _, p := range s.After {
+		if len(c.scoped(p, in.AsOf)) == 0 {
+			ex.Blocking = append(ex.Blocking, p)
+		}
+	}
+	ev := Evaluate(in)
+	for i := range ev.Due {
+		if ev.Due[i].Step == s.ID {
+			ex.Due = &ev.Due[i]
+		}
+	}
+	for _, rd := range s.When.Reads() {
+		if rd.Func != "" || (rd.Count < 0 && rd.Measure != "absent_days") {
+			continue
+		}
+		sp := c.window(rd.Window, in.AsOf)
+		switch rd.Window.Kind {
+		case policy.WindowMaxMonth, policy.WindowMaxWindow, policy.WindowMaxDays, policy.WindowLongestRun:
+			sp = c.yearSpan(in.AsOf) // the events of the year the largest window is drawn from
+		}
+		b := Behind{Fact: rd.Name, Events: []int{}}
+		if !sp.empty {
+			b.From, b.To = sp.from, sp.to
+			for i, res := range in.Results {
+				if res.Rejected != "" || res.Date.Before(sp.from) || res.Date.After(sp.to) {
+					continue
+				}
+				if rd.Count >= 0 && rd.Count < len(res.Counts) && res.Counts[rd.Count] > 0 ||
+					rd.Count < 0 && res.Status == "absent" && res.Days > 0 {
+					b.Events = append(b.Events, i)
+				}
+			}
+		}
+		ex.Behind = append(ex.Behind, b)
+	}
+	return ex, true
+}
