@@ -19,7 +19,27 @@ import (
 
 // compileVersion checks a layered body and builds a Version. Problems go to d.
 func compileVersion(from calendar.Date, b rawBody, d *diag) *Version {
-	v := &Version{From: from}
+	v := &Version{From: from, where: map[string]Position{}}
+	mark := func(kind, id string, at pos) {
+		if at.n != nil {
+			v.where[kind+" "+id] = Position{File: at.file, Line: at.n.Line, Column: at.n.Column}
+		}
+	}
+	b.documents.each(func(id string, t *rawDoc) { mark("document", id, t.at) })
+	b.codes.each(func(id string, c *rawCode) { mark("code", id, c.at) })
+	b.caps.each(func(id string, c *rawCap) { mark("cap", id, c.at) })
+	b.rules.each(func(id string, r *rawRule) { mark("rule", id, r.at) })
+	b.counts.each(func(id string, g *rawGeneric) { mark("count", id, g.at) })
+	b.deadlines.each(func(id string, g *rawGeneric) { mark("deadline", id, g.at) })
+	b.designations.each(func(id string, g *rawGeneric) { mark("designation", id, g.at) })
+	b.actions.each(func(id string, g *rawGeneric) { mark("action", id, g.at) })
+	b.signout.each(func(id string, g *rawGeneric) { mark("signout", id, g.at) })
+	b.steps.each(func(id string, s *rawStep) {
+		mark("step", id, s.at)
+		for i, e := range s.effects {
+			mark("effect", fmt.Sprintf("%s %d", id, i+1), e.at)
+		}
+	})
 	if b.schoolMonth != nil {
 		v.SchoolMonth = calendar.MonthRule{SchoolDays: b.schoolMonth.v}
 	}

@@ -261,7 +261,7 @@ func (l *loader) finish(n *node) (*Pack, error) {
 		}
 		return nil, Errors{{File: "pack", Msg: "nothing to load"}}
 	}
-	p := &Pack{Name: n.raw.name, Title: n.raw.title, Citation: n.raw.citation, Source: n.raw.source, Effective: n.raw.effective}
+	p := &Pack{Name: n.raw.name, Title: n.raw.title, Citation: n.raw.citation, Source: n.raw.source, Effective: n.raw.effective, File: n.raw.file}
 	for c := n; c != nil && c.raw != nil; c = c.parent {
 		p.Chain = append(p.Chain, c.raw.name)
 	}

@@ -18,6 +18,7 @@ type Pack struct {
 	Citation string   // the policy or statute the pack implements
 	Source   string   // where its facts come from
 	Chain    []string // the pack and the packs it extends, nearest first: ["ccs", "ohio"]
+	File     string   // the pack's own file, as errors and positions name it
 	// Effective is when the pack says it was adopted (informational; versions carry
 	// the dates that change what applies).
 	Effective calendar.Date
@@ -65,6 +66,22 @@ type Version struct {
 	// ReadsYear reports whether an event expression (a rule's, a cap's, a deadline's or
 	// an action's) reads the school year's counts, year.COUNT.
 	ReadsYear bool
+
+	where map[string]Position
+}
+
+// Position is where something is written in a pack file.
+type Position struct {
+	File         string
+	Line, Column int
+}
+
+// Where returns where an entry of the version is written: kind is document, code, cap,
+// rule, count, deadline, designation, action, signout, step or effect ("STEP N", the
+// Nth effect of a step).
+func (v *Version) Where(kind, id string) (Position, bool) {
+	p, ok := v.where[kind+" "+id]
+	return p, ok
 }
 
 // Step returns the ladder step with identifier id.

@@ -93,6 +93,9 @@ type Result struct {
 	Pack     string
 	Test     string
 	Failures []Failure // empty when the test passed
+
+	pack *policy.Pack
+	hits map[string]bool // what the test exercised, for coverage
 }
 
 // Passed reports whether every expectation held.
@@ -189,7 +192,7 @@ func run(file string, data []byte, open func(string) (*policy.Pack, error)) ([]R
 	var out []Result
 	for i := 0; i+1 < len(s.Tests.Content); i += 2 {
 		name, node := s.Tests.Content[i].Value, s.Tests.Content[i+1]
-		r := Result{File: file, Pack: p.Name, Test: name}
+		r := Result{File: file, Pack: p.Name, Test: name, pack: p}
 		t := &tester{file: file, name: name, e: e, res: &r}
 		t.run(&s, node)
 		out = append(out, r)
@@ -536,6 +539,7 @@ func (t *tester) expect(n *yaml.Node, h *history.History, asOf calendar.Date) {
 	if ev == nil {
 		return
 	}
+	t.record(h, ev, ev.AsOf)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key, val := n.Content[i], n.Content[i+1]
 		switch key.Value {
@@ -763,6 +767,9 @@ func (t *tester) signout(n *yaml.Node, h *history.History, asOf calendar.Date) {
 	}
 	if req.Allow != nil && got.Allow != *req.Allow {
 		t.fail(n, "signout: allow: want %v, got %v (rule %s)", *req.Allow, got.Allow, got.Rule)
+	}
+	if t.res.hits != nil && got.Rule != "" {
+		t.res.hits["signout "+got.Rule] = true
 	}
 	if req.Rule != "" && got.Rule != req.Rule {
 		t.fail(n, "signout: rule: want %s, got %s", req.Rule, got.Rule)

@@ -1,6 +1,7 @@
 package policytest_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -49,4 +50,46 @@ tests:
 	assert.Equal(t, file+":10:29: test six-unexcused: facts: not_verified: want 5, got 6", results[0].Failures[1].Error())
 	require.Len(t, results[1].Failures, 1)
 	assert.Contains(t, results[1].Failures[0].Error(), file+`:12:14: test bad-event: event "UNX at school day 2": want "CODE on WHEN`)
+}
+
+// A step no test reaches shows under coverage, with its file and line.
+func TestCoverageShowsAnUnreachedStep(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "district.yaml"), []byte(`pack: district
+extends: illinois
+ladder:
+  call-home:
+    when: not_verified >= 3
+  visit-home:
+    when: not_verified >= 30
+`), 0o644))
+	test := filepath.Join(dir, "district_test.yaml")
+	require.NoError(t, os.WriteFile(test, []byte(`pack: district.yaml
+calendar: {first_day: 2024-08-26, last_day: 2025-06-06, minutes_per_day: 400}
+student: {birth_date: 2015-03-02, grade: "3"}
+tests:
+  three:
+    events: [UNX on school days 2-4]
+    as_of: school day 5
+    expect: {due: [call-home]}
+  two:
+    events: [UNX on school days 2-3]
+    as_of: school day 5
+    expect: {due: []}
+`), 0o644))
+	results, err := policytest.RunFile(test)
+	require.NoError(t, err)
+	var own policytest.Coverage
+	for _, c := range policytest.CoverageOf(results) {
+		if c.Pack == "district" {
+			own = c
+		}
+	}
+	require.Equal(t, filepath.Join(dir, "district.yaml"), own.File)
+	var missed []string
+	for _, it := range own.Missed() {
+		missed = append(missed, fmt.Sprintf("%d %s %s", it.Line, it.Kind, it.ID))
+	}
+	assert.Equal(t, []string{"7 step visit-home", "7 clause visit-home 1 true"}, missed)
+	assert.InDelta(t, 100*4.0/6, own.Percent(), 1e-9)
 }

@@ -16,6 +16,8 @@ import (
 func cmdTest(e *env, args []string) error {
 	fs := flags("test")
 	verbose := fs.Bool("v", false, "")
+	coverage := fs.Bool("coverage", false, "")
+	minCoverage := fs.Float64("min-coverage", -1, "")
 	targets, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -61,8 +63,25 @@ func cmdTest(e *env, args []string) error {
 	for _, p := range problems {
 		fmt.Fprintln(e.stderr, p)
 	}
+	low := false
+	if *coverage || *minCoverage >= 0 {
+		for _, c := range policytest.CoverageOf(results) {
+			if *coverage {
+				fmt.Fprint(e.stdout, c.String())
+			} else {
+				fmt.Fprintf(e.stdout, "coverage %s (%s): %.1f%% of %d items\n", c.Pack, c.File, c.Percent(), len(c.Items))
+				for _, it := range c.Missed() {
+					fmt.Fprintf(e.stdout, "  not exercised: %s:%d: %s %s\n", it.File, it.Line, it.Kind, it.ID)
+				}
+			}
+			if *minCoverage >= 0 && c.Percent() < *minCoverage {
+				low = true
+				fmt.Fprintf(e.stderr, "coverage of %s is %.1f%%, below %.1f%%\n", c.File, c.Percent(), *minCoverage)
+			}
+		}
+	}
 	fmt.Fprintf(e.stdout, "%d passed, %d failed\n", len(results)-failed, failed)
-	if failed > 0 || len(problems) > 0 {
+	if failed > 0 || len(problems) > 0 || low {
 		return silentError{}
 	}
 	return nil
