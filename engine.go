@@ -210,6 +210,9 @@ type Evaluation struct {
 	Designations []escalation.Designated `json:"designations"`
 	Next         *escalation.Due         `json:"next"`
 	Due          []escalation.Due        `json:"due"`
+	// Review lists steps done that would not have been due on the absences as they are
+	// classified now (a letter sent on an absence since excused), for staff to review.
+	Review []escalation.Review `json:"review,omitempty"`
 }
 
 // Designated is a designation (truant, chronic absence, ...) that holds, and why.
@@ -234,7 +237,7 @@ func (e *Engine) Evaluate(h *History, asOf calendar.Date) (*Evaluation, error) {
 	v := e.pack.At(asOf)
 	res := escalation.Evaluate(escalation.Input{Version: v, History: h, Results: events, AsOf: asOf, CaseClosed: classify.CaseClosed(e.pack, h, asOf)})
 	out := &Evaluation{Student: h.Student.ID, AsOf: asOf, Compulsory: res.Compulsory, Events: events, Facts: res.Facts,
-		Designations: res.Designations, Due: res.Due, Next: res.Next}
+		Designations: res.Designations, Due: res.Due, Next: res.Next, Review: res.Review}
 	if out.Due == nil {
 		out.Due = []escalation.Due{}
 	}

@@ -115,3 +115,30 @@ func TestExplainNamesWhatHeld(t *testing.T) {
 	_, err = e.Explain(h, d("2024-10-11"), "court-complain")
 	assert.ErrorContains(t, err, `pack ccs has no step "court-complain" (did you mean "court-complaint"?)`)
 }
+
+// A letter sent on absences since excused is listed for review, with the clause that no
+// longer holds on the day it was sent.
+func TestDecisionsToReview(t *testing.T) {
+	e := engine(t, "il-roe-sop")
+	evs := []Event{{Date: d("2024-09-03"), Code: "ECE"}, {Date: d("2024-09-04"), Code: "ECE"}, {Date: d("2024-09-05"), Code: "ECE"},
+		{Date: d("2024-09-06"), Code: "ECE"}, {Date: d("2024-09-09"), Code: "ECE"}}
+	h := historyOf(t, evs...)
+	h.Student.BirthDate = d("2015-03-02")
+	h.Interventions = []Intervention{{Step: "warning-letter", Date: d("2024-09-10")}}
+	ev, err := e.Evaluate(h, d("2024-09-20"))
+	require.NoError(t, err)
+	assert.Empty(t, ev.Review, "5 absences not verified when the letter went out")
+
+	// the family brings notes: two of the five are illnesses with a parent's note
+	h.Events[1] = Event{Date: d("2024-09-04"), Code: "ILL", Documents: []string{"parent-note"}}
+	h.Events[2] = Event{Date: d("2024-09-05"), Code: "ILL", Documents: []string{"parent-note"}}
+	ev, err = e.Evaluate(h, d("2024-09-20"))
+	require.NoError(t, err)
+	require.Len(t, ev.Review, 1)
+	r := ev.Review[0]
+	assert.Equal(t, "warning-letter", r.Step)
+	assert.Equal(t, d("2024-09-10"), r.Date)
+	require.Len(t, r.Clauses, 1)
+	assert.Equal(t, "not_verified >= 5", r.Clauses[0].Clause)
+	assert.Equal(t, 3.0, r.Clauses[0].Facts[0].Value)
+}

@@ -110,6 +110,15 @@ type Due struct {
 	Citation string         `json:"citation,omitempty"`
 }
 
+// Review is a step done that would not have been due on the classification as it is
+// now, with the clauses that did not hold on the day it was done.
+type Review struct {
+	Step    string         `json:"step"`
+	Date    calendar.Date  `json:"date"`
+	Clauses []ClauseResult `json:"clauses"` // as of the day it was done
+	Note    string         `json:"note"`
+}
+
 // Involved is a person or department to involve, and why.
 type Involved struct {
 	Reason string `json:"reason"`
@@ -173,6 +182,10 @@ type Evaluation struct {
 	Designations []Designated
 	Due          []Due // in ladder order
 	Next         *Due  // the first due step, or nil
+	// Review lists steps done whose trigger, judged on today's classification, never
+	// held up to the day they were done (a letter sent on an absence since excused):
+	// staff should look at them again.
+	Review []Review
 	// Errors are expressions that failed to run (never expected: they are
 	// type-checked at load); the step or designation is left out.
 	Errors []error
@@ -267,7 +280,51 @@ func Evaluate(in Input) Evaluation {
 	if len(ev.Due) > 0 {
 		ev.Next = &ev.Due[0]
 	}
+	ev.Review = review(r, c, v, in.AsOf)
 	return ev
+}
+
+// review finds the steps done whose trigger never held, on today's classification,
+// from the start of their school year (or their previous time) to the day they were
+// done.
+func review(r *policy.Runner, c *counter, v *policy.Version, at calendar.Date) []Review {
+	var out []Review
+	for _, s := range v.Steps {
+		ivs := c.scoped(s.ID, at)
+		for k, iv := range ivs {
+			if iv.OutcomeSeen(at) == policy.Waived {
+				continue
+			}
+			start := c.yearSpan(iv.Date).from.AddDays(-1)
+			if k > 0 {
+				start = ivs[k-1].Date
+			}
+			held := false
+			for _, d := range candidates(c, s, start, iv.Date) {
+				if holdsOn(r, c, s, d) {
+					held = true
+					break
+				}
+			}
+			if held {
+				continue
+			}
+			f := c.facts(iv.Date, v.Reads)
+			cls, _, _ := clauses(r, s.Clauses, s.Join, &f)
+			if len(cls) == 0 {
+				cls = []ClauseResult{{Clause: s.When.Source, Held: false, Facts: s.When.Explain(&f)}}
+			}
+			var not []ClauseResult
+			for _, cl := range cls {
+				if !cl.Held {
+					not = append(not, cl)
+				}
+			}
+			out = append(out, Review{Step: s.ID, Date: iv.Date, Clauses: not,
+				Note: fmt.Sprintf("%s was done on %s, but on the absences as they are classified now its rule never held up to that day", s.ID, iv.Date)})
+		}
+	}
+	return out
 }
 
 // summary is the facts for people: school year to date.
