@@ -26,7 +26,12 @@ func compileVersion(from calendar.Date, b rawBody, d *diag) *Version {
 		}
 	}
 	b.documents.each(func(id string, t *rawDoc) { mark("document", id, t.at) })
-	b.codes.each(func(id string, c *rawCode) { mark("code", id, c.at) })
+	b.codes.each(func(id string, c *rawCode) {
+		mark("code", id, c.at)
+		if c.documents != nil && c.documents.kind == "none" {
+			mark("no-documents", id, c.at) // documents: none, said on purpose
+		}
+	})
 	b.caps.each(func(id string, c *rawCap) { mark("cap", id, c.at) })
 	b.rules.each(func(id string, r *rawRule) { mark("rule", id, r.at) })
 	b.counts.each(func(id string, g *rawGeneric) { mark("count", id, g.at) })
