@@ -3,6 +3,7 @@ package rollcall_test
 import (
 	"errors"
 	"fmt"
+	"log"
 
 	"github.com/rollcall-go/rollcall"
 	"github.com/rollcall-go/rollcall/calendar"
@@ -88,4 +89,39 @@ func ExampleEngine_Classify_rejected() {
 	// rejected events: 1
 	// 2024-09-06 PAA excused
 	// 2024-09-07 PAA rejected: 2024-09-07 is a Saturday, not a school day
+}
+
+// Evaluate a student's history under an embedded pack as of a date and print the next
+// ladder step and why; the code of the README's "Use it from Go".
+func ExampleEngine_Evaluate() {
+	data := []byte(`{
+  "student":  {"id": "S1", "birth_date": "2016-03-14", "grade": "3"},
+  "calendar": {"first_day": "2024-08-26", "last_day": "2025-06-06", "minutes_per_day": 400,
+               "closed": ["2024-09-02"]},
+  "events": [
+    {"date": "2024-09-03", "code": "ECE"}, {"date": "2024-09-10", "code": "ECE"},
+    {"date": "2024-09-12", "code": "ECE"}, {"date": "2024-09-17", "code": "ECE"},
+    {"date": "2024-09-23", "code": "ECE"}, {"date": "2024-09-27", "code": "ECE"}
+  ]
+}`) // or os.ReadFile("student.json")
+
+	engine, err := rollcall.Open("il-roe-sop") // an embedded pack, by name
+	if err != nil {
+		log.Fatal(err)
+	}
+	h, err := rollcall.DecodeHistory(data, "student.json") // or build a rollcall.History in Go
+	if err != nil {
+		log.Fatal(err)
+	}
+	ev, err := engine.Evaluate(h, calendar.MustParseDate("2024-09-30"))
+	if err != nil {
+		log.Fatal(err) // a *rollcall.HistoryError names each event it could not classify
+	}
+	if ev.Next == nil {
+		fmt.Println("nothing is due")
+		return
+	}
+	fmt.Println(ev.Next.Step, "because", ev.Next.Because)
+	// Output:
+	// warning-letter because 6 absences not verified as excused (5-9)
 }

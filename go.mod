@@ -1,6 +1,6 @@
 module github.com/rollcall-go/rollcall
 
-go 1.26
+go 1.25
 
 require (
 	github.com/expr-lang/expr v1.17.8

@@ -6,14 +6,17 @@
 //
 //	attendance eval     --policy NAME|FILE.yaml [--as-of YYYY-MM-DD] HISTORY.json|-
 //	attendance classify --policy NAME|FILE.yaml HISTORY.json|-
+//	attendance explain  --policy NAME|FILE.yaml [--as-of YYYY-MM-DD] HISTORY.json|- STEP
 //	attendance report   --policy P --calendar CAL.json --events EVENTS.csv [--students STUDENTS.csv]
 //	                    [--interventions INTERVENTIONS.csv] [--as-of D] [--format csv|jsonl]
 //	attendance codes    --policy P [--as-of D] [--json|--markdown]
 //	attendance packs
 //	attendance validate PACK.yaml...
-//	attendance test     [-v] [PACK|FILE|DIR]...
+//	attendance test     [-v] [--coverage] [--min-coverage PERCENT] [PACK|FILE|DIR]...
+//	attendance version
 //
-// Run "attendance help" for every flag. Exit status: 0 success, 1 bad input (a line on
+// Run "attendance help" for every flag, "attendance COMMAND --help" (or "attendance help
+// COMMAND") for one command's. Exit status: 0 success, 1 bad input (a line on
 // standard error names the file, the line or event, and what is wrong), 2 bad usage.
 //
 // The program is thin: every decision is made by the rollcall library
@@ -26,10 +29,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/rollcall-go/rollcall"
 	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/internal/suggest"
 	"github.com/rollcall-go/rollcall/policy"
 )
 
@@ -38,12 +43,14 @@ const usage = `Usage:
   attendance classify --policy NAME|FILE.yaml HISTORY.json|-
   attendance eval     --policy P ROSTER [--as-of YYYY-MM-DD]
   attendance classify --policy P ROSTER
+  attendance explain  --policy NAME|FILE.yaml [--as-of YYYY-MM-DD] HISTORY.json|- STEP
   attendance report   --policy P ROSTER [--as-of YYYY-MM-DD] [--format csv|jsonl]
   attendance codes    --policy P [--as-of YYYY-MM-DD] [--json | --markdown]
   attendance packs
   attendance validate PACK.yaml...
-  attendance test     [-v] [PACK|FILE|DIR]...
-  attendance help
+  attendance test     [-v] [--coverage] [--min-coverage PERCENT] [PACK|FILE|DIR]...
+  attendance version
+  attendance help     [COMMAND]
 
 ROSTER is a whole roster, in one of two forms:
   --calendar CAL.json (--events EVENTS.csv | --edfi EVENTS.json)
@@ -56,6 +63,9 @@ Commands:
             JSON Lines, one evaluation per student, sorted by student id)
   classify  classify the events of a history (one JSON document; with a roster,
             JSON Lines, one classification per student)
+  explain   one ladder step's reasoning for one history, as text a secretary can read
+            to a parent: due or not and why, each clause of its rule with the values
+            it read, the absences behind each count, the citation
   report    the students of a roster with a ladder step due, sorted by student id
             (CSV or JSON Lines on standard output; a summary on standard error)
   codes     print a pack's attendance codes (a table; --json; --markdown for a handbook)
@@ -65,14 +75,19 @@ Commands:
             pack with no argument, or of the packs, test files or directories given;
             each failure names the test file and line, what was expected and what came
             out; exit 1 on any failure
+  version   print the rollcall module's version and each embedded pack with the
+            first 12 hex digits of the SHA-256 of its YAML
+  help      this text; with a command, that command's usage and flags (the same as
+            attendance COMMAND --help)
 
 Flags:
   --policy NAME|FILE    an embedded pack (attendance packs lists them) or a pack file
                         (a name ending in .yaml or .yml, or an existing file), which
                         may extend an embedded pack
-  --as-of YYYY-MM-DD    evaluate as of this date (eval: the last event's date by default;
-                        with a roster and in report: the latest event's date in the input;
-                        codes: the pack version in force then, the latest by default)
+  --as-of YYYY-MM-DD    evaluate as of this date (eval, explain: the last event's date by
+                        default; with a roster and in report: the latest event's date in
+                        the input; codes: the pack version in force then, the latest by
+                        default)
   --calendar FILE       the school calendar, JSON: {"first_day", "last_day", "closed",
                         "half_days", "minutes_per_day"}, or a list of such years
   --events FILE         events CSV: student_id,date,code,minutes,documents,comment,reason
@@ -87,6 +102,13 @@ Flags:
   --format csv|jsonl    report's output (default csv: student,school,next,actor,due_by,
                         due,because; due lists every step due, separated by ";")
   --json, --markdown    codes' output format
+  -v                    test: name every test that passes, not only the failures
+  --coverage            test: list every item of each pack (code, document, count, cap,
+                        rule, deadline, designation, step, each clause true and false,
+                        ...) with its line and whether a test exercised it
+  --min-coverage PERCENT
+                        test: print each pack's coverage and the items no test
+                        exercised; exit 1 if a pack's is below PERCENT
 
 Rows that cannot be used (a bad date, an unknown student, code or step, a day without
 school, a duplicate event, more minutes than the day has) are reported on standard error
@@ -130,6 +152,26 @@ var commands = map[string]func(*env, []string) error{
 	"packs":    cmdPacks,
 	"validate": cmdValidate,
 	"test":     cmdTest,
+	"version":  cmdVersion,
+}
+
+// commandNames returns every command: those of the usage text in its order, then any
+// other registered command, sorted, then help.
+func commandNames() []string {
+	var names []string
+	for _, l := range usageSections()["Usage:"] {
+		if f := strings.Fields(l); len(f) > 1 && commands[f[1]] != nil && !slices.Contains(names, f[1]) {
+			names = append(names, f[1])
+		}
+	}
+	var more []string
+	for name := range commands {
+		if !slices.Contains(names, name) {
+			more = append(more, name)
+		}
+	}
+	slices.Sort(more)
+	return append(append(names, more...), "help")
 }
 
 func run(args []string, e *env) int {
@@ -140,24 +182,43 @@ func run(args []string, e *env) int {
 	name := args[0]
 	switch name {
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(e.stdout, usage)
-		return 0
+		if len(args) == 1 || name != "help" {
+			fmt.Fprint(e.stdout, usage)
+			return 0
+		}
+		topic := args[1]
+		switch _, ok := commands[topic]; {
+		case len(args) > 2:
+			fmt.Fprintf(e.stderr, "attendance help: one command at a time (got %d)\n", len(args)-1)
+			return 2
+		case ok: // attendance help COMMAND is attendance COMMAND --help
+			return run([]string{topic, "--help"}, e)
+		case topic == "help" || strings.HasPrefix(topic, "-"):
+			fmt.Fprint(e.stdout, usage)
+			return 0
+		}
+		fmt.Fprintf(e.stderr, "attendance help: unknown command %q%s\n", topic, unknownCommandHint(topic))
+		return 2
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(e.stderr, "attendance: unknown command %q (want eval, classify, report, codes, packs, validate, test or help)\n", name)
+		fmt.Fprintf(e.stderr, "attendance: unknown command %q%s\n", name, unknownCommandHint(name))
 		return 2
 	}
 	err := cmd(e, args[1:])
 	var ue *usageError
+	var he *helpError
 	switch {
 	case err == nil:
+		return 0
+	case errors.As(err, &he):
+		fmt.Fprint(e.stdout, commandHelp(name, he.fs))
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		fmt.Fprint(e.stdout, usage)
 		return 0
 	case errors.As(err, &ue):
-		fmt.Fprintf(e.stderr, "attendance %s: %s (run attendance help)\n", name, ue.msg)
+		fmt.Fprintf(e.stderr, "attendance %s: %s (run attendance %s --help)\n", name, ue.msg, name)
 		return 2
 	case errors.Is(err, silentError{}):
 		return 1
@@ -187,9 +248,9 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
+				return nil, &helpError{fs}
 			}
-			return nil, &usageError{err.Error()}
+			return nil, &usageError{err.Error() + unknownFlagHint(fs, err)}
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -198,6 +259,164 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// unknownCommandHint is what follows `unknown command "NAME"`: the command NAME is
+// probably a typo of, or the list of commands.
+func unknownCommandHint(name string) string {
+	names := commandNames()
+	if m := suggest.Closest(name, names); m != "" {
+		return fmt.Sprintf(" (did you mean %q?)", m)
+	}
+	last := len(names) - 1
+	return fmt.Sprintf(" (want %s or %s)", strings.Join(names[:last], ", "), names[last])
+}
+
+// unknownFlagHint is " (did you mean --NAME?)" after the flag package's error for a flag
+// fs does not define, when one of its flags is close; otherwise "".
+func unknownFlagHint(fs *flag.FlagSet, err error) string {
+	bad, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: ")
+	if !ok {
+		return ""
+	}
+	bad = strings.TrimLeft(bad, "-")
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	if m := suggest.Closest(bad, names); m != "" {
+		return " (did you mean " + dashes(m) + "?)"
+	}
+	return ""
+}
+
+// dashes spells a flag as the usage text does: -v, --policy.
+func dashes(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// helpError is -h or --help given to a command: run prints that command's help
+// (exit status 0). It wraps flag.ErrHelp.
+type helpError struct{ fs *flag.FlagSet }
+
+func (e *helpError) Error() string { return flag.ErrHelp.Error() }
+
+func (e *helpError) Unwrap() error { return flag.ErrHelp }
+
+// commandHelp is one command's help: its lines of the usage text, what it does, the
+// ROSTER forms when it takes a roster, and the flags fs defines, each with its entry in
+// the usage text, so that the two cannot disagree.
+func commandHelp(name string, fs *flag.FlagSet) string {
+	sections := usageSections()
+	var b strings.Builder
+	b.WriteString("Usage:\n")
+	roster, listed := false, false
+	for _, l := range sections["Usage:"] {
+		if f := strings.Fields(l); len(f) > 1 && f[1] == name {
+			b.WriteString(l + "\n")
+			roster = roster || slices.Contains(f, "ROSTER")
+			listed = true
+		}
+	}
+	if !listed {
+		b.WriteString("  attendance " + name + " [flags] [arguments]\n")
+	}
+	for _, en := range entries(sections["Commands:"]) {
+		if slices.Contains(en.names, name) {
+			b.WriteString("\n" + en.text)
+		}
+	}
+	if roster {
+		b.WriteString("\n" + strings.Join(sections["ROSTER"], "\n") + "\n")
+	}
+	if text, _ := flagHelp(fs); text != "" {
+		b.WriteString("\nFlags:\n" + text)
+	}
+	return b.String()
+}
+
+// flagHelp returns the usage text's entries for the flags fs defines, in the usage
+// text's order, and the names of any flag the usage text does not describe (listed bare).
+func flagHelp(fs *flag.FlagSet) (text string, undocumented []string) {
+	var b strings.Builder
+	documented := map[string]bool{}
+	for _, en := range entries(usageSections()["Flags:"]) {
+		if slices.ContainsFunc(en.names, func(n string) bool { return fs.Lookup(n) != nil }) {
+			b.WriteString(en.text)
+		}
+		for _, n := range en.names {
+			documented[n] = true
+		}
+	}
+	fs.VisitAll(func(f *flag.Flag) {
+		if !documented[f.Name] {
+			undocumented = append(undocumented, f.Name)
+			b.WriteString("  " + dashes(f.Name) + "\n")
+		}
+	})
+	return b.String(), undocumented
+}
+
+// usageSections splits the usage text into its paragraphs, keyed by their heading line
+// ("Usage:", "Commands:", "Flags:"), which is left out, or else by their first word
+// ("ROSTER").
+func usageSections() map[string][]string {
+	out := map[string][]string{}
+	for _, para := range strings.Split(usage, "\n\n") {
+		lines := strings.Split(strings.TrimRight(para, "\n"), "\n")
+		if key := lines[0]; strings.HasSuffix(key, ":") && !strings.Contains(key, " ") {
+			out[key] = lines[1:]
+			continue
+		}
+		first, _, _ := strings.Cut(lines[0], " ")
+		out[first] = lines
+	}
+	return out
+}
+
+// entry is one entry of an indented list of the usage text: the command or flag names
+// of its head and its lines.
+type entry struct {
+	names []string
+	text  string
+}
+
+// entries splits an indented list ("  head  text", continued on lines indented further)
+// into its entries, in order. The names of a head are its words that do not look like a
+// flag's value: "eval"; "--policy NAME|FILE" gives "policy"; "--json, --markdown" both.
+func entries(lines []string) []entry {
+	var out []entry
+	for _, l := range lines {
+		if strings.HasPrefix(l, "   ") && len(out) > 0 { // a continuation line
+			out[len(out)-1].text += l + "\n"
+			continue
+		}
+		head, _, _ := strings.Cut(strings.TrimSpace(l), "  ")
+		var names []string
+		for i, w := range strings.Fields(head) {
+			if w = strings.TrimSuffix(w, ","); i == 0 || strings.HasPrefix(w, "-") {
+				names = append(names, strings.TrimLeft(w, "-"))
+			}
+		}
+		out = append(out, entry{names: names, text: l + "\n"})
+	}
+	return out
+}
+
+// checkAsOf reports an --as-of date outside a history's calendar as bad input (exit
+// status 1), naming the file, the date and the calendar's range: such a date counts
+// nothing the history holds. No date (a zero asOf) and a history without a calendar
+// pass. eval and classify call it once the history is read.
+func checkAsOf(file string, asOf calendar.Date, cal *calendar.Calendar) error {
+	first, last := cal.First(), cal.Last()
+	if asOf.IsZero() || first.IsZero() {
+		return nil
+	}
+	if asOf.Before(first) || asOf.After(last) {
+		return fmt.Errorf("%s: --as-of %s is outside the history's calendar (%s to %s)", file, asOf, first, last)
+	}
+	return nil
 }
 
 // dateFlag is a --as-of flag.
