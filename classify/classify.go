@@ -21,6 +21,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/rollcall-go/rollcall/calendar"
 	"github.com/rollcall-go/rollcall/codes"
@@ -144,8 +146,41 @@ type capState struct {
 	run     int
 }
 
+// staticMemos holds, for the counts whose condition reads only what staticKey holds,
+// their results (1 held, 2 did not, 0 not yet known), shared by every classification;
+// it stops growing at maxStaticMemos keys.
+var (
+	staticMemos     sync.Map // staticKey -> []atomic.Int32
+	staticMemoCount atomic.Int64
+)
+
+const maxStaticMemos = 1 << 16
+
+func staticMemo(key staticKey, n int) []atomic.Int32 {
+	if m, ok := staticMemos.Load(key); ok {
+		return m.([]atomic.Int32)
+	}
+	memo := make([]atomic.Int32, n)
+	if staticMemoCount.Load() >= maxStaticMemos {
+		return memo // full: decide this one without remembering
+	}
+	m, loaded := staticMemos.LoadOrStore(key, memo)
+	if !loaded {
+		staticMemoCount.Add(1)
+	}
+	return m.([]atomic.Int32)
+}
+
+// staticKey is what a count condition that reads only the event's codes, status, excuse
+// and span (and so the code's tags) can depend on.
+type staticKey struct {
+	v                                     *policy.Version
+	code, effective, status, excuse, span string
+}
+
 // item is one event on its way through classification.
 type item struct {
+	key     string // the canonical order of events that record the same thing
 	i       int
 	ev      *history.Event
 	year    int
@@ -174,11 +209,14 @@ func (c *classifier) run() {
 		}
 		year, _ := h.Calendar.YearOf(ev.Date)
 		items = append(items, item{i: i, ev: ev, year: year, ord: h.Calendar.Ordinal(ev.Date), version: v, code: code})
+		if len(ev.Documents)+len(ev.Comment)+len(ev.Reason)+len(ev.Occurrence) > 0 {
+			items[len(items)-1].key = eventKey(ev)
+		}
 	}
 	// Date order; on one date an order that does not depend on the input's.
 	slices.SortStableFunc(items, func(a, b item) int {
 		return cmp.Or(a.ev.Date.Compare(b.ev.Date), strings.Compare(a.ev.Code, b.ev.Code), cmp.Compare(a.ev.Minutes, b.ev.Minutes),
-			strings.Compare(eventKey(a.ev), eventKey(b.ev)), a.i-b.i)
+			strings.Compare(a.key, b.key), a.i-b.i)
 	})
 	// The same code for the same time of one date is one event: the first keeps the
 	// documents of all of them (whatever the order they came in), the others repeat it.
@@ -522,13 +560,36 @@ func (c *classifier) decide(it item, r *Result) {
 func (c *classifier) counts(v *policy.Version, r *Result) []float64 {
 	out := make([]float64, len(v.Counts))
 	missed := r.Minutes
-	var env any = r.Env // boxed once for every count
+	var env any // boxed once, when a count needs more than the event's code and excuse
+	key := staticKey{v, r.Code, r.EffectiveCode, r.Status, r.Excuse, r.Span}
 	for k, cnt := range v.Counts {
-		ok, err := cnt.When.Eval(&c.r, env)
-		if err != nil || !ok {
-			continue
+		var ok bool
+		if cnt.When.Static() {
+			memo := staticMemo(key, len(v.Counts))
+			if m := memo[k].Load(); m != 0 {
+				ok = m == 1
+			} else {
+				if env == nil {
+					env = r.Env
+				}
+				held, err := cnt.When.Eval(&c.r, env)
+				ok = held && err == nil
+				if ok {
+					memo[k].Store(1)
+				} else {
+					memo[k].Store(2)
+				}
+			}
+		} else {
+			if env == nil {
+				env = r.Env
+			}
+			held, err := cnt.When.Eval(&c.r, env)
+			ok = held && err == nil
 		}
-		out[k] = amount(cnt.Unit, missed, r.Env.DayMinutes)
+		if ok {
+			out[k] = amount(cnt.Unit, missed, r.Env.DayMinutes)
+		}
 	}
 	return out
 }

@@ -29,7 +29,10 @@ type series struct {
 // counter computes the facts of one student: the declared counts over windows, the
 // calendar's measures, and the step functions. It is built once per evaluation.
 type counter struct {
-	closed calendar.Date // a case closed then (see classify.CaseClosed)
+	closed       calendar.Date // a case closed then (see classify.CaseClosed)
+	byStep       map[string][]history.Intervention
+	wholeHistory map[string]bool // steps whose interventions count for the whole history
+	scratch      policy.Facts    // reused by holdsOn
 	v      *policy.Version
 	h      *history.History
 	asOf   calendar.Date
@@ -100,7 +103,43 @@ func newCounter(v *policy.Version, h *history.History, res []classify.Result, as
 		}
 	}
 	slices.SortStableFunc(c.done, func(a, b history.Intervention) int { return a.Date.Compare(b.Date) })
+	c.byStep = map[string][]history.Intervention{}
+	for _, iv := range c.done {
+		c.byStep[iv.Step] = append(c.byStep[iv.Step], iv)
+	}
+	c.wholeHistory = map[string]bool{}
+	for _, s := range v.Steps {
+		if s.History {
+			c.wholeHistory[s.ID] = true
+		}
+	}
 	return c
+}
+
+// quickFacts fills the counter's scratch facts as of at with the given reads only (for
+// judging a trigger on past dates) and returns them.
+func (c *counter) quickFacts(at calendar.Date, reads []policy.Read, plain []string) policy.Facts {
+	f := &c.scratch
+	if f.Values == nil {
+		f.Values = make([]float64, c.v.Slots[policy.ReadNumber])
+		f.Bools = make([]bool, c.v.Slots[policy.ReadBool])
+		f.Texts = make([]string, c.v.Slots[policy.ReadText])
+	}
+	f.Age, f.Grade, f.Flags, f.SchoolDay = 0, "", nil, 0
+	for _, name := range plain {
+		switch name {
+		case "age":
+			f.Age = c.h.Student.AgeOn(at)
+		case "grade":
+			f.Grade = c.h.Student.GradeLevel()
+		case "flags":
+			f.Flags = c.h.Student.FlagsOn(at)
+		case "school_day":
+			f.SchoolDay = c.h.Calendar.SchoolDays(c.yearSpan(at).from, at)
+		}
+	}
+	c.fill(f, at, reads)
+	return *f
 }
 
 // sum adds series s over [from, to].
@@ -177,26 +216,28 @@ func (c *counter) yearSpan(at calendar.Date) span {
 }
 
 // scoped returns the interventions of step that count as of at: those on or before at,
-// in at's school year unless the step's scope is the whole history.
+// in at's school year unless the step's scope is the whole history, after a case was
+// closed. It returns a part of the counter's own list: callers must not change it.
 func (c *counter) scoped(step string, at calendar.Date) []history.Intervention {
-	whole := false
-	if s, ok := c.v.Step(step); ok {
-		whole = s.History
+	ivs := c.byStep[step]
+	if len(ivs) == 0 {
+		return nil
 	}
-	year, inYear := c.h.Calendar.YearOf(at)
-	var out []history.Intervention
-	for _, iv := range c.done {
-		if iv.Step != step || iv.Date.After(at) || (!c.closed.IsZero() && !c.closed.After(at) && !iv.Date.After(c.closed)) {
-			continue
+	hi, _ := slices.BinarySearchFunc(ivs, at.AddDays(1), func(iv history.Intervention, d calendar.Date) int { return iv.Date.Compare(d) })
+	var from calendar.Date
+	if !c.wholeHistory[step] {
+		if y, ok := c.h.Calendar.YearOf(at); ok {
+			from = c.h.Calendar.Years()[y].FirstDay
 		}
-		if !whole && inYear {
-			if y, ok := c.h.Calendar.YearOf(iv.Date); !ok || y != year {
-				continue
-			}
-		}
-		out = append(out, iv)
 	}
-	return out
+	if !c.closed.IsZero() && !c.closed.After(at) && !c.closed.Before(from) {
+		from = c.closed.AddDays(1)
+	}
+	lo := 0
+	if !from.IsZero() {
+		lo, _ = slices.BinarySearchFunc(ivs[:hi], from, func(iv history.Intervention, d calendar.Date) int { return iv.Date.Compare(d) })
+	}
+	return ivs[lo:hi]
 }
 
 func (c *counter) last(step string, at calendar.Date) (history.Intervention, bool) {
@@ -413,7 +454,7 @@ func (c *counter) facts(at calendar.Date, reads []policy.Read) policy.Facts {
 	}
 	year := c.yearSpan(at)
 	f.SchoolDay = c.h.Calendar.SchoolDays(year.from, at)
-	f.Steps = []string{}
+	f.Steps = make([]string, 0, len(c.byStep))
 	for _, s := range c.v.Steps {
 		if len(c.scoped(s.ID, at)) > 0 {
 			f.Steps = append(f.Steps, s.ID)

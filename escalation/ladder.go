@@ -399,7 +399,7 @@ func holdsOn(r *policy.Runner, c *counter, s *policy.Step, d calendar.Date) bool
 	if !prerequisitesDone(c, s, d) {
 		return false
 	}
-	f := c.facts(d, s.When.Reads())
+	f := c.quickFacts(d, s.When.Reads(), s.When.Plain())
 	ok, err := s.When.Eval(r, f)
 	return err == nil && ok
 }

@@ -34,6 +34,7 @@ type Condition struct {
 	Column int
 
 	program *vm.Program
+	static  bool   // an Event condition that reads only the codes, status, excuse, span and tags
 	reads   []Read // the facts it reads, in the order written (Facts conditions)
 	plain   []string
 	varies  bool // it reads facts that change with the date alone
@@ -59,6 +60,11 @@ func (c *Condition) Reads() []Read { return c.reads }
 // Plain returns the student facts the condition reads by name: age, grade, flags,
 // school_day.
 func (c *Condition) Plain() []string { return c.plain }
+
+// Static reports whether an [Event] condition reads only the event's code,
+// original_code, status, excuse, span and tags, so that its result is the same for every
+// event alike in those.
+func (c *Condition) Static() bool { return c.static }
 
 // Varies reports whether the condition reads facts that change with the date alone
 // (rates, school days, sliding windows, days since a step), not only when an absence
@@ -589,7 +595,35 @@ func (x *exprCompiler) compileEvent(src string, at pos, what string, noYear bool
 	x.readsYear = x.readsYear || p.readsYr
 	c := newCondition(src, at)
 	c.program = prog
+	c.static = staticEvent(src)
 	return c
+}
+
+// staticEvent reports whether an Event expression names no field but the code,
+// original_code, status, excuse, span and tags (predicates and their # included).
+func staticEvent(src string) bool {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return false
+	}
+	v := &identFinder{ok: true}
+	ast.Walk(&tree.Node, v)
+	return v.ok
+}
+
+type identFinder struct{ ok bool }
+
+func (f *identFinder) Visit(node *ast.Node) {
+	switch n := (*node).(type) {
+	case *ast.IdentifierNode:
+		switch n.Value {
+		case "code", "original_code", "status", "excuse", "span", "tags":
+		default:
+			f.ok = false
+		}
+	case *ast.MemberNode, *ast.PointerNode, *ast.VariableDeclaratorNode:
+		f.ok = false
+	}
 }
 
 // compileSignOut compiles a sign-out rule's condition over [SignOut].
