@@ -40,6 +40,9 @@ func cmdExplain(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkAsOf(file, asOf.d, h.Calendar); err != nil {
+		return err
+	}
 	x, err := eng.Explain(h, asOf.d, rest[1])
 	var herr *rollcall.HistoryError
 	if x == nil {
