@@ -707,10 +707,13 @@ func (c *classifier) rules(s *state, applied []bool) {
 	v := s.it.version
 	for changed := true; changed && len(v.Rules) > 0; {
 		changed = false
-		var env any = c.env(s) // boxed once per pass; rebuilt after a rule applies
+		var env any // boxed once per pass, when a rule is to be judged; rebuilt after one applies
 		for k, ru := range v.Rules {
 			if applied[k] || (ru.Step != "" && !c.inEffect(ru, s.it)) {
 				continue
+			}
+			if env == nil {
+				env = c.env(s)
 			}
 			ok, err := ru.When.Eval(&c.r, env)
 			if err != nil {
@@ -724,7 +727,7 @@ func (c *classifier) rules(s *state, applied []bool) {
 			applied[k], changed = true, true
 			before, beforeCode := s.excuse, s.code.ID
 			c.apply(s, ru.Then)
-			env = c.env(s)
+			env = nil
 			text := ru.Then.Note
 			if text == "" {
 				text = effectText(ru.Then)
