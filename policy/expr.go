@@ -547,24 +547,42 @@ func newCondition(src string, at pos) *Condition {
 	return c
 }
 
-// compileFacts compiles a boolean expression over [Facts] (a step's, a designation's
-// or an involve's when).
-func (x *exprCompiler) compileFacts(src string, at pos, what string, d *diag) *Condition {
+// compileBool compiles a boolean expression against env with a patcher that rewrites
+// what it reads (and reports its own problems), the exact comparisons and the guard,
+// reporting any problem at the expression's place in the file.
+func compileBool(src string, at pos, what string, env any, patcher ast.Visitor, errs func() []exprError, d *diag) *vm.Program {
 	if !exprCheck(src, at, what, d) {
 		return nil
 	}
-	p := &factsPatcher{x: x}
 	g := &guard{}
-	opts := append([]expr.Option{expr.Env(Facts{}), expr.AsBool(), expr.WarnOnAny(), expr.Patch(p), expr.Patch(comparePatcher{}), expr.Patch(g)}, sandbox...)
-	prog, err := expr.Compile(src, append(opts, compareOptions...)...)
-	p.errs = append(p.errs, g.errs...)
-	if len(p.errs) > 0 {
-		line, col := runeLineCol(src, p.errs[0].loc.From)
-		placeAt(at, what, line, col, p.errs[0].msg, d)
+	opts := []expr.Option{expr.Env(env), expr.AsBool(), expr.WarnOnAny()}
+	if patcher != nil {
+		opts = append(opts, expr.Patch(patcher))
+	}
+	opts = append(append(append(opts, expr.Patch(comparePatcher{}), expr.Patch(g)), sandbox...), compareOptions...)
+	prog, err := expr.Compile(src, opts...)
+	var problems []exprError
+	if errs != nil {
+		problems = errs()
+	}
+	if problems = append(problems, g.errs...); len(problems) > 0 {
+		line, col := runeLineCol(src, problems[0].loc.From)
+		placeAt(at, what, line, col, problems[0].msg, d)
 		return nil
 	}
 	if err != nil {
-		placeError(err, at, what, d, Facts{})
+		placeError(err, at, what, d, env)
+		return nil
+	}
+	return prog
+}
+
+// compileFacts compiles a boolean expression over [Facts] (a step's, a designation's
+// or an involve's when).
+func (x *exprCompiler) compileFacts(src string, at pos, what string, d *diag) *Condition {
+	p := &factsPatcher{x: x}
+	prog := compileBool(src, at, what, Facts{}, p, func() []exprError { return p.errs }, d)
+	if prog == nil {
 		return nil
 	}
 	c := newCondition(src, at)
@@ -575,27 +593,26 @@ func (x *exprCompiler) compileFacts(src string, at pos, what string, d *diag) *C
 // compileEvent compiles a boolean expression over [Event]. Counts' own conditions
 // (noYear) may not read year counts.
 func (x *exprCompiler) compileEvent(src string, at pos, what string, noYear bool, d *diag) *Condition {
-	if !exprCheck(src, at, what, d) {
-		return nil
-	}
 	p := &eventPatcher{counts: x.counts, noYear: noYear}
-	g := &guard{}
-	opts := append([]expr.Option{expr.Env(Event{}), expr.AsBool(), expr.WarnOnAny(), expr.Patch(p), expr.Patch(comparePatcher{}), expr.Patch(g)}, sandbox...)
-	prog, err := expr.Compile(src, append(opts, compareOptions...)...)
-	p.errs = append(p.errs, g.errs...)
-	if len(p.errs) > 0 {
-		line, col := runeLineCol(src, p.errs[0].loc.From)
-		placeAt(at, what, line, col, p.errs[0].msg, d)
-		return nil
-	}
-	if err != nil {
-		placeError(err, at, what, d, Event{})
+	prog := compileBool(src, at, what, Event{}, p, func() []exprError { return p.errs }, d)
+	if prog == nil {
 		return nil
 	}
 	x.readsYear = x.readsYear || p.readsYr
 	c := newCondition(src, at)
 	c.program = prog
 	c.static = staticEvent(src)
+	return c
+}
+
+// compileSignOut compiles a sign-out rule's condition over [SignOut].
+func compileSignOut(src string, at pos, what string, d *diag) *Condition {
+	prog := compileBool(src, at, what, SignOut{}, nil, nil, d)
+	if prog == nil {
+		return nil
+	}
+	c := newCondition(src, at)
+	c.program = prog
 	return c
 }
 
@@ -624,28 +641,6 @@ func (f *identFinder) Visit(node *ast.Node) {
 	case *ast.MemberNode, *ast.PointerNode, *ast.VariableDeclaratorNode:
 		f.ok = false
 	}
-}
-
-// compileSignOut compiles a sign-out rule's condition over [SignOut].
-func compileSignOut(src string, at pos, what string, d *diag) *Condition {
-	if !exprCheck(src, at, what, d) {
-		return nil
-	}
-	g := &guard{}
-	opts := append([]expr.Option{expr.Env(SignOut{}), expr.AsBool(), expr.WarnOnAny(), expr.Patch(comparePatcher{}), expr.Patch(g)}, sandbox...)
-	prog, err := expr.Compile(src, append(opts, compareOptions...)...)
-	if len(g.errs) > 0 {
-		line, col := runeLineCol(src, g.errs[0].loc.From)
-		placeAt(at, what, line, col, g.errs[0].msg, d)
-		return nil
-	}
-	if err != nil {
-		placeError(err, at, what, d, SignOut{})
-		return nil
-	}
-	c := newCondition(src, at)
-	c.program = prog
-	return c
 }
 
 // compileTemplate compiles a because text with {{expression}} placeholders over
