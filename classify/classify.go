@@ -561,6 +561,13 @@ func (c *classifier) counts(v *policy.Version, r *Result) []float64 {
 	out := make([]float64, len(v.Counts))
 	missed := r.Minutes
 	var env any // boxed once, when a count needs more than the event's code and excuse
+	judge := func(cnt *policy.Count) bool {
+		if env == nil {
+			env = r.Env
+		}
+		held, err := cnt.When.Eval(&c.r, env)
+		return held && err == nil
+	}
 	key := staticKey{v, r.Code, r.EffectiveCode, r.Status, r.Excuse, r.Span}
 	for k, cnt := range v.Counts {
 		var ok bool
@@ -569,23 +576,11 @@ func (c *classifier) counts(v *policy.Version, r *Result) []float64 {
 			if m := memo[k].Load(); m != 0 {
 				ok = m == 1
 			} else {
-				if env == nil {
-					env = r.Env
-				}
-				held, err := cnt.When.Eval(&c.r, env)
-				ok = held && err == nil
-				if ok {
-					memo[k].Store(1)
-				} else {
-					memo[k].Store(2)
-				}
+				ok = judge(cnt)
+				memo[k].Store(map[bool]int32{true: 1, false: 2}[ok])
 			}
 		} else {
-			if env == nil {
-				env = r.Env
-			}
-			held, err := cnt.When.Eval(&c.r, env)
-			ok = held && err == nil
+			ok = judge(cnt)
 		}
 		if ok {
 			out[k] = amount(cnt.Unit, missed, r.Env.DayMinutes)
