@@ -145,6 +145,7 @@ func cmdPacks(e *env, args []string) error {
 // cmdValidate loads every pack file given and prints every problem, or "FILE: ok".
 func cmdValidate(e *env, args []string) error {
 	fs := flags("validate")
+	strict := fs.Bool("strict", false, "")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -162,7 +163,16 @@ func cmdValidate(e *env, args []string) error {
 			if v.Steps != nil {
 				steps = len(v.Steps)
 			}
-			fmt.Fprintf(e.stdout, "%s: ok (pack %s: %d codes, %d ladder steps, %s)\n", f, p.Name, v.Codes.Len(), steps, plural(len(vs), "version"))
+			warnings := policy.Lint(p)
+			for _, w := range warnings {
+				fmt.Fprintln(e.stderr, w.Error())
+			}
+			if *strict && len(warnings) > 0 {
+				bad = true
+				fmt.Fprintf(e.stderr, "%s: %s (--strict)\n", f, plural(len(warnings), "warning"))
+				continue
+			}
+			fmt.Fprintf(e.stdout, "%s: ok (pack %s: %d codes, %d ladder steps, %s, %s)\n", f, p.Name, v.Codes.Len(), steps, plural(len(vs), "version"), plural(len(warnings), "warning"))
 			continue
 		}
 		bad = true

@@ -11,7 +11,7 @@
 //	                    [--interventions INTERVENTIONS.csv] [--as-of D] [--format csv|jsonl]
 //	attendance codes    --policy P [--as-of D] [--json|--markdown]
 //	attendance packs
-//	attendance validate PACK.yaml...
+//	attendance validate [--strict] PACK.yaml...
 //	attendance test     [-v] [--coverage] [--min-coverage PERCENT] [PACK|FILE|DIR]...
 //	attendance version
 //
@@ -47,7 +47,7 @@ const usage = `Usage:
   attendance report   --policy P ROSTER [--as-of YYYY-MM-DD] [--format csv|jsonl]
   attendance codes    --policy P [--as-of YYYY-MM-DD] [--json | --markdown]
   attendance packs
-  attendance validate PACK.yaml...
+  attendance validate [--strict] PACK.yaml...
   attendance test     [-v] [--coverage] [--min-coverage PERCENT] [PACK|FILE|DIR]...
   attendance version
   attendance help     [COMMAND]
@@ -70,7 +70,11 @@ Commands:
             (CSV or JSON Lines on standard output; a summary on standard error)
   codes     print a pack's attendance codes (a table; --json; --markdown for a handbook)
   packs     list the embedded packs
-  validate  load pack files and report every problem with file:line:col
+  validate  load pack files and report every problem with file:line:col, then the
+            warnings of each pack that loads (a step no history can reach, a condition
+            naming a code the pack lacks, an Ed-Fi category contradicting a code's excuse,
+            an excused code without documentation, a count nothing reads); --strict makes
+            warnings fail
   test      run the tests packs carry beside them (NAME_test.yaml): of every embedded
             pack with no argument, or of the packs, test files or directories given;
             each failure names the test file and line, what was expected and what came
@@ -102,6 +106,7 @@ Flags:
   --format csv|jsonl    report's output (default csv: student,school,next,actor,due_by,
                         due,because; due lists every step due, separated by ";")
   --json, --markdown    codes' output format
+  --strict              validate: warnings fail the pack (exit 1)
   -v                    test: name every test that passes, not only the failures
   --coverage            test: list every item of each pack (code, document, count, cap,
                         rule, deadline, designation, step, each clause true and false,
