@@ -3,6 +3,8 @@ package rollcall
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"unicode"
 	"slices"
 	"strings"
 
@@ -62,7 +64,22 @@ type EventError struct {
 }
 
 func (e EventError) Error() string {
-	return fmt.Sprintf("event %d (%s %s): %s", e.Index+1, e.Event.Date, e.Event.Code, e.Msg)
+	return fmt.Sprintf("event %d (%s %s): %s", e.Index+1, e.Event.Date, safeID(e.Event.Code), e.Msg)
+}
+
+// safeID writes an identifier from the input as it is when it is plain, and quoted (its
+// control characters and direction overrides escaped) when not, so that no input can
+// forge a line of a message.
+func safeID(s string) string {
+	for _, r := range s {
+		if r <= ' ' || r == '"' || r == '\\' || r == 0x7f || !unicode.IsPrint(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return strconv.QuoteToASCII(s)
+		}
+	}
+	if s == "" {
+		return `""`
+	}
+	return s
 }
 
 // HistoryError lists every event of a student's history that could not be classified.
@@ -79,7 +96,7 @@ func (e *HistoryError) Error() string {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		fmt.Fprintf(&b, "student %s: %s", e.Student, ev.Error())
+		fmt.Fprintf(&b, "student %s: %s", safeID(e.Student), ev.Error())
 	}
 	return b.String()
 }
@@ -150,7 +167,7 @@ func (e *Engine) check(h *History) error {
 	}
 	var errs []error
 	for i, iv := range h.Interventions {
-		where := fmt.Sprintf("student %s: intervention %d (%s %s)", h.Student.ID, i+1, iv.Date, iv.Step)
+		where := fmt.Sprintf("student %s: intervention %d (%s %s)", safeID(h.Student.ID), i+1, iv.Date, safeID(iv.Step))
 		if iv.Date.IsZero() {
 			errs = append(errs, fmt.Errorf("%s: no date", where))
 			continue
@@ -245,8 +262,8 @@ func (e *Engine) Evaluate(h *History, asOf calendar.Date) (*Evaluation, error) {
 		out.Designations = []escalation.Designated{}
 	}
 	errs := []error{err}
-	for _, e := range res.Errors {
-		errs = append(errs, fmt.Errorf("rollcall: student %s: %w", h.Student.ID, e))
+	for _, re := range res.Errors {
+		errs = append(errs, fmt.Errorf("rollcall: pack %s: student %s: %w", e.pack.Name, safeID(h.Student.ID), re))
 	}
 	return out, errors.Join(errs...)
 }

@@ -2,6 +2,7 @@ package rollcall
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -141,4 +142,15 @@ func TestDecisionsToReview(t *testing.T) {
 	require.Len(t, r.Clauses, 1)
 	assert.Equal(t, "not_verified >= 5", r.Clauses[0].Clause)
 	assert.Equal(t, 3.0, r.Clauses[0].Facts[0].Value)
+}
+
+// Identifiers from the input cannot forge a line of a message: control characters and
+// direction overrides are quoted.
+func TestMessagesQuoteHostileIdentifiers(t *testing.T) {
+	h := historyOf(t, Event{Date: d("2024-09-07"), Code: "UNX\u202e\nstudent S2: ok"})
+	h.Student.ID = "S1\r\nforged"
+	_, err := engine(t, "il-roe-sop").Evaluate(h, d("2024-09-10"))
+	require.Error(t, err)
+	assert.Equal(t, 1, strings.Count(err.Error(), "\n")+1, "one line: %q", err.Error())
+	assert.Contains(t, err.Error(), `student "S1\r\nforged": event 1 (2024-09-07 "UNX\u202e\nstudent S2: ok")`)
 }

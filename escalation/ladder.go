@@ -110,6 +110,22 @@ type Due struct {
 	Citation string         `json:"citation,omitempty"`
 }
 
+// RunError is an expression of the pack that failed to run for a student (never
+// expected: expressions are type-checked at load, and bounded; a memory budget spent is
+// one way). Its message names what failed, never the values it read; Err keeps expr's
+// error for a program that wants it.
+type RunError struct {
+	What string // "step warning-letter", "designation truant", "the compulsory rule"
+	Err  error
+}
+
+func (e *RunError) Error() string {
+	return e.What + ": its condition failed to run (left out of the evaluation)"
+}
+
+// Unwrap returns expr's error.
+func (e *RunError) Unwrap() error { return e.Err }
+
 // Review is a step done that would not have been due on the classification as it is
 // now, with the clauses that did not hold on the day it was done.
 type Review struct {
@@ -212,10 +228,10 @@ func Evaluate(in Input) Evaluation {
 		ok, err := cr.When.Eval(r, boxed)
 		switch {
 		case err != nil:
-			ev.Errors = append(ev.Errors, fmt.Errorf("compulsory: %w", err))
+			ev.Errors = append(ev.Errors, &RunError{What: "the compulsory rule", Err: err})
 		case !ok:
 			if missing := missingFor(cr.When, in.History); missing != "" {
-				ev.Errors = append(ev.Errors, fmt.Errorf("student %s: the %s is needed to tell whether the student is bound to attend (%s)", in.History.Student.ID, missing, cr.Citation))
+				ev.Errors = append(ev.Errors, fmt.Errorf("the %s is needed to tell whether the student is bound to attend (%s)", missing, cr.Citation))
 			}
 		}
 		bound = ok && err == nil
@@ -227,7 +243,7 @@ func Evaluate(in Input) Evaluation {
 		}
 		ok, err := ds.When.Eval(r, boxed)
 		if err != nil {
-			ev.Errors = append(ev.Errors, fmt.Errorf("designation %s: %w", ds.ID, err))
+			ev.Errors = append(ev.Errors, &RunError{What: "designation " + ds.ID, Err: err})
 			continue
 		}
 		if !ok {
@@ -260,7 +276,7 @@ func Evaluate(in Input) Evaluation {
 		}
 		ok, err := s.When.Eval(r, boxed)
 		if err != nil {
-			ev.Errors = append(ev.Errors, fmt.Errorf("step %s: %w", s.ID, err))
+			ev.Errors = append(ev.Errors, &RunError{What: "step " + s.ID, Err: err})
 			continue
 		}
 		var since calendar.Date
