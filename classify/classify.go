@@ -174,8 +174,9 @@ func staticMemo(key staticKey, n int) []atomic.Int32 {
 // staticKey is what a count condition that reads only the event's codes, status, excuse
 // and span (and so the code's tags) can depend on.
 type staticKey struct {
-	v                                     *policy.Version
-	code, effective, status, excuse, span string
+	v               *policy.Version
+	code, effective *codes.Code // the effective code gives the status, span and tags
+	excuse          codes.Excuse
 }
 
 // item is one event on its way through classification.
@@ -552,12 +553,12 @@ func (c *classifier) decide(it item, r *Result) {
 	r.Env.Minutes = r.Minutes
 	c.record(s, r)
 	if c.withCounts || v.ReadsYear {
-		r.Counts = c.counts(v, r)
+		r.Counts = c.counts(v, r, s)
 	}
 }
 
 // counts returns what a decided event adds to each declared count.
-func (c *classifier) counts(v *policy.Version, r *Result) []float64 {
+func (c *classifier) counts(v *policy.Version, r *Result, s *state) []float64 {
 	out := make([]float64, len(v.Counts))
 	missed := r.Minutes
 	var env any // boxed once, when a count needs more than the event's code and excuse
@@ -568,7 +569,7 @@ func (c *classifier) counts(v *policy.Version, r *Result) []float64 {
 		held, err := cnt.When.Eval(&c.r, env)
 		return held && err == nil
 	}
-	key := staticKey{v, r.Code, r.EffectiveCode, r.Status, r.Excuse, r.Span}
+	key := staticKey{v, s.it.code, s.code, s.excuse}
 	for k, cnt := range v.Counts {
 		var ok bool
 		if cnt.When.Static() {
