@@ -10,7 +10,10 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/rollcall-go/rollcall/calendar"
 )
@@ -150,18 +153,28 @@ type DecodeError struct {
 }
 
 // Error formats the problem as "file:line:col: msg" when it has a position, and as
-// "file: student S: msg" (or "file: msg") when it does not.
+// "file: student S: msg" (or "file: msg") when it does not. A message of several
+// problems (a calendar's) has one line each, each with that prefix. A student id that
+// is not a plain token is quoted, and control characters and bidirectional overrides
+// anywhere are escaped, so that no input can forge a line of output.
 func (e *DecodeError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
+	var p strings.Builder
+	p.WriteString(e.File)
 	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Column)
+		fmt.Fprintf(&p, ":%d:%d", e.Line, e.Column)
 	}
-	b.WriteString(": ")
+	p.WriteString(": ")
 	if e.Student != "" {
-		b.WriteString("student " + e.Student + ": ")
+		p.WriteString("student " + showID(e.Student) + ": ")
 	}
-	b.WriteString(e.Msg)
+	prefix := escape(p.String())
+	var b strings.Builder
+	for i, line := range strings.Split(e.Msg, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(prefix + escape(line))
+	}
 	return b.String()
 }
 
@@ -180,7 +193,7 @@ func Decode(data []byte, name string) (*History, error) {
 	if err := dec.Decode(&jh); err != nil {
 		if student, where, perr := locate(data); perr != nil {
 			msg := strings.TrimPrefix(strings.TrimPrefix(perr.Error(), "json: "), "calendar: ")
-			return nil, &DecodeError{File: name, Student: student, Msg: where + ": " + msg, err: perr}
+			return nil, &DecodeError{File: name, Student: student, Msg: where + ": " + clip(msg), err: perr}
 		}
 		return nil, jsonError(name, data, err, "a JSON history")
 	}
@@ -188,7 +201,7 @@ func Decode(data []byte, name string) (*History, error) {
 		return nil, &DecodeError{File: name, Msg: "more than one JSON value (one history per input; use JSON Lines for a roster)"}
 	}
 	fail := func(err error, format string, args ...any) *DecodeError {
-		return &DecodeError{File: name, Student: jh.Student.ID, Msg: fmt.Sprintf(format, args...), err: err}
+		return &DecodeError{File: name, Student: jh.Student.ID, Msg: clip(fmt.Sprintf(format, args...)), err: err}
 	}
 	var years []calendar.Year
 	switch {
@@ -202,6 +215,9 @@ func Decode(data []byte, name string) (*History, error) {
 		}
 	default:
 		return nil, fail(nil, "no calendar")
+	}
+	if err := checkYears(years); len(years) > 1 && err != nil {
+		return nil, fail(err, "calendars: %v", err)
 	}
 	cal, err := calendar.New(years...)
 	if err != nil {
@@ -290,7 +306,7 @@ func jsonError(name string, data []byte, err error, want string) *DecodeError {
 		}
 		return &DecodeError{File: name, Msg: msg} // not wrapped: io.EOF would read as the end of a stream
 	}
-	de := &DecodeError{File: name, Msg: strings.TrimPrefix(msg, "json: "), err: err}
+	de := &DecodeError{File: name, Msg: clip(strings.TrimPrefix(msg, "json: ")), err: err}
 	if off < 0 {
 		return de
 	}
@@ -353,7 +369,8 @@ func locate(data []byte) (student, where string, err error) {
 
 // DecodeCalendar reads a school calendar as JSON: one school year
 // {"first_day", "last_day", "closed", "half_days", "minutes_per_day"} (the form of a
-// history's "calendar"), or a list of consecutive years. Errors are [*DecodeError].
+// history's "calendar"), or a list of consecutive years, at most [MaxYears] of them
+// within MaxYears years. Errors are [*DecodeError].
 func DecodeCalendar(data []byte, name string) (*calendar.Calendar, error) {
 	var years []calendar.Year
 	var err error
@@ -367,11 +384,46 @@ func DecodeCalendar(data []byte, name string) (*calendar.Calendar, error) {
 	if err != nil {
 		return nil, jsonError(name, data, err, "a JSON school calendar")
 	}
-	cal, err := calendar.New(years...)
-	if err != nil {
+	if err := checkYears(years); len(years) > 1 && err != nil {
 		return nil, &DecodeError{File: name, Msg: err.Error(), err: err}
 	}
+	cal, err := calendar.New(years...)
+	if err != nil {
+		return nil, &DecodeError{File: name, Msg: clip(err.Error()), err: err}
+	}
 	return cal, nil
+}
+
+// MaxYears is the most school years a calendar may hold, and the longest it may run
+// from its first day to its last, in years (of 366 days). A calendar keeps a few
+// numbers for every day it spans, so a longer one is rejected before it is built.
+const MaxYears = 50
+
+// checkYears rejects a calendar of more than MaxYears school years, or spanning more
+// than MaxYears years, before [calendar.New] allocates its days. (calendar.New bounds
+// one year by itself, with a more precise message.)
+func checkYears(years []calendar.Year) error {
+	if len(years) > MaxYears {
+		return fmt.Errorf("%d school years: want at most %d", len(years), MaxYears)
+	}
+	var first, last calendar.Date
+	for _, y := range years {
+		for _, d := range []calendar.Date{y.FirstDay, y.LastDay} {
+			if d.IsZero() {
+				continue
+			}
+			if first.IsZero() || d.Before(first) {
+				first = d
+			}
+			if d.After(last) {
+				last = d
+			}
+		}
+	}
+	if !first.IsZero() && last.Sub(first) >= MaxYears*366 {
+		return fmt.Errorf("the school years run from %s to %s: want at most %d years", first, last, MaxYears)
+	}
+	return nil
 }
 
 // GradeLevel returns the student's grade as rollcall compares it: upper case, without
@@ -393,4 +445,91 @@ func NormalizeGrade(g string) string {
 		return t
 	}
 	return g
+}
+
+// Decoding errors never echo free text and never let input forge a line of output:
+// the rules of package roster's messages, which this twin keeps in step.
+
+// maxShown is the longest value, in runes, a message quotes.
+const maxShown = 32
+
+// freeText reports whether s reads as free text rather than a code or a number:
+// longer than maxShown runes, or with a space (not a control character) in it.
+func freeText(s string) bool {
+	return utf8.RuneCountInString(s) > maxShown || strings.IndexFunc(s, isSpace) >= 0
+}
+
+func isSpace(r rune) bool { return unicode.IsSpace(r) && !unicode.IsControl(r) }
+
+// showID returns an id for a message: as it is when it is a plain token, quoted when
+// not, by its length when it has a space or is longer than 64 runes.
+func showID(s string) string {
+	if n := utf8.RuneCountInString(s); n > 64 || strings.IndexFunc(s, isSpace) >= 0 {
+		return "(" + strconv.Itoa(n) + " characters, not shown)"
+	}
+	for _, r := range s {
+		if r == utf8.RuneError || r == '"' || r == '\\' || unicode.IsSpace(r) || !strconv.IsPrint(r) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
+}
+
+// escape writes control characters, format characters (bidirectional overrides) and
+// line separators of s, and its invalid UTF-8, as Go escapes.
+func escape(s string) string {
+	unsafe := func(r rune) bool {
+		return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.In(r, unicode.Zl, unicode.Zp)
+	}
+	if strings.IndexFunc(s, unsafe) < 0 && utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for len(s) > 0 {
+		r, n := utf8.DecodeRuneInString(s)
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[0])
+		case unsafe(r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[:n])
+		}
+		s = s[n:]
+	}
+	return b.String()
+}
+
+// clip replaces each Go-quoted string of msg whose value is free text by its length.
+// Lines are kept (a calendar's problems are one a line); each is escaped when printed.
+func clip(msg string) string {
+	if !strings.Contains(msg, `"`) {
+		return msg
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(msg, '"')
+		if i < 0 {
+			break
+		}
+		b.WriteString(msg[:i])
+		q, err := strconv.QuotedPrefix(msg[i:])
+		if i > 0 && msg[i-1] == '\'' && strings.HasPrefix(msg[i+1:], "'") {
+			err = errors.New("a quote character, as a JSON syntax error gives it: '\"'")
+		}
+		if err != nil {
+			b.WriteByte('"')
+			msg = msg[i+1:]
+			continue
+		}
+		if v, err := strconv.Unquote(q); err == nil && freeText(v) {
+			b.WriteString("(" + strconv.Itoa(utf8.RuneCountInString(v)) + " characters, not shown)")
+		} else {
+			b.WriteString(q)
+		}
+		msg = msg[i+len(q):]
+	}
+	b.WriteString(msg)
+	return b.String()
 }

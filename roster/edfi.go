@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/rollcall-go/rollcall/calendar"
 	"github.com/rollcall-go/rollcall/codes"
@@ -40,7 +43,8 @@ type EdFiEvent struct {
 // Minutes missed: schoolAttendanceDuration, when given, is the event's length in
 // minutes; otherwise eventDuration, when given, is the part of the day the event
 // covers (Ed-Fi: 1 day = 1, half a day = 0.5) and is turned into minutes of that
-// day's length. A duration of the whole day or more (or none) records a whole day.
+// day's length. A duration of the whole day or more (or none) records a whole day; a
+// duration of zero, or of less than a minute, is a problem, never a whole day.
 // The reason text is kept as the event's reason. The school's id fills in the
 // student's school when the students file did not give one.
 func (r *Roster) ReadEdFi(rd io.Reader, name string) error {
@@ -51,10 +55,16 @@ func (r *Roster) ReadEdFi(rd io.Reader, name string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
+	// lineAt returns the line of the value at or after off. Offsets only grow, so the
+	// lines are counted once over the whole input: linear in its size.
+	counted, lines := 0, 1
 	lineAt := func(off int64) int {
-		n := 1 + bytes.Count(data[:min(int(off), len(data))], []byte{'\n'})
+		end := min(int(off), len(data))
+		lines += bytes.Count(data[counted:end], []byte{'\n'})
+		counted = end
+		n := lines
 		// the value starts after any whitespace and comma
-		for i := int(off); i < len(data); i++ {
+		for i := end; i < len(data); i++ {
 			switch data[i] {
 			case '\n':
 				n++
@@ -101,7 +111,7 @@ func (r *Roster) ReadEdFi(rd io.Reader, name string) error {
 		}
 		var rec EdFiEvent
 		if err := json.Unmarshal(raw, &rec); err != nil {
-			r.problem(src, "", "record %d: %v", n, strings.TrimPrefix(err.Error(), "json: "))
+			r.problem(src, "", "record %d: %s", n, recordError(raw, err))
 			continue
 		}
 		r.addEdFi(src, n, rec)
@@ -110,6 +120,32 @@ func (r *Roster) ReadEdFi(rd io.Reader, name string) error {
 		return fail(err)
 	}
 	return nil
+}
+
+// recordError says why a record cannot be read, without echoing its free text.
+func recordError(raw json.RawMessage, err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		field := te.Field
+		if field == "" {
+			field = "the record"
+		}
+		return fmt.Sprintf("%s: want %s, not a JSON %s", showID(field), te.Type, te.Value)
+	}
+	var date struct {
+		EventDate json.RawMessage `json:"eventDate"`
+	}
+	if json.Unmarshal(raw, &date) == nil && len(date.EventDate) > 0 {
+		var d calendar.Date
+		if json.Unmarshal(date.EventDate, &d) != nil {
+			var s string
+			if json.Unmarshal(date.EventDate, &s) == nil {
+				return fmt.Sprintf("eventDate: bad date %s (want YYYY-MM-DD)", show(s))
+			}
+			return "eventDate: want a date YYYY-MM-DD"
+		}
+	}
+	return clip(strings.TrimPrefix(err.Error(), "json: "))
 }
 
 func (r *Roster) addEdFi(src Source, n int, rec EdFiEvent) {
@@ -134,7 +170,12 @@ func (r *Roster) addEdFi(src Source, n int, rec EdFiEvent) {
 	}
 	code, err := r.engine.EdFiCode(category, rec.Reason, rec.EventDate)
 	if err != nil {
-		r.problem(src, id, "record %d (%s): %v", n, rec.EventDate, err)
+		// The reason is free text: named by its length only.
+		reason := "no reason"
+		if rec.Reason != "" {
+			reason = fmt.Sprintf("its reason (%d characters, not shown)", utf8.RuneCountInString(rec.Reason))
+		}
+		r.problem(src, id, "record %d (%s): no edfi mapping in pack %s for category %s with %s", n, rec.EventDate, r.engine.Pack().Name, showCategory(category), reason)
 		return
 	}
 	ev := history.Event{Date: rec.EventDate, Code: code, Reason: rec.Reason}
@@ -142,22 +183,35 @@ func (r *Roster) addEdFi(src Source, n int, rec EdFiEvent) {
 	if r.cal != nil {
 		day = r.cal.Minutes(rec.EventDate)
 	}
+	// A duration of nothing is never a whole day (Minutes 0): it is a problem.
 	switch {
 	case rec.SchoolAttendanceDuration != nil:
-		if m := *rec.SchoolAttendanceDuration; m < 0 {
+		switch m := *rec.SchoolAttendanceDuration; {
+		case m < 0:
 			r.problem(src, id, "record %d (%s): schoolAttendanceDuration %d is negative", n, rec.EventDate, m)
 			return
-		} else if day == 0 || m != day {
+		case m == 0:
+			r.problem(src, id, "record %d (%s): schoolAttendanceDuration is 0 minutes: an event of no time (leave it out for a whole day)", n, rec.EventDate)
+			return
+		case day == 0 || m != day:
 			ev.Minutes = m // more than the day's minutes: the engine rejects it
 		}
 	case rec.EventDuration != nil:
 		f := *rec.EventDuration
-		if f < 0 {
+		switch {
+		case f < 0:
 			r.problem(src, id, "record %d (%s): eventDuration %g is negative", n, rec.EventDate, f)
 			return
-		}
-		if f > 0 && f < 1 && day > 0 {
-			ev.Minutes = int(math.Round(f * float64(day)))
+		case f == 0:
+			r.problem(src, id, "record %d (%s): eventDuration is 0: an event of no time (1 is a whole day)", n, rec.EventDate)
+			return
+		case f < 1 && day > 0:
+			m := math.Round(f * float64(day))
+			if m < 1 {
+				r.problem(src, id, "record %d (%s): eventDuration %g is less than a minute of the day's %d minutes", n, rec.EventDate, f, day)
+				return
+			}
+			ev.Minutes = int(m)
 		}
 	}
 	e, ok := r.student(id, src)
@@ -170,4 +224,23 @@ func (r *Roster) addEdFi(src Source, n int, rec EdFiEvent) {
 	e.History.Events = append(e.History.Events, ev)
 	e.Sources = append(e.Sources, src)
 	r.Events++
+}
+
+// showCategory returns an Ed-Fi category descriptor for a message: quoted when it reads
+// as a descriptor ("Excused Absence": at most three words of letters, digits and
+// "-_/.", single spaces between, at most maxShown runes), by its length otherwise.
+func showCategory(c string) string {
+	words := strings.Split(c, " ")
+	ok := c != "" && utf8.RuneCountInString(c) <= maxShown && len(words) <= 3
+	for _, w := range words {
+		if w == "" || strings.IndexFunc(w, func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("-_/.", r)
+		}) >= 0 {
+			ok = false
+		}
+	}
+	if !ok {
+		return show(c)
+	}
+	return strconv.Quote(c)
 }

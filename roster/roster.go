@@ -6,9 +6,7 @@
 package roster
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -44,12 +42,15 @@ type RowError struct {
 	Msg     string
 }
 
-// Error formats the problem as "file:line: student S1: message".
+// Error formats the problem as "file:line: student S1: message", on one line: an id
+// that is not a plain token is quoted (control characters and bidirectional overrides
+// escaped), and so is any such character left in the message, so that no input can
+// forge a line of output.
 func (e RowError) Error() string {
 	if e.Student == "" {
-		return fmt.Sprintf("%s: %s", e.Source, e.Msg)
+		return escape(fmt.Sprintf("%s: %s", e.Source, e.Msg))
 	}
-	return fmt.Sprintf("%s: student %s: %s", e.Source, e.Student, e.Msg)
+	return escape(fmt.Sprintf("%s: student %s: %s", e.Source, showID(e.Student), e.Msg))
 }
 
 // Entry is one student's history in a [Roster], with where each event was read.
@@ -57,28 +58,75 @@ type Entry struct {
 	History *history.History
 	Source  Source   // where the student was first read
 	Sources []Source // Sources[i] is where History.Events[i] was read
+
+	whole bool // read as a whole history (JSON Lines): its events are named by position
 }
 
-// RowErrors returns the rows behind the events err rejects: err is what
-// [rollcall.Engine.Evaluate] or [rollcall.Engine.Classify] returned for the entry's
-// history. Any other non-nil error is reported at the student's own row.
+// RowErrors returns the rows behind the events err rejects, one [RowError] a problem:
+// err is what [rollcall.Engine.Evaluate] or [rollcall.Engine.Classify] returned for
+// the entry's history. Other problems joined in err (errors.Join) are reported at the
+// student's own row, one each. An event is named by its date and code; in a history
+// read whole (JSON Lines, or an Entry made without Sources) also by its position,
+// "event 3 (2024-09-04 UNX)". Codes and messages are made safe to print: free text
+// is given by its length, control characters are escaped.
 func (r Entry) RowErrors(err error) []RowError {
 	if err == nil {
 		return nil
 	}
-	var herr *rollcall.HistoryError
-	if !errors.As(err, &herr) {
-		return []RowError{{Source: r.Source, Student: r.History.Student.ID, Msg: err.Error()}}
+	id := ""
+	if r.History != nil {
+		id = r.History.Student.ID
 	}
-	out := make([]RowError, 0, len(herr.Events))
-	for _, ev := range herr.Events {
-		src := r.Source
-		if ev.Index >= 0 && ev.Index < len(r.Sources) {
-			src = r.Sources[ev.Index]
+	var out []RowError
+	var walk func(error)
+	walk = func(err error) {
+		var herr *rollcall.HistoryError
+		switch e := err.(type) {
+		case nil:
+			return
+		case *rollcall.HistoryError:
+			herr = e
+		case interface{ Unwrap() []error }:
+			for _, err := range e.Unwrap() {
+				walk(err)
+			}
+			return
+		default:
+			if !errors.As(err, &herr) {
+				out = append(out, RowError{Source: r.Source, Student: id, Msg: r.otherMsg(err, id)})
+				return
+			}
 		}
-		out = append(out, RowError{Source: src, Student: herr.Student, Msg: fmt.Sprintf("%s %s: %s", ev.Event.Date, ev.Event.Code, ev.Msg)})
+		for _, ev := range herr.Events {
+			src := r.Source
+			if ev.Index >= 0 && ev.Index < len(r.Sources) {
+				src = r.Sources[ev.Index]
+			}
+			what := fmt.Sprintf("%s %s", ev.Event.Date, showID(ev.Event.Code))
+			if r.whole || len(r.Sources) == 0 {
+				what = fmt.Sprintf("event %d (%s)", ev.Index+1, what)
+			}
+			out = append(out, RowError{Source: src, Student: herr.Student, Msg: what + ": " + clip(ev.Msg)})
+		}
 	}
+	walk(err)
 	return out
+}
+
+// otherMsg is the message of a problem the engine found with a history that is not
+// one of its events', without the prefixes the row already gives.
+func (r Entry) otherMsg(err error, id string) string {
+	msg := err.Error()
+	for {
+		m := strings.TrimPrefix(msg, "rollcall: ")
+		if id != "" {
+			m = strings.TrimPrefix(m, "student "+id+": ")
+		}
+		if m == msg {
+			return clip(msg)
+		}
+		msg = m
+	}
 }
 
 // Roster reads many students' histories from a district's exports: a students file, an
@@ -122,8 +170,10 @@ func (r *Roster) Entries() []Entry {
 	return out
 }
 
+// problem records a row not used. Its message must give input values through show
+// or showID; it is escaped to one line all the same.
 func (r *Roster) problem(src Source, student, format string, args ...any) {
-	r.Problems = append(r.Problems, RowError{Source: src, Student: student, Msg: fmt.Sprintf(format, args...)})
+	r.Problems = append(r.Problems, RowError{Source: src, Student: student, Msg: escape(fmt.Sprintf(format, args...))})
 }
 
 // student returns the entry for id, making it when no students file was read.
@@ -173,45 +223,46 @@ func (t *table) get(col string) string {
 func (t *table) src() Source { return Source{File: t.name, Line: t.line} }
 
 func (r *Roster) readCSV(rd io.Reader, name string, known []string, required []string, row func(t *table)) error {
-	cr := csv.NewReader(rd)
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
+	cr := newCSVReader(rd)
+	header, n, prob, err := cr.next()
 	if errors.Is(err, io.EOF) {
 		return fmt.Errorf("%s: empty file: want a header row (%s)", name, strings.Join(known, ","))
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
+	if prob != nil {
+		return fmt.Errorf("%s:%d: the header row cannot be read: %s", name, prob.line, prob.msg)
+	}
 	t := &table{name: name, cols: map[string]int{}, roster: r}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		if !slices.Contains(known, h) {
-			return fmt.Errorf("%s:1: unknown column %q (want %s)", name, h, strings.Join(known, ","))
+			return fmt.Errorf("%s:%d: unknown column %s (want %s)", name, n, show(h), strings.Join(known, ","))
 		}
 		if _, dup := t.cols[h]; dup {
-			return fmt.Errorf("%s:1: column %q given twice", name, h)
+			return fmt.Errorf("%s:%d: column %q given twice", name, n, h)
 		}
 		t.cols[h] = i
 	}
 	for _, c := range required {
 		if _, ok := t.cols[c]; !ok {
-			return fmt.Errorf("%s:1: no column %q (want %s)", name, c, strings.Join(known, ","))
+			return fmt.Errorf("%s:%d: no column %q (want %s)", name, n, c, strings.Join(known, ","))
 		}
 	}
+	cr.fields = len(header)
 	for {
-		rec, err := cr.Read()
+		rec, line, prob, err := cr.next()
 		if errors.Is(err, io.EOF) {
 			return nil
-		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			r.problem(Source{File: name, Line: pe.Line}, "", "%v", pe.Err)
-			continue
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		line, _ := cr.FieldPos(0)
+		if prob != nil {
+			r.problem(Source{File: name, Line: prob.line}, "", "%s", prob.rowMsg())
+			continue
+		}
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a blank line
 		}
@@ -233,7 +284,7 @@ func (t *table) date(col, student string) (calendar.Date, bool) {
 	}
 	d, err := calendar.ParseDate(s)
 	if err != nil {
-		t.roster.problem(t.src(), student, "%s: bad date %q (want YYYY-MM-DD)", col, s)
+		t.roster.problem(t.src(), student, "%s: bad date %s (want YYYY-MM-DD)", col, show(s))
 		return calendar.Date{}, false
 	}
 	return d, true
@@ -290,7 +341,7 @@ func (r *Roster) ReadStudents(rd io.Reader, name string) error {
 			parts := strings.Split(f, ":")
 			fl := history.Flag{Name: strings.TrimSpace(parts[0])}
 			if len(parts) != 1 && len(parts) != 3 || fl.Name == "" {
-				r.problem(t.src(), id, "flag %q: want NAME or NAME:FROM:TO", f)
+				r.problem(t.src(), id, "flag %s: want NAME or NAME:FROM:TO", show(f))
 				return
 			}
 			if len(parts) == 3 {
@@ -300,7 +351,7 @@ func (r *Roster) ReadStudents(rd io.Reader, name string) error {
 					fl.To, err2 = calendar.ParseDate(s)
 				}
 				if err1 != nil || err2 != nil {
-					r.problem(t.src(), id, "flag %q: bad date (want NAME:YYYY-MM-DD:YYYY-MM-DD)", f)
+					r.problem(t.src(), id, "flag %s: bad date (want NAME:YYYY-MM-DD:YYYY-MM-DD)", show(f))
 					return
 				}
 			}
@@ -350,7 +401,11 @@ func (r *Roster) ReadEvents(rd io.Reader, name string) error {
 		if s := t.get("minutes"); s != "" {
 			m, err := strconv.Atoi(s)
 			if err != nil || m < 0 {
-				r.problem(t.src(), id, "%s %s: minutes %q is not a whole number of minutes", d, ev.Code, s)
+				if freeText(s) {
+					r.problem(t.src(), id, "%s %s: minutes is not a whole number of minutes %s", d, showID(ev.Code), notShown(s))
+				} else {
+					r.problem(t.src(), id, "%s %s: minutes %s is not a whole number of minutes", d, showID(ev.Code), show(s))
+				}
 				return
 			}
 			ev.Minutes = m
@@ -394,9 +449,18 @@ func (r *Roster) checkIntervention(iv history.Intervention) string {
 		ids = append(ids, s.ID)
 	}
 	if !slices.Contains(ids, iv.Step) {
-		return fmt.Sprintf("unknown step %q for pack %s%s", iv.Step, r.engine.Pack().Name, suggest.DidYouMean(iv.Step, ids))
+		return fmt.Sprintf("unknown step %s for pack %s%s", show(iv.Step), r.engine.Pack().Name, suggestion(iv.Step, ids))
 	}
 	return ""
+}
+
+// suggestion is a did-you-mean hint for a value not among options; none for free text,
+// so that its cost is bounded by maxShown whatever the input.
+func suggestion(s string, options []string) string {
+	if freeText(s) {
+		return ""
+	}
+	return suggest.DidYouMean(s, options)
 }
 
 // ReadInterventions reads the ladder steps already done, as CSV with the header
@@ -427,7 +491,7 @@ func (r *Roster) ReadInterventions(rd io.Reader, name string) error {
 		}
 		iv := history.Intervention{Step: t.get("step"), Date: d, Outcome: t.get("outcome"), OutcomeDate: od, Actor: t.get("actor"), Note: t.get("note")}
 		if msg := r.checkIntervention(iv); msg != "" {
-			r.problem(t.src(), id, "intervention %s %s: %s", d, iv.Step, msg)
+			r.problem(t.src(), id, "intervention %s %s: %s", d, showID(iv.Step), msg)
 			return
 		}
 		if e, ok := r.student(id, t.src()); ok {
@@ -441,61 +505,72 @@ func (r *Roster) ReadInterventions(rd io.Reader, name string) error {
 // decoded (placed by its column when the decoder gives one), or a second history of the
 // same student, is a problem; so is an intervention with a step the engine's ladder does
 // not have, or with an outcome_date without an outcome or before its date (the history
-// is kept without it).
+// is kept without it). A line of any length is read: one longer than [MaxLine] is a
+// problem and skipped, and the lines after it are read.
 func (r *Roster) ReadHistories(rd io.Reader, name string) error {
-	sc := bufio.NewScanner(rd)
-	sc.Buffer(make([]byte, 0, 64*1024), 64<<20)
-	for line := 1; sc.Scan(); line++ {
-		text := bytes.TrimSpace(sc.Bytes())
-		if len(text) == 0 {
-			continue
+	lr := newLineReader(rd)
+	for {
+		l, err := lr.next()
+		if errors.Is(err, io.EOF) {
+			return nil
 		}
-		src := Source{File: name, Line: line}
-		h, err := history.Decode(text, src.String())
 		if err != nil {
-			var de *history.DecodeError
-			if !errors.As(err, &de) {
-				r.problem(src, "", "%s", strings.TrimPrefix(err.Error(), src.String()+": "))
-				continue
-			}
-			msg := de.Msg
-			if de.Line > 0 {
-				// a position inside the line (always its line 1): "h.jsonl:3: column 17: ..."
-				msg = fmt.Sprintf("column %d: %s", de.Column, de.Msg)
-			}
-			r.Problems = append(r.Problems, RowError{Source: src, Student: de.Student, Msg: msg})
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		src := Source{File: name, Line: l.n}
+		if l.tooLong > 0 {
+			r.problem(src, "", "%s", tooLongMsg(l.tooLong))
 			continue
 		}
-		id := h.Student.ID
-		if id == "" {
-			r.problem(src, "", "no student id")
-			continue
-		}
-		if prev, dup := r.byID[id]; dup {
-			r.problem(src, id, "a second history (the first is at %s)", prev.Source)
-			continue
-		}
-		ivs := h.Interventions[:0:0]
-		for i, iv := range h.Interventions {
-			if msg := r.checkIntervention(iv); msg != "" {
-				r.problem(src, id, "intervention %d (%s %s): %s", i+1, iv.Date, iv.Step, msg)
-				continue
-			}
-			ivs = append(ivs, iv)
-		}
-		h.Interventions = ivs
-		if h.Student.Flags == nil {
-			h.Student.Flags = []history.Flag{}
-		}
-		e := &Entry{History: h, Source: src, Sources: make([]Source, len(h.Events))}
-		for i := range e.Sources {
-			e.Sources[i] = src
-		}
-		r.byID[id] = e
-		r.Events += len(h.Events)
+		r.readHistory(bytes.TrimSpace(l.text), src)
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+}
+
+// readHistory reads the history on one line of JSON Lines.
+func (r *Roster) readHistory(text []byte, src Source) {
+	if len(text) == 0 {
+		return
 	}
-	return nil
+	h, err := history.Decode(text, src.String())
+	if err != nil {
+		var de *history.DecodeError
+		if !errors.As(err, &de) {
+			r.problem(src, "", "%s", clip(strings.TrimPrefix(err.Error(), src.String()+": ")))
+			return
+		}
+		msg := de.Msg
+		if de.Line > 0 {
+			// a position inside the line (always its line 1): "h.jsonl:3: column 17: ..."
+			msg = fmt.Sprintf("column %d: %s", de.Column, de.Msg)
+		}
+		r.Problems = append(r.Problems, RowError{Source: src, Student: de.Student, Msg: clip(msg)})
+		return
+	}
+	id := h.Student.ID
+	if id == "" {
+		r.problem(src, "", "no student id")
+		return
+	}
+	if prev, dup := r.byID[id]; dup {
+		r.problem(src, id, "a second history (the first is at %s)", prev.Source)
+		return
+	}
+	ivs := h.Interventions[:0:0]
+	for i, iv := range h.Interventions {
+		if msg := r.checkIntervention(iv); msg != "" {
+			r.problem(src, id, "intervention %d (%s %s): %s", i+1, iv.Date, showID(iv.Step), msg)
+			continue
+		}
+		ivs = append(ivs, iv)
+	}
+	h.Interventions = ivs
+	if h.Student.Flags == nil {
+		h.Student.Flags = []history.Flag{}
+	}
+	e := &Entry{History: h, Source: src, Sources: make([]Source, len(h.Events)), whole: true}
+	for i := range e.Sources {
+		e.Sources[i] = src
+	}
+	r.byID[id] = e
+	r.Events += len(h.Events)
 }

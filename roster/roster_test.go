@@ -15,7 +15,7 @@ import (
 
 const rosterCal = `{"first_day": "2024-08-26", "last_day": "2025-06-06", "closed": ["2024-09-02"], "minutes_per_day": 400}`
 
-func newTestRoster(t *testing.T, pack string) (*rollcall.Engine, *Roster) {
+func newTestRoster(t testing.TB, pack string) (*rollcall.Engine, *Roster) {
 	t.Helper()
 	e, err := rollcall.Open(pack)
 	require.NoError(t, err)
@@ -127,7 +127,7 @@ func TestRosterEdFi(t *testing.T) {
 	assert.Equal(t, []string{"2024-09-04 MED 0", "2024-09-06 LBS 25", "2024-09-09 ELU 100", "2024-09-10 UNX 0"}, got)
 	assert.Equal(t, []Source{{"edfi.json", 2}, {"edfi.json", 6}, {"edfi.json", 8}, {"edfi.json", 9}}, entries[0].Sources)
 	require.Len(t, r.Problems, 2)
-	assert.Equal(t, `edfi.json:10: student E1: record 6 (2024-09-11): no edfi mapping in pack ccs for category "Recess" with reason ""`, r.Problems[0].Error())
+	assert.Equal(t, `edfi.json:10: student E1: record 6 (2024-09-11): no edfi mapping in pack ccs for category "Recess" with no reason`, r.Problems[0].Error())
 	assert.Contains(t, r.Problems[1].Error(), `edfi.json:11: record 7:`)
 
 	assert.ErrorContains(t, r.ReadEdFi(strings.NewReader(`{"a": 1}`), "obj.json"), "want a JSON array")

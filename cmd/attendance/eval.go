@@ -1,17 +1,48 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
+	"strconv"
+	"strings"
 
 	"github.com/rollcall-go/rollcall"
+	"github.com/rollcall-go/rollcall/roster"
 )
+
+// recoverAs turns a panic of command name (a bug) into an error for *err, so that the
+// program exits with status 1 and a message naming the command, never with the Go
+// runtime's status 2, which is the program's status for bad usage. Use it deferred:
+//
+//	defer recoverAs(&err, name)
+func recoverAs(err *error, name string) {
+	if v := recover(); v != nil {
+		*err = fmt.Errorf("attendance %s: internal error: %s (a bug in attendance: please report it with the command and its input)\n%s",
+			name, panicText(v), bytes.TrimSpace(debug.Stack()))
+	}
+}
+
+// panicText is a panic's value for a message: one line of at most 200 bytes, quoted
+// when it holds characters that would not print as themselves.
+func panicText(v any) string {
+	s := fmt.Sprint(v)
+	if len(s) > 200 {
+		s = strings.ToValidUTF8(s[:200], "") + "..."
+	}
+	if q := strconv.Quote(s); q[1:len(q)-1] != s {
+		return q
+	}
+	return s
+}
 
 // cmdHistory runs eval and classify: on one history (HISTORY.json or - for standard
 // input), printing one JSON document; or on a roster, printing JSON Lines.
-func cmdHistory(e *env, name string, args []string) error {
+func cmdHistory(e *env, name string, args []string) (err error) {
+	defer recoverAs(&err, name)
 	fs := flags(name)
 	pol := fs.String("policy", "", "")
 	var asOf dateFlag
@@ -20,9 +51,9 @@ func cmdHistory(e *env, name string, args []string) error {
 	}
 	var rf rosterFlags
 	rf.register(fs)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
+	pos, perr := parse(fs, args)
+	if perr != nil {
+		return perr
 	}
 	if rf.given() {
 		if len(pos) > 0 {
@@ -53,16 +84,32 @@ func cmdHistory(e *env, name string, args []string) error {
 	if err != nil {
 		return errors.New(oneLine(err, "problems"))
 	}
+	// With bad events the engine still returns the evaluation, the rejected events
+	// marked: it is printed, then one line per problem, and the status is 1.
 	var out any
 	if name == "eval" {
-		out, err = eng.Evaluate(h, asOf.d)
+		ev, evErr := eng.Evaluate(h, asOf.d)
+		if ev != nil {
+			out = ev
+		}
+		err = evErr
 	} else {
-		out, err = eng.Classify(h, asOf.d)
+		cls, clsErr := eng.Classify(h, asOf.d)
+		if cls != nil {
+			out = cls
+		}
+		err = clsErr
+	}
+	if out != nil {
+		if werr := writeJSON(e.stdout, out); werr != nil {
+			return werr
+		}
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %s", file, oneLine(err, ""))
+		entry := roster.Entry{History: h, Source: roster.Source{File: file}}
+		return reportProblems(e, entry.RowErrors(err))
 	}
-	return writeJSON(e.stdout, out)
+	return nil
 }
 
 // historyRoster evaluates or classifies every student of a roster, printing one JSON
@@ -74,7 +121,7 @@ func historyRoster(e *env, name string, eng *rollcall.Engine, rf *rosterFlags, a
 	}
 	entries := ro.Entries()
 	if name == "eval" && asOf.d.IsZero() {
-		asOf.d = latestEvent(entries)
+		asOf.d = latestEvent(eng, entries)
 	}
 	results := evaluateAll(e, name, eng, entries, asOf, name == "classify")
 	problems := ro.Problems

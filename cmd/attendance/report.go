@@ -22,8 +22,20 @@ type reportRow struct {
 
 var reportColumns = []string{"student", "school", "next", "actor", "due_by", "due", "because"}
 
+// textCell neutralises a text cell of the CSV report that a spreadsheet would run as a
+// formula (one starting with =, +, -, @, a tab or a carriage return) by prefixing a
+// single quote, as OWASP advises. Only text columns go through it: due_by is a date
+// (or empty), and a numeric column would keep its minus sign.
+func textCell(s string) string {
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
 // cmdReport prints the students of a roster with a ladder step due.
-func cmdReport(e *env, args []string) error {
+func cmdReport(e *env, args []string) (err error) {
+	defer recoverAs(&err, "report")
 	fs := flags("report")
 	pol := fs.String("policy", "", "")
 	format := fs.String("format", "csv", "")
@@ -31,9 +43,9 @@ func cmdReport(e *env, args []string) error {
 	fs.Var(&asOf, "as-of", "")
 	var rf rosterFlags
 	rf.register(fs)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
+	pos, perr := parse(fs, args)
+	if perr != nil {
+		return perr
 	}
 	if len(pos) > 0 {
 		return usagef("unexpected argument %q: name the roster's files with --calendar, --events, --edfi, --students, --interventions or --histories", pos[0])
@@ -57,7 +69,7 @@ func cmdReport(e *env, args []string) error {
 	}
 	entries := ro.Entries()
 	if asOf.d.IsZero() {
-		asOf.d = latestEvent(entries)
+		asOf.d = latestEvent(eng, entries)
 	}
 	results := evaluateAll(e, "report", eng, entries, asOf, false)
 
@@ -72,9 +84,16 @@ func cmdReport(e *env, args []string) error {
 	}
 	for _, r := range results {
 		problems = append(problems, r.problems...)
-		rejectedEvents += len(r.problems)
 		ev := r.ev
-		if ev == nil || ev.Next == nil {
+		if ev == nil {
+			continue
+		}
+		for _, c := range ev.Events {
+			if c.Rejected != "" {
+				rejectedEvents++
+			}
+		}
+		if ev.Next == nil {
 			continue
 		}
 		withDue++
@@ -90,7 +109,8 @@ func cmdReport(e *env, args []string) error {
 			}
 			continue
 		}
-		cw.Write([]string{ev.Student, school, ev.Next.Step, ev.Next.Actor, ev.Next.DueBy.String(), strings.Join(steps, ";"), ev.Next.Because})
+		cw.Write([]string{textCell(ev.Student), textCell(school), textCell(ev.Next.Step), textCell(ev.Next.Actor),
+			ev.Next.DueBy.String(), textCell(strings.Join(steps, ";")), textCell(ev.Next.Because)})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -133,7 +153,11 @@ func cmdReport(e *env, args []string) error {
 		}
 		due = strings.Join(parts, ", ")
 	}
-	fmt.Fprintf(e.stderr, "report as of %s under pack %s\n", asOf.d, eng.Pack().Name)
+	on := asOf.d.String()
+	if on == "" {
+		on = "(no date: no students)"
+	}
+	fmt.Fprintf(e.stderr, "report as of %s under pack %s\n", on, eng.Pack().Name)
 	fmt.Fprintf(e.stderr, "  students       %d (%d with a step due)\n", len(entries), withDue)
 	fmt.Fprintf(e.stderr, "  events         %d (%d rejected)\n", ro.Events, rejectedEvents)
 	fmt.Fprintf(e.stderr, "  steps due      %s\n", due)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/rollcall-go/rollcall"
 	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/classify"
 	"github.com/rollcall-go/rollcall/roster"
 )
 
@@ -103,15 +104,29 @@ func readFile(name string, read func(io.Reader, string) error) error {
 	return read(f, name)
 }
 
-// latestEvent returns the date of the latest event of any history.
-func latestEvent(entries []roster.Entry) calendar.Date {
-	var d calendar.Date
+// latestEvent returns the as-of date of a roster run without --as-of: the date of the
+// latest event the engine accepts in any history (a school day inside the calendar and
+// the enrolment, with a known code: what the engine itself takes as a history's as-of
+// date), so that a bad row dated in June does not move every student's evaluation to
+// June. Events of unknown students and rows that could not be read are not in entries.
+// When no event is accepted, it is the first day of the calendar (the engine's own
+// default), the latest such day when the histories have different calendars; the
+// zero date when there are no histories.
+func latestEvent(eng *rollcall.Engine, entries []roster.Entry) calendar.Date {
+	var d, first calendar.Date
 	for _, en := range entries {
-		for _, ev := range en.History.Events {
-			if ev.Date.After(d) {
-				d = ev.Date
-			}
+		if en.History == nil || en.History.Calendar == nil {
+			continue
 		}
+		if last := classify.LastDate(eng.Pack(), en.History); last.After(d) {
+			d = last
+		}
+		if f := en.History.Calendar.First(); f.After(first) {
+			first = f
+		}
+	}
+	if d.IsZero() {
+		return first
 	}
 	return d
 }
@@ -127,6 +142,8 @@ type result struct {
 // evaluateAll evaluates (or classifies) every entry with a pool of GOMAXPROCS workers
 // (the Engine is safe for concurrent use). Results keep the entries' order. When
 // stderr is a terminal and the run takes more than a second, a progress line shows.
+// A student whose evaluation panics (a bug) is reported as a problem at its row, and
+// the others are still evaluated.
 func evaluateAll(e *env, cmd string, eng *rollcall.Engine, entries []roster.Entry, asOf dateFlag, classifyOnly bool) []result {
 	results := make([]result, len(entries))
 	var done atomic.Int64
@@ -138,16 +155,7 @@ func evaluateAll(e *env, cmd string, eng *rollcall.Engine, entries []roster.Entr
 	for range min(runtime.GOMAXPROCS(0), max(len(entries), 1)) {
 		wg.Go(func() {
 			for i := range jobs {
-				en := entries[i]
-				r := result{entry: en}
-				var err error
-				if classifyOnly {
-					r.cls, err = eng.Classify(en.History, asOf.d)
-				} else {
-					r.ev, err = eng.Evaluate(en.History, asOf.d)
-				}
-				r.problems = en.RowErrors(err)
-				results[i] = r
+				results[i] = evaluateOne(eng, entries[i], asOf, classifyOnly)
 				done.Add(1)
 			}
 		})
@@ -158,6 +166,35 @@ func evaluateAll(e *env, cmd string, eng *rollcall.Engine, entries []roster.Entr
 	close(jobs)
 	wg.Wait()
 	return results
+}
+
+// evaluateOne evaluates (or classifies) one entry; a panic is the entry's problem.
+func evaluateOne(eng *rollcall.Engine, en roster.Entry, asOf dateFlag, classifyOnly bool) (r result) {
+	defer recoverStudent(en, &r)
+	r.entry = en
+	var err error
+	if classifyOnly {
+		r.cls, err = eng.Classify(en.History, asOf.d)
+	} else {
+		r.ev, err = eng.Evaluate(en.History, asOf.d)
+	}
+	r.problems = en.RowErrors(err)
+	return r
+}
+
+// recoverStudent turns a panic while evaluating en (a bug) into the entry's one
+// problem, at the student's row. Use it deferred.
+func recoverStudent(en roster.Entry, r *result) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	id := ""
+	if en.History != nil {
+		id = en.History.Student.ID
+	}
+	*r = result{entry: en, problems: []roster.RowError{{Source: en.Source, Student: id,
+		Msg: fmt.Sprintf("internal error, the student is not evaluated: %s (a bug in rollcall: please report it)", panicText(v))}}}
 }
 
 // progress shows "attendance report: N/M students" on a terminal once a run has taken
