@@ -219,3 +219,17 @@ func TestCommandNames(t *testing.T) {
 		assert.Contains(t, names, name)
 	}
 }
+
+// A crash of any command exits 1, never the usage status 2.
+func TestPanicIsNotBadUsage(t *testing.T) {
+	commands["zz-panic"] = func(*env, []string) error { panic("boom\nsecond line") }
+	defer delete(commands, "zz-panic")
+	var stdout, stderr strings.Builder
+	code := run([]string{"zz-panic"}, &env{stdout: &stdout, stderr: &stderr})
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	if got := stderr.String(); got != "attendance zz-panic: internal error: boom second line (a bug in rollcall: please report it)\n" {
+		t.Fatalf("stderr %q", got)
+	}
+}

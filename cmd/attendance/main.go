@@ -88,10 +88,10 @@ Flags:
   --policy NAME|FILE    an embedded pack (attendance packs lists them) or a pack file
                         (a name ending in .yaml or .yml, or an existing file), which
                         may extend an embedded pack
-  --as-of YYYY-MM-DD    evaluate as of this date (eval, explain: the last event's date by
-                        default; with a roster and in report: the latest event's date in
-                        the input; codes: the pack version in force then, the latest by
-                        default)
+  --as-of YYYY-MM-DD    evaluate as of this date (eval, explain: the date of the last event
+                        that can be classified by default; with a roster and in report:
+                        the latest such event's date in the input; codes: the pack
+                        version in force then, the latest by default)
   --calendar FILE       the school calendar, JSON: {"first_day", "last_day", "closed",
                         "half_days", "minutes_per_day"}, or a list of such years
   --events FILE         events CSV: student_id,date,code,minutes,documents,comment,reason
@@ -179,7 +179,18 @@ func commandNames() []string {
 	return append(append(names, more...), "help")
 }
 
-func run(args []string, e *env) int {
+func run(args []string, e *env) (code int) {
+	defer func() {
+		// A crash is never bad usage: it exits 1, with one line naming the command.
+		if v := recover(); v != nil {
+			name := ""
+			if len(args) > 0 {
+				name = " " + args[0]
+			}
+			fmt.Fprintf(e.stderr, "attendance%s: internal error: %s (a bug in rollcall: please report it)\n", name, strings.ReplaceAll(fmt.Sprint(v), "\n", " "))
+			code = 1
+		}
+	}()
 	if len(args) == 0 {
 		fmt.Fprint(e.stderr, usage)
 		return 2
