@@ -3,10 +3,10 @@ package rollcall
 import (
 	"errors"
 	"fmt"
-	"strconv"
-	"unicode"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/rollcall-go/rollcall/calendar"
 	"github.com/rollcall-go/rollcall/classify"

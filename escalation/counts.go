@@ -33,11 +33,11 @@ type counter struct {
 	byStep       map[string][]history.Intervention
 	wholeHistory map[string]bool // steps whose interventions count for the whole history
 	scratch      policy.Facts    // reused by holdsOn
-	v      *policy.Version
-	h      *history.History
-	asOf   calendar.Date
-	count  []series // by count, then the absent days last
-	done   []history.Intervention
+	v            *policy.Version
+	h            *history.History
+	asOf         calendar.Date
+	count        []series // by count, then the absent days last
+	done         []history.Intervention
 }
 
 // dayCap is the most one school day adds to a count in its unit.
