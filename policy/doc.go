@@ -165,6 +165,12 @@
 //	max_days(N).X        the largest over any N consecutive calendar days this year
 //	longest_run.X        the longest run of consecutive school days with a matching event
 //
+// A window over a step not done (since, within) is empty: its counts are 0 and its
+// attendance_rate 1. A latched step that repeats is judged again from the day after it
+// was last done. A step's interventions count for its school year (scope: history for
+// the whole history), and an outcome listed in resets_on closes a case: the steps done
+// before it no longer count and the year's counts start the day after.
+//
 // Every window has the calendar's measures: school_days, calendar_days, absent_days,
 // present_days, attendance_rate (1 with no days) and absence_rate. Other facts: age,
 // grade, flags (those holding on the date), school_day; and the step functions
