@@ -223,3 +223,30 @@ ladder:
 	assert.Contains(t, msg, `bad.yaml:12:17: step c: when: unknown count "unexcsed" (did you mean "unexcused"?)`)
 	assert.Contains(t, msg, `bad.yaml:14:11: step e: when: YAML read "# a comment" as a comment, cutting the expression short; quote the expression`)
 }
+
+// A deadline in absences: due by the first day a count reaches a number ("not later than
+// the seventh unexcused absence in a month").
+func TestDeadlineByCount(t *testing.T) {
+	p := load(t, `
+pack: deadline-by-count
+codes: {UNX: {status: absent, excuse: unexcused}}
+counts: {unexcused: {when: excuse == "unexcused"}}
+ladder:
+  agreement:
+    when: month.unexcused >= 5
+    latch: true
+    deadline: {when: month.unexcused >= 7}
+`)
+	// UNX on school days 15-22: Sep 16-20 and 23-25; the 5th is Sep 20, the 7th Sep 24
+	var evs []history.Event
+	for _, day := range []string{"2024-09-16", "2024-09-17", "2024-09-18", "2024-09-19", "2024-09-20", "2024-09-23", "2024-09-24", "2024-09-25"} {
+		evs = append(evs, ev(day, "UNX", 0))
+	}
+	out, _ := evaluate(p, hist(t, nil, evs[:5]), "2024-09-20")
+	require.Len(t, out.Due, 1)
+	assert.True(t, out.Due[0].DueBy.IsZero(), "the 7th has not happened")
+	out, _ = evaluate(p, hist(t, nil, evs), "2024-09-25")
+	require.Len(t, out.Due, 1)
+	assert.Equal(t, d("2024-09-24"), out.Due[0].DueBy)
+	assert.True(t, out.Due[0].Overdue)
+}

@@ -371,13 +371,18 @@ func prerequisitesDone(c *counter, s *policy.Step, at calendar.Date) bool {
 // the dates of absences and interventions, and every day for a trigger whose facts
 // change with time.
 func candidates(c *counter, s *policy.Step, start, at calendar.Date) []calendar.Date {
+	return candidatesFor(c, s.When, start, at)
+}
+
+// candidatesFor is candidates for any condition over the facts.
+func candidatesFor(c *counter, cond *policy.Condition, start, at calendar.Date) []calendar.Date {
 	var out []calendar.Date
 	add := func(d calendar.Date) {
 		if d.After(start) && !d.After(at) {
 			out = append(out, d)
 		}
 	}
-	if s.When.Varies() {
+	if cond.Varies() {
 		for d := start.AddDays(1); !d.After(at); d = d.AddDays(1) {
 			if c.h.Calendar.IsSchoolDay(d) || d == at {
 				out = append(out, d)
@@ -475,11 +480,21 @@ func due(r *policy.Runner, c *counter, s *policy.Step, env *policy.Facts, at, si
 			}
 		}
 		if !from.IsZero() {
-			if dl.SchoolDays > 0 {
+			switch {
+			case dl.When != nil:
+				// due by the first day, from then on, that the condition holds
+				for _, day := range candidatesFor(c, dl.When, from.AddDays(-1), at) {
+					f := c.quickFacts(day, dl.When.Reads(), dl.When.Plain())
+					if ok, err := dl.When.Eval(r, f); err == nil && ok {
+						d.DueBy = day
+						break
+					}
+				}
+			case dl.SchoolDays > 0:
 				if by, ok := c.h.Calendar.After(from, dl.SchoolDays); ok {
 					d.DueBy = by
 				}
-			} else {
+			default:
 				d.DueBy = from.AddDays(dl.Days)
 			}
 			d.Overdue = !d.DueBy.IsZero() && at.After(d.DueBy)

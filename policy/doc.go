@@ -109,7 +109,8 @@
 //	    scope: school-year      # school-year (default: done and since count this year) | history
 //	    outcomes: [progressing, failed]   # what an intervention may record; waived (with a note) always
 //	    repeats: false          # or every: N (school days between repeats)
-//	    deadline: {school_days: 7, from: trigger}   # or days: N; from: trigger | a step
+//	    deadline: {school_days: 7, from: trigger}   # or days: N; from: trigger | a step;
+//	                            # or when: month.unexcused >= 7 (due by the first day it holds)
 //	    involve:                # whom to involve, by reason
 //	      health: {when: medical > 0, who: Health and Wellness}
 //	    effects:                # rules that apply to absences after the step's date

@@ -57,11 +57,14 @@ func (s *Step) AllowsOutcome(outcome string) bool {
 }
 
 // Deadline says by when a due step must be done: N school days or N calendar days
-// after the trigger first held, or after another step was done.
+// after the trigger first held, or after another step was done; or, with When, by the
+// first day from then on that a condition holds ("not later than the seventh unexcused
+// absence in a month": month.unexcused >= 7).
 type Deadline struct {
 	SchoolDays int
 	Days       int
-	From       string // "trigger" or a step identifier
+	From       string     // "trigger" or a step identifier
+	When       *Condition // over [Facts]; nil for a deadline in days
 }
 
 // Involve names whom to involve in a step when a condition holds (seed 002's
@@ -157,6 +160,9 @@ func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, x
 				dl.fromAt.errorf(d, "%s: deadline from: unknown step %q (want trigger or a step)%s", what, dl.from, didYouMean(dl.from, b.steps.present()))
 			}
 			step.Deadline = &Deadline{SchoolDays: dl.schoolDays, Days: dl.days, From: dl.from}
+			if dl.when != "" {
+				step.Deadline.When = x.compileFacts(dl.when, dl.whenAt, what+": deadline when", d)
+			}
 		}
 		s.involve.each(func(reason string, iv *rawInvolve) {
 			inv := Involve{Reason: reason, Who: iv.who}

@@ -25,7 +25,7 @@ var (
 	ruleKeys    = []string{"when", "then", "applies", "citation"}
 	effectKeys  = []string{"excuse", "recode", "require", "documents", "note"}
 	stepKeys    = []string{"title", "actor", "action", "cadence", "when", "because", "after", "repeats", "every", "latch", "scope", "outcomes", "resets_on", "compulsory", "deadline", "citation", "involve", "effects"}
-	deadKeys    = []string{"school_days", "days", "from"}
+	deadKeys    = []string{"school_days", "days", "from", "when"}
 	involveKeys = []string{"when", "who"}
 	edfiKeys    = []string{"category", "reason", "code"}
 	desigKeys   = []string{"title", "when", "because", "compulsory", "citation"}
@@ -550,8 +550,11 @@ func (r *reader) step(id string, n *yaml.Node) *rawStep {
 		if df["days"] != nil {
 			dl.days, _ = r.integer(df["days"], what+": deadline days", 0)
 		}
-		if (df["school_days"] == nil) == (df["days"] == nil) {
-			r.errorf(v, "%s: deadline needs exactly one of school_days or days", what)
+		if w := df["when"]; w != nil {
+			dl.when, dl.whenAt = r.str(w, what+": deadline when"), pos{r.file, w}
+		}
+		if n := btoi(df["school_days"] != nil) + btoi(df["days"] != nil) + btoi(df["when"] != nil); n != 1 {
+			r.errorf(v, "%s: deadline needs exactly one of school_days, days or when", what)
 		}
 		if df["from"] != nil {
 			dl.from, dl.fromAt = r.str(df["from"], what+": deadline from"), pos{r.file, df["from"]}
@@ -621,4 +624,11 @@ func yamlErrorLine(err error) int {
 	var n int
 	fmt.Sscanf(m[1], "%d", &n)
 	return n
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -246,6 +246,8 @@ type rawDeadline struct {
 	days       int
 	from       string // "trigger" or a step identifier
 	fromAt     pos
+	when       string // due by the first day this holds (a count reaching a number)
+	whenAt     pos
 }
 
 type rawInvolve struct {
