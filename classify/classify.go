@@ -210,15 +210,26 @@ func (c *classifier) run() {
 		}
 		year, _ := h.Calendar.YearOf(ev.Date)
 		items = append(items, item{i: i, ev: ev, year: year, ord: h.Calendar.Ordinal(ev.Date), version: v, code: code})
-		if len(ev.Documents)+len(ev.Comment)+len(ev.Reason)+len(ev.Occurrence) > 0 {
-			items[len(items)-1].key = eventKey(ev)
-		}
 	}
 	// Date order; on one date an order that does not depend on the input's.
-	slices.SortStableFunc(items, func(a, b item) int {
-		return cmp.Or(a.ev.Date.Compare(b.ev.Date), strings.Compare(a.ev.Code, b.ev.Code), cmp.Compare(a.ev.Minutes, b.ev.Minutes),
-			strings.Compare(a.key, b.key), a.i-b.i)
-	})
+	same := func(a, b item) int {
+		return cmp.Or(a.ev.Date.Compare(b.ev.Date), strings.Compare(a.ev.Code, b.ev.Code), cmp.Compare(a.ev.Minutes, b.ev.Minutes))
+	}
+	slices.SortStableFunc(items, func(a, b item) int { return cmp.Or(same(a, b), a.i-b.i) })
+	// Events that record the same thing are put in an order of their own, not the input's.
+	for k := 0; k < len(items); {
+		j := k + 1
+		for j < len(items) && same(items[k], items[j]) == 0 {
+			j++
+		}
+		if j-k > 1 {
+			for m := k; m < j; m++ {
+				items[m].key = eventKey(items[m].ev)
+			}
+			slices.SortStableFunc(items[k:j], func(a, b item) int { return cmp.Or(strings.Compare(a.key, b.key), a.i-b.i) })
+		}
+		k = j
+	}
 	// The same code for the same time of one date is one event: the first keeps the
 	// documents of all of them (whatever the order they came in), the others repeat it.
 	for k := 0; k < len(items); {
@@ -557,6 +568,42 @@ func (c *classifier) decide(it item, r *Result) {
 	}
 }
 
+// holds judges an Event condition on the event as it stands, remembering the result of
+// a static condition (one that reads only the codes, status, excuse, span and tags) for
+// every event alike in those.
+func (c *classifier) holds(cond *policy.Condition, s *state) bool {
+	judge := func() bool {
+		ok, err := cond.Eval(&c.r, c.env(s))
+		return ok && err == nil
+	}
+	if !cond.Static() {
+		return judge()
+	}
+	key := condKey{cond, s.it.code, s.code, s.excuse}
+	if m, ok := condMemos.Load(key); ok {
+		return m.(bool)
+	}
+	ok := judge()
+	if condMemoCount.Load() < maxStaticMemos {
+		if _, loaded := condMemos.LoadOrStore(key, ok); !loaded {
+			condMemoCount.Add(1)
+		}
+	}
+	return ok
+}
+
+// condKey is what a static condition's result depends on.
+type condKey struct {
+	cond            *policy.Condition
+	code, effective *codes.Code
+	excuse          codes.Excuse
+}
+
+var (
+	condMemos     sync.Map // condKey -> bool
+	condMemoCount atomic.Int64
+)
+
 // counts returns what a decided event adds to each declared count.
 func (c *classifier) counts(v *policy.Version, r *Result, s *state) []float64 {
 	out := make([]float64, len(v.Counts))
@@ -867,8 +914,7 @@ func (c *classifier) deadlines(s *state) {
 		return
 	}
 	for _, dl := range s.it.version.Deadlines {
-		ok, err := dl.When.Eval(&c.r, c.env(s))
-		if err != nil || !ok {
+		if !c.holds(dl.When, s) {
 			continue
 		}
 		from := s.it.ev.Date
