@@ -28,13 +28,28 @@ type History struct {
 	Interventions []Intervention
 }
 
-// Student is who a history is about.
+// Student is who a history is about. Name and Guardians are optional: only letters
+// and pages made for staff print them (never messages, errors or logs).
 type Student struct {
 	ID        string        `json:"id"`
 	BirthDate calendar.Date `json:"birth_date"`
 	Grade     string        `json:"grade"`
 	School    string        `json:"school,omitempty"`
 	Flags     []Flag        `json:"flags"`
+	Name      string        `json:"name,omitempty"`
+	Guardians []Guardian    `json:"guardians,omitempty"`
+}
+
+// Guardian is a parent or guardian letters are sent to. Language is the language
+// letters to the guardian are written in, as a BCP 47 tag ("en", "es", "es-MX"; empty:
+// English). Address is the postal address, its lines separated by newlines. Guardians
+// who share an address get one letter.
+type Guardian struct {
+	Name     string `json:"name"`
+	Language string `json:"language,omitempty"`
+	Address  string `json:"address,omitempty"`
+	Phone    string `json:"phone,omitempty"`
+	Email    string `json:"email,omitempty"`
 }
 
 // Flag is a student flag that holds from one date to another (both inclusive; a zero
@@ -61,6 +76,9 @@ type Event struct {
 	Comment    string        `json:"comment,omitempty"`
 	Reason     string        `json:"reason,omitempty"` // free text: "dentist appointment"
 	Occurrence string        `json:"occurrence,omitempty"`
+	// Documented is when the documentation was received, when the SIS records it
+	// (packs may ask more of a late note).
+	Documented calendar.Date `json:"documented,omitzero"`
 }
 
 // Intervention is a ladder step done on a date, with what came of it. An outcome is
