@@ -120,8 +120,9 @@ type classifier struct {
 	pendingDate calendar.Date
 	pendingYear int
 	pending     []float64
-	wholeAbsent map[calendar.Date]bool // dates with a whole-day absence, for return dates
-	closed      calendar.Date          // the case was closed then: steps done before no longer count
+	wholeAbsent map[calendar.Date]bool // dates with a whole-day absence, for return dates (built when needed)
+	items       []item
+	closed      calendar.Date // the case was closed then: steps done before no longer count
 }
 
 // capKey names the period a cap counts in: a school year, a term, an occurrence key or
@@ -248,20 +249,7 @@ func (c *classifier) run() {
 		}
 		k = j
 	}
-	for _, it := range items {
-		if len(it.version.Deadlines) == 0 {
-			continue
-		}
-		if c.wholeAbsent == nil { // only deadlines from the return read it
-			c.wholeAbsent = map[calendar.Date]bool{}
-			for _, it := range items {
-				if it.code.Status == codes.Absent && (it.ev.Minutes == 0 || it.ev.Minutes >= h.Calendar.Minutes(it.ev.Date)) {
-					c.wholeAbsent[it.ev.Date] = true
-				}
-			}
-		}
-		break
-	}
+	c.items = items
 	c.caps = map[string]*capState{}
 	c.year = map[int][]float64{}
 	for k := 0; k < len(items); {
@@ -480,25 +468,30 @@ func hasSource(notes []Note, src string) bool {
 
 // state is a classification in progress.
 type state struct {
-	it      item
-	code    *codes.Code
-	docs    codes.Requirement   // what excuses it
-	instead bool                // docs were set by an effect: they decide for any absent code
-	extra   []codes.Requirement // also required
-	forced  *codes.Excuse
-	excuse  codes.Excuse
-	missing codes.Missing
-	notes   []Note
-	flags   []string
-	steps   []string
-	year    []float64
-	base    policy.Event // the fields that do not change while the event is decided
+	it       item
+	code     *codes.Code
+	docs     codes.Requirement   // what excuses it
+	instead  bool                // docs were set by an effect: they decide for any absent code
+	extra    []codes.Requirement // also required
+	forced   *codes.Excuse
+	excuse   codes.Excuse
+	missing  codes.Missing
+	notes    []Note
+	flags    []string
+	steps    []string
+	year     []float64
+	base     policy.Event // the fields that do not change while the event is decided
+	received []string     // the documents received by the as-of date
 }
 
 func (c *classifier) decide(it item, r *Result) {
 	v, ev := it.version, it.ev
 	s := &state{it: it, code: it.code, docs: it.code.Documents, flags: c.h.Student.FlagsOn(ev.Date)}
 	s.steps = c.stepsBefore(ev.Date)
+	s.received = ev.Documents
+	if !ev.Documented.IsZero() && !c.asOf.IsZero() && ev.Documented.After(c.asOf) {
+		s.received = nil // documentation received after the as-of date has not come yet
+	}
 	if v.ReadsYear {
 		s.year = slices.Clone(c.year[it.year])
 		if len(s.year) < len(v.Counts) {
@@ -507,8 +500,9 @@ func (c *classifier) decide(it item, r *Result) {
 	}
 	dayMin := c.h.Calendar.Minutes(ev.Date)
 	s.base = policy.Event{
-		Date: ev.Date.String(), Weekday: ev.Date.Weekday().String(), Original: ev.Code,
-		Minutes: ev.Minutes, DayMinutes: dayMin, Documents: ev.Documents, Flags: s.flags,
+		DaysToDocument: c.daysToDocument(ev),
+		Date:           ev.Date.String(), Weekday: ev.Date.Weekday().String(), Original: ev.Code,
+		Minutes: ev.Minutes, DayMinutes: dayMin, Documents: s.received, Flags: s.flags,
 		Comment: ev.Comment, Reason: ev.Reason, Occurrence: ev.Occurrence, Steps: s.steps,
 		Age: c.h.Student.AgeOn(ev.Date), Grade: c.h.Student.GradeLevel(), Year: s.year,
 	}
@@ -665,7 +659,7 @@ func (c *classifier) judge(s *state) {
 		s.excuse = codes.None
 		// A present code's documentation is listed when missing; it never makes an absence.
 		if !s.docs.IsZero() {
-			if ok, missing := s.docs.Check(codes.Evidence{Documents: s.it.ev.Documents, Flags: s.flags}); !ok {
+			if ok, missing := s.docs.Check(codes.Evidence{Documents: s.received, Flags: s.flags}); !ok {
 				s.missing = missing
 			}
 		}
@@ -677,7 +671,7 @@ func (c *classifier) judge(s *state) {
 		if len(s.extra) > 0 {
 			req = codes.All(append([]codes.Requirement{s.docs}, s.extra...)...)
 		}
-		ok, missing := req.Check(codes.Evidence{Documents: s.it.ev.Documents, Flags: s.flags})
+		ok, missing := req.Check(codes.Evidence{Documents: s.received, Flags: s.flags})
 		switch {
 		case ok && s.code.Excuse == codes.Unexcused:
 			s.excuse = codes.Unexcused
@@ -950,9 +944,38 @@ func (c *classifier) deadlines(s *state) {
 	}
 }
 
+// daysToDocument is how many calendar days after the student's return (or after the
+// absence, while the student has not returned) the documentation of ev was received, or
+// -1 when the history does not say.
+func (c *classifier) daysToDocument(ev *history.Event) int {
+	if ev.Documented.IsZero() {
+		return -1
+	}
+	c.needWholeAbsent()
+	from := ev.Date
+	if ret, ok := c.returnDate(ev.Date); ok {
+		from = ret
+	}
+	return max(0, ev.Documented.Sub(from))
+}
+
+// needWholeAbsent builds the dates the student missed whole, for return dates.
+func (c *classifier) needWholeAbsent() {
+	if c.wholeAbsent != nil {
+		return
+	}
+	c.wholeAbsent = map[calendar.Date]bool{}
+	for _, it := range c.items {
+		if it.code.Status == codes.Absent && (it.ev.Minutes == 0 || it.ev.Minutes >= c.h.Calendar.Minutes(it.ev.Date)) {
+			c.wholeAbsent[it.ev.Date] = true
+		}
+	}
+}
+
 // returnDate returns the first school day after d, on or before the as-of date, that
 // the student did not miss whole.
 func (c *classifier) returnDate(d calendar.Date) (calendar.Date, bool) {
+	c.needWholeAbsent()
 	cal := c.h.Calendar
 	for next, ok := cal.After(d, 1); ok && !next.After(c.asOf); next, ok = cal.After(next, 1) {
 		if !c.wholeAbsent[next] && (len(c.h.Enrolment) == 0 || c.h.Enrolment.Contains(next)) {

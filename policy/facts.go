@@ -184,9 +184,13 @@ type Event struct {
 	Comment    string   `expr:"comment"`
 	Reason     string   `expr:"reason"`     // free-text reason given by the family or the SIS
 	Occurrence string   `expr:"occurrence"` // the key linking the days of one event
-	Steps      []string `expr:"steps"`      // ladder steps done before the date
-	Age        int      `expr:"age"`        // the student's age in whole years on the date (0 if unknown)
-	Grade      string   `expr:"grade"`
+	// DaysToDocument is how many calendar days after the student's return (the first
+	// school day attended after the absence) the documentation was received, or -1 when
+	// the history does not say.
+	DaysToDocument int      `expr:"days_to_document"`
+	Steps          []string `expr:"steps"` // ladder steps done before the date
+	Age            int      `expr:"age"`   // the student's age in whole years on the date (0 if unknown)
+	Grade          string   `expr:"grade"`
 	// Year holds the school year's declared counts before this event's date, read in
 	// expressions as year.COUNT.
 	Year []float64 `expr:"__year"`

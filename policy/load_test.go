@@ -542,8 +542,9 @@ func TestEmbeddedCCS(t *testing.T) {
 	assert.Equal(t, 9, v.Caps[0].Limit)
 	assert.Equal(t, policy.PerSchoolYear, v.Caps[0].Per)
 	assert.Equal(t, policy.PerOccurrence, v.Caps[1].Per)
-	require.Len(t, v.Rules, 3)
+	require.Len(t, v.Rules, 4)
 	assert.Equal(t, "parent-authorized-full-day", v.Rules[0].ID)
 	assert.Equal(t, "parent-medical-full-day", v.Rules[1].ID)
 	assert.Equal(t, "untyped-appointment", v.Rules[2].ID)
+	assert.Equal(t, "late-note-needs-principal-approval", v.Rules[3].ID)
 }

@@ -405,6 +405,7 @@ func (t *tester) events(n *yaml.Node, h *history.History) bool {
 			Comment    string   `yaml:"comment"`
 			Reason     string   `yaml:"reason"`
 			Occurrence string   `yaml:"occurrence"`
+			Documented string   `yaml:"documented"`
 		}
 		if err := it.Decode(&ej); err != nil {
 			t.fail(it, "event: %v", err)
@@ -414,8 +415,14 @@ func (t *tester) events(n *yaml.Node, h *history.History) bool {
 		if !ok {
 			return false
 		}
-		h.Events = append(h.Events, history.Event{Date: d, Code: ej.Code, Minutes: ej.Minutes, Documents: ej.Documents,
-			Comment: ej.Comment, Reason: ej.Reason, Occurrence: ej.Occurrence})
+		e := history.Event{Date: d, Code: ej.Code, Minutes: ej.Minutes, Documents: ej.Documents,
+			Comment: ej.Comment, Reason: ej.Reason, Occurrence: ej.Occurrence}
+		if ej.Documented != "" {
+			if e.Documented, ok = t.date(it, ej.Documented); !ok {
+				return false
+			}
+		}
+		h.Events = append(h.Events, e)
 	}
 	return true
 }
