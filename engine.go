@@ -63,6 +63,7 @@ type EventError struct {
 	Msg   string
 }
 
+// Error says which event and what is wrong with it.
 func (e EventError) Error() string {
 	return fmt.Sprintf("event %d (%s %s): %s", e.Index+1, e.Event.Date, safeID(e.Event.Code), e.Msg)
 }
@@ -90,6 +91,7 @@ type HistoryError struct {
 	Events  []EventError
 }
 
+// Error lists every rejected event, one line each.
 func (e *HistoryError) Error() string {
 	var b strings.Builder
 	for i, ev := range e.Events {

@@ -119,6 +119,7 @@ type RunError struct {
 	Err  error
 }
 
+// Error names what failed to run, without the values it read.
 func (e *RunError) Error() string {
 	return e.What + ": its condition failed to run (left out of the evaluation)"
 }

@@ -15,6 +15,7 @@ const (
 
 var unitNames = []string{"days", "occasions", "minutes", "hours"}
 
+// String names the unit as packs write it.
 func (u Unit) String() string { return unitNames[u] }
 
 // Count is a count a pack declares: which classified events it takes and in what

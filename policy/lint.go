@@ -21,6 +21,7 @@ type Warning struct {
 	Msg string
 }
 
+// Error writes the warning with its place in the pack file.
 func (w Warning) Error() string {
 	if w.Line > 0 {
 		return fmt.Sprintf("%s:%d:%d: warning: %s", w.File, w.Line, w.Column, w.Msg)

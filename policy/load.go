@@ -94,6 +94,7 @@ func LoadFile(name string) (*Pack, error) {
 // rootFS reads regular files inside an os.Root.
 type rootFS struct{ r *os.Root }
 
+// Open opens a regular file inside the root.
 func (f rootFS) Open(name string) (fs.File, error) {
 	fi, err := f.r.Lstat(name)
 	if err != nil {

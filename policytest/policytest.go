@@ -76,6 +76,7 @@ type Failure struct {
 	Msg    string
 }
 
+// Error writes the failure with the test file, line and column.
 func (f Failure) Error() string {
 	where := f.File
 	if f.Line > 0 {
