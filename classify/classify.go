@@ -713,11 +713,8 @@ func describe(s *state) string {
 
 // apply carries out an effect and judges again.
 func (c *classifier) apply(s *state, e policy.Effect) {
-	if e.Recode != nil {
-		to, ok := e.Recode[s.code.ID]
-		if !ok {
-			to, ok = e.Recode["*"]
-		}
+	if e.Recodes() {
+		to, ok := e.RecodeTo(s.code.ID)
 		if code, found := s.it.version.Codes.Lookup(to); ok && found && code.ID != s.code.ID {
 			s.code = code
 			if !s.instead {
@@ -1062,13 +1059,13 @@ func perText(p policy.Per) string {
 // effectText describes an effect for people.
 func effectText(e policy.Effect) string {
 	var parts []string
-	if e.Recode != nil {
+	if e.Recodes() {
 		var pairs []string
-		for from, to := range e.Recode {
-			if from == "*" {
-				pairs = append(pairs, "re-code to "+to)
+		for _, pr := range e.RecodePairs() {
+			if pr[0] == "*" {
+				pairs = append(pairs, "re-code to "+pr[1])
 			} else {
-				pairs = append(pairs, from+" becomes "+to)
+				pairs = append(pairs, pr[0]+" becomes "+pr[1])
 			}
 		}
 		slices.Sort(pairs)

@@ -356,7 +356,7 @@ func compileEffect(what string, e rawEffect, cat *codes.Catalog, rc *reqCompiler
 		out.Excuse, out.ExcuseSet = x, err == nil
 	}
 	if e.recode != nil {
-		out.Recode = map[string]string{}
+		out.recode = map[string]string{}
 		for _, pr := range e.recode {
 			if _, ok := cat.Lookup(pr.from); !ok && pr.from != "*" {
 				pr.at.errorf(d, "%s: recode: unknown code %q%s", what, pr.from, didYouMean(pr.from, rc.b.codes.present()))
@@ -364,7 +364,7 @@ func compileEffect(what string, e rawEffect, cat *codes.Catalog, rc *reqCompiler
 			if _, ok := cat.Lookup(pr.to); !ok {
 				pr.at.errorf(d, "%s: recode: unknown code %q%s", what, pr.to, didYouMean(pr.to, rc.b.codes.present()))
 			}
-			out.Recode[pr.from] = pr.to
+			out.recode[pr.from] = pr.to
 		}
 	}
 	if e.require != nil {

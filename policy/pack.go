@@ -2,6 +2,7 @@ package policy
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/rollcall-go/rollcall/calendar"
@@ -176,10 +177,34 @@ type DocDeadline struct {
 type Effect struct {
 	Excuse    codes.Excuse       // force this excuse type (when ExcuseSet)
 	ExcuseSet bool               // whether Excuse applies
-	Recode    map[string]string  // the effective code by current code; "*" matches any code
+	recode    map[string]string  // the effective code by current code; "*" matches any code
 	Require   *codes.Requirement // documentation required in addition to the code's own
 	Documents *codes.Requirement // documentation that excuses instead of the code's own
 	Note      string             // an explanation for people
+}
+
+// Recodes reports whether the effect re-codes events.
+func (e Effect) Recodes() bool { return len(e.recode) > 0 }
+
+// RecodeTo returns the code an event with code becomes, if the effect re-codes it
+// (a mapping for code, or else one for any code, "*").
+func (e Effect) RecodeTo(code string) (string, bool) {
+	if to, ok := e.recode[code]; ok {
+		return to, true
+	}
+	to, ok := e.recode["*"]
+	return to, ok
+}
+
+// RecodePairs returns the effect's re-codings as from, to pairs, sorted by from ("*"
+// for any code).
+func (e Effect) RecodePairs() [][2]string {
+	out := make([][2]string, 0, len(e.recode))
+	for from, to := range e.recode {
+		out = append(out, [2]string{from, to})
+	}
+	slices.SortFunc(out, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
+	return out
 }
 
 // EdFiMapping maps an Ed-Fi attendance event (category descriptor and reason text) to
