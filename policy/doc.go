@@ -129,6 +129,49 @@
 //	  - {category: Excused Absence, reason: "(?i)sick", code: ILL}
 //	school_month: 0             # 0: calendar months; N: blocks of N school days (Ohio: 20)
 //
+// # Letters
+//
+// A ladder step may carry a letter to the family, in one or more languages (en is
+// required: it is the language letters fall back to), and the pack a letterhead that
+// heads every letter (a top-level key, layered like the sections: a child pack's or a
+// later version's replaces it whole):
+//
+//	letterhead:
+//	  name: Springfield School District 186
+//	  address: [1900 W Monroe St, "Springfield, IL 62704"]
+//	  phone: (217) 525-3000
+//	  email: attendance@sps186.org
+//	  web: www.sps186.org
+//	ladder:
+//	  warning-letter:
+//	    ...
+//	    letter:
+//	      signer: {en: Principal, es: Director(a) de la escuela}   # or one text for every language
+//	      reason:               # why, in each language: {{expression}} placeholders over [Facts]
+//	        en: "{{not_verified}} absences not verified as excused"
+//	        es: "{{not_verified}} ausencias sin justificar"
+//	        # or, for a when of several clauses, one text per clause (those that held are joined)
+//	      period: {school_days: 20}   # optional: .PeriodStart, .PeriodEnd, the school days after the letter's date
+//	      templates:            # Go html/template texts over [LetterFields], by language
+//	        en: |
+//	          <p>Dear {{.Guardian.Name}},</p>
+//	          <p>{{.Student.Name}} has {{.Counts.not_verified}} absences ({{.Reason}}).</p>
+//	        es: |
+//	          <p>Estimada familia {{.Guardian.Name}}:</p> ...
+//
+// The merge fields are those of [LetterFields] (.Student.Name, .Guardian.Address,
+// .Date, .Reason, .Counts.COUNT, .Absences, .Deadline, .Signer, .PeriodStart, ...),
+// every value already written in the letter's language and escaped by html/template
+// where it is printed. Templates are checked at load: an unknown field or count, a
+// function other than and, or, not, eq, ne, lt, le, gt, ge, len and index, define and
+// template, a field the step cannot fill (.Deadline without a deadline, .PeriodStart
+// without a period, .Reason or .Signer without one in the template's language, .District
+// without a letterhead) and HTML the escaper cannot make safe are load errors with
+// file:line:col. A field printed outside any if, with or range body is needed: a
+// family whose record lacks it gets no letter (the student's problem is reported),
+// never a letter with a blank. The reason's placeholders are expressions, as in a
+// because; the template's are Go template actions.
+//
 // # Versions
 //
 // A pack may hold later versions; each starts on its effective date and layers on the

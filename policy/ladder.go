@@ -45,6 +45,7 @@ type Step struct {
 	Compulsory bool
 	Deadline   *Deadline
 	Involve    []Involve
+	Letter     *Letter // the letter to the family, when the pack writes one (see letters.go)
 }
 
 // Waived is the outcome every step accepts: the district exempted the student from
@@ -178,6 +179,9 @@ func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, x
 			if ru := compileRule(fmt.Sprintf("effect %d", i+1), id, eff, cat, rc, x, d); ru != nil {
 				v.Rules = append(v.Rules, ru)
 			}
+		}
+		if s.letter != nil {
+			step.Letter = compileLetter(step, s.letter, b.letterhead, append(slices.Clone(Builtins), b.counts.present()...), x, d)
 		}
 		if step.When != nil {
 			v.Steps = append(v.Steps, step)

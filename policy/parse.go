@@ -15,7 +15,7 @@ var identPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 // The keys a pack file may use, by section. They are the schema; doc.go describes them.
 var (
 	packKeys    = []string{"pack", "title", "extends", "citation", "source", "effective", "versions"}
-	bodyKeys    = []string{"school_month", "compulsory", "documents", "flags", "codes", "counts", "caps", "rules", "deadlines", "ladder", "designations", "routines", "actions", "signout", "edfi"}
+	bodyKeys    = []string{"school_month", "compulsory", "documents", "flags", "codes", "counts", "caps", "rules", "deadlines", "ladder", "designations", "routines", "actions", "signout", "edfi", "letterhead"}
 	versionKeys = append([]string{"effective"}, bodyKeys...)
 	docKeys     = []string{"name", "description"}
 	codeKeys    = []string{"name", "definition", "status", "excuse", "span", "documents", "comment", "edfi", "tags", "citation"}
@@ -24,7 +24,7 @@ var (
 	capKeys     = []string{"codes", "tags", "when", "unit", "limit", "per", "counts", "past", "citation"}
 	ruleKeys    = []string{"when", "then", "applies", "citation"}
 	effectKeys  = []string{"excuse", "recode", "require", "documents", "note"}
-	stepKeys    = []string{"title", "actor", "action", "cadence", "when", "because", "after", "repeats", "every", "latch", "scope", "outcomes", "resets_on", "compulsory", "deadline", "citation", "involve", "effects"}
+	stepKeys    = []string{"title", "actor", "action", "cadence", "when", "because", "after", "repeats", "every", "latch", "scope", "outcomes", "resets_on", "compulsory", "deadline", "citation", "involve", "effects", "letter"}
 	deadKeys    = []string{"school_days", "days", "from", "when"}
 	involveKeys = []string{"when", "who"}
 	edfiKeys    = []string{"category", "reason", "code"}
@@ -242,6 +242,8 @@ func (r *reader) body(entries []entry) rawBody {
 			b.actions = r.generics(e.val, "action", actionKeys, "when")
 		case "signout":
 			b.signout = r.generics(e.val, "signout rule", signoutKeys, "when", "allow")
+		case "letterhead":
+			b.letterhead = r.letterhead(e.val)
 		default:
 			r.errorf(e.keyNd, "%s: not supported yet", e.key)
 		}
@@ -574,6 +576,9 @@ func (r *reader) step(id string, n *yaml.Node) *rawStep {
 			}
 			s.involve.set(k, inv)
 		})
+	}
+	if v := f["letter"]; v != nil {
+		s.letter = r.letter(what+": letter", v)
 	}
 	if v := f["effects"]; v != nil {
 		if v.Kind != yaml.SequenceNode {

@@ -98,6 +98,7 @@ type rawBody struct {
 	signout       omap[rawGeneric]
 	edfi          []rawEdFi
 	edfiSet       bool
+	letterhead    *rawLetterhead // see letters.go
 }
 
 func (b rawBody) overlay(top rawBody) rawBody {
@@ -120,6 +121,10 @@ func (b rawBody) overlay(top rawBody) rawBody {
 	}
 	if top.schoolMonth != nil {
 		out.schoolMonth = top.schoolMonth
+	}
+	out.letterhead = b.letterhead
+	if top.letterhead != nil {
+		out.letterhead = top.letterhead
 	}
 	out.compulsory, out.compulsorySet = b.compulsory, b.compulsorySet
 	if top.compulsorySet {
@@ -238,6 +243,7 @@ type rawStep struct {
 	effects    []*rawRule
 	audience   []string
 	daily      bool
+	letter     *rawLetter // see letters.go
 }
 
 type rawDeadline struct {
