@@ -183,3 +183,33 @@ func TestLetterErrors(t *testing.T) {
 	_, err = policy.Load([]byte(src), "lettered.yaml")
 	assert.Contains(t, loadErrors(t, err).Error(), `lettered.yaml:19:13: step warning: letter: reason es: in {{month.unexcussed}}: unknown`)
 }
+
+// The shipped packs' letters load, in English and Spanish, on the steps the issue
+// names.
+func TestShippedLetters(t *testing.T) {
+	for pack, steps := range map[string][]string{
+		"il-roe-sop": {"warning-letter", "probation-letter", "medical-letter", "roe-third-letter", "truancy-hearing"},
+		"ohio":       {"excessive-absence-notice", "absence-intervention-team", "intervention-plan"},
+		"ccs":        {"excessive-absence-notice", "absence-intervention-team", "intervention-plan"},
+	} {
+		p, err := policy.Embedded(pack)
+		require.NoError(t, err, pack)
+		v := p.Versions()[len(p.Versions())-1]
+		for _, s := range steps {
+			l := v.Letter(s)
+			if !assert.NotNil(t, l, "%s %s", pack, s) {
+				continue
+			}
+			assert.Equal(t, []string{"en", "es"}, l.Languages, "%s %s", pack, s)
+			assert.NotEmpty(t, l.Signer["en"])
+			assert.NotEmpty(t, l.Signer["es"])
+			for _, lang := range l.Languages {
+				page, _ := l.Page(lang)
+				for _, f := range []string{".Date", ".Guardian.Name", ".Guardian.AddressLines", ".Student.Name", ".Student.School", ".Reason", ".Signer"} {
+					assert.Contains(t, page.Needs(), f, "%s %s %s", pack, s, lang)
+				}
+			}
+		}
+		assert.Nil(t, v.Letterhead(), "a district sets its own letterhead")
+	}
+}
