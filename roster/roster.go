@@ -317,9 +317,19 @@ func splitList(s string) []string {
 // still enrolled. flags holds flags separated by ";", each NAME (every day) or
 // NAME:FROM:TO (TO may be empty: open-ended). A student on several rows was enrolled
 // over several spans (a transfer out and back): each row adds its span and flags.
+//
+// Optional columns say who the family is, for letters: name (the student's), and for
+// up to two guardians guardian_name, guardian_language (a tag: en, es), guardian_address
+// (its lines separated by ";" or newlines), guardian_phone, guardian_email, and the
+// same with guardian2_. They are never quoted in a problem.
 func (r *Roster) ReadStudents(rd io.Reader, name string) error {
 	r.students = name
-	known := []string{"student_id", "birth_date", "grade", "school", "enrolled_from", "enrolled_to", "flags"}
+	known := []string{"student_id", "birth_date", "grade", "school", "enrolled_from", "enrolled_to", "flags", "name"}
+	for _, g := range []string{"guardian_", "guardian2_"} {
+		for _, f := range []string{"name", "language", "address", "phone", "email"} {
+			known = append(known, g+f)
+		}
+	}
 	return r.readCSV(rd, name, known, known[:1], func(t *table) {
 		id := t.get("student_id")
 		if id == "" {
@@ -364,6 +374,16 @@ func (r *Roster) ReadStudents(rd io.Reader, name string) error {
 			e.History.Student.BirthDate, e.History.Student.Grade, e.History.Student.School = birth, t.get("grade"), t.get("school")
 		}
 		e.History.Student.Flags = append(e.History.Student.Flags, flags...)
+		if n := t.get("name"); n != "" && e.History.Student.Name == "" {
+			e.History.Student.Name = n
+		}
+		for _, g := range []string{"guardian_", "guardian2_"} {
+			gd := history.Guardian{Name: t.get(g + "name"), Language: t.get(g + "language"), Address: t.get(g + "address"),
+				Phone: t.get(g + "phone"), Email: t.get(g + "email")}
+			if gd != (history.Guardian{}) && !slices.Contains(e.History.Student.Guardians, gd) {
+				e.History.Student.Guardians = append(e.History.Student.Guardians, gd)
+			}
+		}
 		if !from.IsZero() || !to.IsZero() || seen {
 			if from.IsZero() && r.cal != nil {
 				from = r.cal.First()
