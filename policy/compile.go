@@ -34,11 +34,11 @@ func compileVersion(from calendar.Date, b rawBody, d *diag) *Version {
 	})
 	b.caps.each(func(id string, c *rawCap) { mark("cap", id, c.at) })
 	b.rules.each(func(id string, r *rawRule) { mark("rule", id, r.at) })
-	b.counts.each(func(id string, g *rawGeneric) { mark("count", id, g.at) })
-	b.deadlines.each(func(id string, g *rawGeneric) { mark("deadline", id, g.at) })
-	b.designations.each(func(id string, g *rawGeneric) { mark("designation", id, g.at) })
-	b.actions.each(func(id string, g *rawGeneric) { mark("action", id, g.at) })
-	b.signout.each(func(id string, g *rawGeneric) { mark("signout", id, g.at) })
+	b.counts.each(func(id string, e *decl[rawCount]) { mark("count", id, e.at) })
+	b.deadlines.each(func(id string, e *decl[rawDocDeadline]) { mark("deadline", id, e.at) })
+	b.designations.each(func(id string, e *decl[rawDesignation]) { mark("designation", id, e.at) })
+	b.actions.each(func(id string, e *decl[rawAction]) { mark("action", id, e.at) })
+	b.signout.each(func(id string, e *decl[rawSignOut]) { mark("signout", id, e.at) })
 	b.steps.each(func(id string, s *rawStep) {
 		mark("step", id, s.at)
 		for i, e := range s.effects {
@@ -81,7 +81,7 @@ func compileVersion(from calendar.Date, b rawBody, d *diag) *Version {
 			v.Rules = append(v.Rules, ru)
 		}
 	})
-	b.deadlines.each(func(id string, g *rawGeneric) {
+	b.deadlines.each(func(id string, g *decl[rawDocDeadline]) {
 		if dl := compileDocDeadline(id, g, cat, &rc, x, d); dl != nil {
 			v.Deadlines = append(v.Deadlines, dl)
 		}
@@ -238,56 +238,48 @@ func (rc *reqCompiler) resolve(r *rawReq, what string) *codes.Requirement {
 
 // compileCounts compiles the declared counts.
 func compileCounts(v *Version, b rawBody, x *exprCompiler, d *diag) {
-	b.counts.each(func(id string, g *rawGeneric) {
-		r := reader{file: g.file, d: d}
+	b.counts.each(func(id string, e *decl[rawCount]) {
 		what := "count " + id
 		if isReserved(id) {
-			g.at.errorf(d, "%s: %q is a reserved name (a window, a builtin or a function); choose another", what, id)
+			e.at.errorf(d, "%s: %q is a reserved name (a window, a builtin or a function); choose another", what, id)
 			return
 		}
 		if strings.ContainsAny(id, "-.") {
-			g.at.errorf(d, "%s: a count's name is read in expressions, so it uses letters, digits and '_' only (not %q)", what, id)
+			e.at.errorf(d, "%s: a count's name is read in expressions, so it uses letters, digits and '_' only (not %q)", what, id)
 			return
 		}
-		c := &Count{ID: id, Title: r.str(g.f["title"], what+": title"), Citation: r.str(g.f["citation"], what+": citation")}
-		if n := g.f["unit"]; n != nil {
-			u := r.str(n, what+": unit")
-			i := slices.Index(unitNames, u)
-			if i < 0 {
-				r.errorf(n, "%s: unit must be days, occasions, minutes or hours, not %q", what, u)
-			} else {
+		c := &Count{ID: id, Title: e.v.Title, Citation: e.v.Citation}
+		if u := e.v.Unit; u != "" {
+			if i := slices.Index(unitNames, u); i >= 0 {
 				c.Unit = Unit(i)
+			} else {
+				e.at.errorf(d, "%s: unit must be days, occasions, minutes or hours, not %q", what, u)
 			}
 		}
-		if n := g.f["when"]; n != nil {
-			c.When = x.compileEvent(r.str(n, what+": when"), pos{g.file, n}, what+": when", true, d)
+		if e.v.When.given() {
+			c.When = x.compileEvent(e.v.When.text(d, what+": when"), e.v.When, what+": when", true, d)
 		}
 		v.Counts = append(v.Counts, c)
 	})
 }
 
 // compileDocDeadline compiles a documentation deadline.
-func compileDocDeadline(id string, g *rawGeneric, cat *codes.Catalog, rc *reqCompiler, x *exprCompiler, d *diag) *DocDeadline {
-	r := reader{file: g.file, d: d}
+func compileDocDeadline(id string, e *decl[rawDocDeadline], cat *codes.Catalog, rc *reqCompiler, x *exprCompiler, d *diag) *DocDeadline {
 	what := "deadline " + id
-	dl := &DocDeadline{ID: id, Citation: r.str(g.f["citation"], what+": citation")}
-	if n := g.f["school_days"]; n != nil {
-		dl.SchoolDays, _ = r.integer(n, what+": school_days", 0)
+	dl := &DocDeadline{ID: id, Citation: e.v.Citation, SchoolDays: e.v.SchoolDays}
+	switch e.v.From {
+	case "", "absence":
+	case "return":
+		dl.FromReturn = true
+	default:
+		e.at.errorf(d, "%s: from must be absence or return, not %q", what, e.v.From)
 	}
-	if n := g.f["from"]; n != nil {
-		switch from := r.str(n, what+": from"); from {
-		case "absence":
-		case "return":
-			dl.FromReturn = true
-		default:
-			r.errorf(n, "%s: from must be absence or return, not %q", what, from)
-		}
+	if t := e.v.Then; t.given() {
+		r := reader{file: t.file, d: d}
+		dl.Then = compileEffect(what+": then", r.effect(t.n, what+": then"), cat, rc, d)
 	}
-	if n := g.f["then"]; n != nil {
-		dl.Then = compileEffect(what+": then", r.effect(n, what+": then"), cat, rc, d)
-	}
-	if n := g.f["when"]; n != nil {
-		dl.When = x.compileEvent(r.str(n, what+": when"), pos{g.file, n}, what+": when", false, d)
+	if e.v.When.given() {
+		dl.When = x.compileEvent(e.v.When.text(d, what+": when"), e.v.When, what+": when", false, d)
 	}
 	if dl.When == nil {
 		return nil

@@ -189,64 +189,51 @@ func compileLadder(v *Version, b rawBody, cat *codes.Catalog, rc *reqCompiler, x
 	})
 	checkStepCycles(b, d)
 
-	b.designations.each(func(id string, g *rawGeneric) {
-		r := reader{file: g.file, d: d}
+	b.designations.each(func(id string, e *decl[rawDesignation]) {
 		what := "designation " + id
-		ds := &Designation{ID: id, Title: r.str(g.f["title"], what+": title"), Citation: r.str(g.f["citation"], what+": citation"), Compulsory: true}
-		if n := g.f["compulsory"]; n != nil {
-			ds.Compulsory = r.boolean(n, what+": compulsory")
+		ds := &Designation{ID: id, Title: e.v.Title, Citation: e.v.Citation, Compulsory: true}
+		if c := e.v.Compulsory; c.given() {
+			r := reader{file: c.file, d: d}
+			ds.Compulsory = r.boolean(c.n, what+": compulsory")
 		}
-		if n := g.f["when"]; n != nil {
-			ds.When = x.compileFacts(r.str(n, what+": when"), pos{g.file, n}, what+": when", d)
+		if e.v.When.given() {
+			ds.When = x.compileFacts(e.v.When.text(d, what+": when"), e.v.When, what+": when", d)
 		}
 		var becauses []string
-		if b := g.f["because"]; b != nil && b.Kind == yaml.SequenceNode {
-			becauses = r.strings(b, what+": because")
+		if bc := e.v.Because; bc.given() && bc.n.Kind == yaml.SequenceNode {
+			r := reader{file: bc.file, d: d}
+			becauses = r.strings(bc.n, what+": because")
 		} else {
-			ds.Because = x.compileTemplate(r.str(b, what+": because"), pos{g.file, b}, what+": because", d)
+			ds.Because = x.compileTemplate(bc.text(d, what+": because"), bc, what+": because", d)
 		}
 		if ds.When != nil {
-			ds.Join, ds.Clauses = x.compileClauses(ds.When, becauses, pos{g.file, g.f["because"]}, what, d)
-		}
-		if ds.When != nil {
+			ds.Join, ds.Clauses = x.compileClauses(ds.When, becauses, e.v.Because, what, d)
 			v.Designations = append(v.Designations, ds)
 		}
 	})
-	if g := b.compulsory; g != nil {
-		r := reader{file: g.file, d: d}
-		c := &Compulsory{Title: r.str(g.f["title"], "compulsory: title"), Citation: r.str(g.f["citation"], "compulsory: citation")}
-		if n := g.f["when"]; n != nil {
-			c.When = x.compileFacts(r.str(n, "compulsory: when"), pos{g.file, n}, "compulsory: when", d)
-		}
-		if c.When != nil {
-			v.Compulsory = c
+	if c := b.compulsory; c != nil && c.v.When.given() {
+		cr := &Compulsory{Title: c.v.Title, Citation: c.v.Citation}
+		if cr.When = x.compileFacts(c.v.When.text(d, "compulsory: when"), c.v.When, "compulsory: when", d); cr.When != nil {
+			v.Compulsory = cr
 		}
 	}
-	b.routines.each(func(id string, g *rawGeneric) {
-		r := reader{file: g.file, d: d}
-		v.Routines = append(v.Routines, Routine{ID: id, Title: r.str(g.f["title"], "title"), Actor: r.str(g.f["actor"], "actor"),
-			Action: r.str(g.f["action"], "action"), Cadence: r.str(g.f["cadence"], "cadence"), Citation: r.str(g.f["citation"], "citation")})
+	b.routines.each(func(id string, e *decl[rawRoutine]) {
+		v.Routines = append(v.Routines, Routine{ID: id, Title: e.v.Title, Actor: e.v.Actor, Action: e.v.Action, Cadence: e.v.Cadence, Citation: e.v.Citation})
 	})
-	b.actions.each(func(id string, g *rawGeneric) {
-		r := reader{file: g.file, d: d}
+	b.actions.each(func(id string, e *decl[rawAction]) {
 		what := "action " + id
-		a := &Action{ID: id, Title: r.str(g.f["title"], "title"), Actor: r.str(g.f["actor"], "actor"),
-			Action: r.str(g.f["action"], "action"), Citation: r.str(g.f["citation"], "citation")}
-		if n := g.f["when"]; n != nil {
-			if a.When = x.compileEvent(r.str(n, what+": when"), pos{g.file, n}, what+": when", false, d); a.When != nil {
+		a := &Action{ID: id, Title: e.v.Title, Actor: e.v.Actor, Action: e.v.Action, Citation: e.v.Citation}
+		if e.v.When.given() {
+			if a.When = x.compileEvent(e.v.When.text(d, what+": when"), e.v.When, what+": when", false, d); a.When != nil {
 				v.Actions = append(v.Actions, a)
 			}
 		}
 	})
-	b.signout.each(func(id string, g *rawGeneric) {
-		r := reader{file: g.file, d: d}
+	b.signout.each(func(id string, e *decl[rawSignOut]) {
 		what := "signout rule " + id
-		so := &SignOutRule{ID: id, Notify: r.strings(g.f["notify"], what+": notify"), Note: r.str(g.f["note"], what+": note"), Citation: r.str(g.f["citation"], what+": citation")}
-		if n := g.f["allow"]; n != nil {
-			so.Allow = r.boolean(n, what+": allow")
-		}
-		if n := g.f["when"]; n != nil {
-			if so.When = compileSignOut(r.str(n, what+": when"), pos{g.file, n}, what+": when", d); so.When != nil {
+		so := &SignOutRule{ID: id, Notify: e.v.Notify, Note: e.v.Note, Citation: e.v.Citation, Allow: e.v.Allow}
+		if e.v.When.given() {
+			if so.When = compileSignOut(e.v.When.text(d, what+": when"), e.v.When, what+": when", d); so.When != nil {
 				v.SignOut = append(v.SignOut, so)
 			}
 		}

@@ -28,13 +28,6 @@ var (
 	deadKeys    = []string{"school_days", "days", "from", "when"}
 	involveKeys = []string{"when", "who"}
 	edfiKeys    = []string{"category", "reason", "code"}
-	desigKeys   = []string{"title", "when", "because", "compulsory", "citation"}
-	compulsKeys = []string{"title", "when", "citation"}
-	routineKeys = []string{"title", "actor", "action", "cadence", "citation"}
-	actionKeys  = []string{"title", "actor", "action", "when", "citation"}
-	signoutKeys = []string{"when", "allow", "notify", "note", "citation"}
-	countKeys   = []string{"title", "unit", "when", "citation"}
-	docDueKeys  = []string{"when", "school_days", "from", "then", "citation"}
 )
 
 // parseFile reads one pack file into its raw form. Problems go to d.
@@ -94,22 +87,6 @@ func parseFile(file string, data []byte, d *diag) *rawPack {
 	}
 	p.body = r.body(bodyEntries)
 	return p
-}
-
-// generics reads a section of simple entries, kept as their fields until the version
-// compiles; required names the keys each entry must have.
-func (r *reader) generics(n *yaml.Node, what string, keys []string, required ...string) omap[rawGeneric] {
-	var out omap[rawGeneric]
-	r.each(n, what+"s", func(id string, v *yaml.Node) {
-		if v == nil {
-			out.set(id, nil)
-			return
-		}
-		f := r.fields(v, what+" "+id, keys...)
-		r.require(v, f, what+" "+id, required...)
-		out.set(id, &rawGeneric{at: pos{r.file, v}, f: f, file: r.file})
-	})
-	return out
 }
 
 // require reports each key missing from f.
@@ -223,25 +200,25 @@ func (r *reader) body(entries []entry) rawBody {
 		case "edfi":
 			b.edfi, b.edfiSet = r.edfi(e.val), true
 		case "counts":
-			b.counts = r.generics(e.val, "count", countKeys, "when")
+			b.counts = section[rawCount](r, e.val, "count")
 		case "compulsory":
 			if e.val.Kind == yaml.ScalarNode && e.val.Tag == "!!null" {
 				b.compulsory, b.compulsorySet = nil, true // removes an inherited rule
 				break
 			}
-			f := r.fields(e.val, "compulsory", compulsKeys...)
-			r.require(e.val, f, "compulsory", "when")
-			b.compulsory, b.compulsorySet = &rawGeneric{at: pos{r.file, e.val}, f: f, file: r.file}, true
+			c := &decl[rawCompulsory]{at: pos{r.file, e.val}}
+			r.decode(e.val, "compulsory", &c.v)
+			b.compulsory, b.compulsorySet = c, true
 		case "deadlines":
-			b.deadlines = r.generics(e.val, "deadline", docDueKeys, "when", "school_days", "then")
+			b.deadlines = section[rawDocDeadline](r, e.val, "deadline")
 		case "designations":
-			b.designations = r.generics(e.val, "designation", desigKeys, "when")
+			b.designations = section[rawDesignation](r, e.val, "designation")
 		case "routines":
-			b.routines = r.generics(e.val, "routine", routineKeys)
+			b.routines = section[rawRoutine](r, e.val, "routine")
 		case "actions":
-			b.actions = r.generics(e.val, "action", actionKeys, "when")
+			b.actions = section[rawAction](r, e.val, "action")
 		case "signout":
-			b.signout = r.generics(e.val, "signout rule", signoutKeys, "when", "allow")
+			b.signout = section[rawSignOut](r, e.val, "signout rule")
 		case "letterhead":
 			b.letterhead = r.letterhead(e.val)
 		default:

@@ -82,20 +82,20 @@ type rawVersion struct {
 // entries by identifier and adds new ones.
 type rawBody struct {
 	schoolMonth   *rawInt
-	compulsory    *rawGeneric
+	compulsory    *decl[rawCompulsory]
 	compulsorySet bool
 	documents     omap[rawDoc]
 	flags         omap[rawDoc]
 	codes         omap[rawCode]
-	counts        omap[rawGeneric]
-	deadlines     omap[rawGeneric]
+	counts        omap[decl[rawCount]]
+	deadlines     omap[decl[rawDocDeadline]]
 	caps          omap[rawCap]
 	rules         omap[rawRule]
 	steps         omap[rawStep]
-	designations  omap[rawGeneric]
-	routines      omap[rawGeneric]
-	actions       omap[rawGeneric]
-	signout       omap[rawGeneric]
+	designations  omap[decl[rawDesignation]]
+	routines      omap[decl[rawRoutine]]
+	actions       omap[decl[rawAction]]
+	signout       omap[decl[rawSignOut]]
 	edfi          []rawEdFi
 	edfiSet       bool
 	letterhead    *rawLetterhead // see letters.go
@@ -271,13 +271,6 @@ type rawEdFi struct {
 	reasonAt pos
 	code     string
 	codeAt   pos
-}
-
-// rawGeneric is a simple entry kept as its fields, read when the version compiles.
-type rawGeneric struct {
-	at   pos
-	file string
-	f    map[string]*yaml.Node
 }
 
 type recodePair struct {
