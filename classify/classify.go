@@ -482,6 +482,7 @@ type state struct {
 	year     []float64
 	base     policy.Event // the fields that do not change while the event is decided
 	received []string     // the documents received by the as-of date
+	view     policy.Event // what expressions see, refreshed by envOf
 }
 
 func (c *classifier) decide(it item, r *Result) {
@@ -566,8 +567,11 @@ func (c *classifier) decide(it item, r *Result) {
 // a static condition (one that reads only the codes, status, excuse, span and tags) for
 // every event alike in those.
 func (c *classifier) holds(cond *policy.Condition, s *state) bool {
+	if cond.Excludes(s.code.ID, s.it.ev.Code) {
+		return false
+	}
 	judge := func() bool {
-		ok, err := cond.Eval(&c.r, c.env(s))
+		ok, err := cond.Eval(&c.r, c.envOf(s))
 		return ok && err == nil
 	}
 	if !cond.Static() {
@@ -604,6 +608,9 @@ func (c *classifier) counts(v *policy.Version, r *Result, s *state) []float64 {
 	missed := r.Minutes
 	var env any // boxed once, when a count needs more than the event's code and excuse
 	judge := func(cnt *policy.Count) bool {
+		if cnt.When.Excludes(s.code.ID, s.it.ev.Code) {
+			return false
+		}
 		if env == nil {
 			env = r.Env
 		}
@@ -743,11 +750,11 @@ func (c *classifier) rules(s *state, applied []bool) {
 		changed = false
 		var env any // boxed once per pass, when a rule is to be judged; rebuilt after one applies
 		for k, ru := range v.Rules {
-			if applied[k] || (ru.Step != "" && !c.inEffect(ru, s.it)) {
+			if applied[k] || ru.When.Excludes(s.code.ID, s.it.ev.Code) || (ru.Step != "" && !c.inEffect(ru, s.it)) {
 				continue
 			}
 			if env == nil {
-				env = c.env(s)
+				env = c.envOf(s)
 			}
 			ok, err := ru.When.Eval(&c.r, env)
 			if err != nil {
@@ -861,7 +868,7 @@ func (c *classifier) capMatches(cp *policy.Cap, s *state, env any) bool {
 	}
 	if cp.When != nil {
 		if env == nil {
-			env = c.env(s)
+			env = c.envOf(s)
 		}
 		ok, err := cp.When.Eval(&c.r, env)
 		return err == nil && ok
@@ -1020,6 +1027,13 @@ func (c *classifier) env(s *state) policy.Event {
 		e.Minutes = e.DayMinutes
 	}
 	return e
+}
+
+// envOf is the event as it stands, for expressions: s's own copy, so that judging a
+// condition boxes no new value.
+func (c *classifier) envOf(s *state) *policy.Event {
+	s.view = c.env(s)
+	return &s.view
 }
 
 // edfiCategory is the Ed-Fi category of a decided event: the code's own, except that a

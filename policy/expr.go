@@ -34,7 +34,8 @@ type Condition struct {
 	Column int
 
 	program *vm.Program
-	static  bool   // an Event condition that reads only the codes, status, excuse, span and tags
+	static  bool // an Event condition that reads only the codes, status, excuse, span and tags
+	guards  []codeGuard
 	reads   []Read // the facts it reads, in the order written (Facts conditions)
 	plain   []string
 	varies  bool // it reads facts that change with the date alone
@@ -44,7 +45,7 @@ type Condition struct {
 const memoryBudget = 100_000
 
 // Eval runs the condition on env, which must be of the type its section names (an
-// [Event], [Facts] or [SignOut], by value).
+// [Event], [Facts] or [SignOut], by value or by pointer).
 func (c *Condition) Eval(r *Runner, env any) (bool, error) {
 	r.m.MemoryBudget = memoryBudget
 	out, err := r.m.Run(c.program, env)
@@ -65,6 +66,27 @@ func (c *Condition) Plain() []string { return c.plain }
 // original_code, status, excuse, span and tags, so that its result is the same for every
 // event alike in those.
 func (c *Condition) Static() bool { return c.static }
+
+// Excludes reports whether an [Event] condition is false, without running it, for an
+// event whose effective code is code and recorded code is original: the condition is a
+// conjunction one of whose terms compares code or original_code with a literal
+// (`code == "PAA"`, `original_code in ["MED", "MDV"]`) that they fail. It is a quick
+// test before [Condition.Eval]: a condition it excludes never holds.
+func (c *Condition) Excludes(code, original string) bool {
+	if c == nil {
+		return false
+	}
+	for _, g := range c.guards {
+		v := code
+		if g.original {
+			v = original
+		}
+		if !slices.Contains(g.in, v) {
+			return true
+		}
+	}
+	return false
+}
 
 // Varies reports whether the condition reads facts that change with the date alone
 // (rates, school days, sliding windows, days since a step), not only when an absence
@@ -602,7 +624,68 @@ func (x *exprCompiler) compileEvent(src string, at pos, what string, noYear bool
 	c := newCondition(src, at)
 	c.program = prog
 	c.static = staticEvent(src)
+	if tree, err := parser.Parse(src); err == nil {
+		c.guards = codeGuards(tree.Node)
+	}
 	return c
+}
+
+// codeGuard is a term of a conjunction that holds only for some codes.
+type codeGuard struct {
+	original bool     // original_code, not code
+	in       []string // the codes for which the term can hold
+}
+
+// codeGuards returns the terms of the top-level conjunction n that compare code or
+// original_code with a string literal or a list of them.
+func codeGuards(n ast.Node) []codeGuard {
+	b, ok := n.(*ast.BinaryNode)
+	if !ok {
+		return nil
+	}
+	switch b.Operator {
+	case "and", "&&":
+		return append(codeGuards(b.Left), codeGuards(b.Right)...)
+	case "==":
+		for _, pair := range [][2]ast.Node{{b.Left, b.Right}, {b.Right, b.Left}} {
+			if g, ok := guardOn(pair[0]); ok {
+				if lit, ok := pair[1].(*ast.StringNode); ok {
+					g.in = []string{lit.Value}
+					return []codeGuard{g}
+				}
+			}
+		}
+	case "in":
+		g, ok := guardOn(b.Left)
+		list, isList := b.Right.(*ast.ArrayNode)
+		if !ok || !isList {
+			return nil
+		}
+		for _, el := range list.Nodes {
+			lit, ok := el.(*ast.StringNode)
+			if !ok {
+				return nil
+			}
+			g.in = append(g.in, lit.Value)
+		}
+		return []codeGuard{g}
+	}
+	return nil
+}
+
+// guardOn reports whether n names the event's code or original code.
+func guardOn(n ast.Node) (codeGuard, bool) {
+	id, ok := n.(*ast.IdentifierNode)
+	if !ok {
+		return codeGuard{}, false
+	}
+	switch id.Value {
+	case "code":
+		return codeGuard{}, true
+	case "original_code":
+		return codeGuard{original: true}, true
+	}
+	return codeGuard{}, false
 }
 
 // compileSignOut compiles a sign-out rule's condition over [SignOut].
