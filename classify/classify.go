@@ -123,6 +123,8 @@ type classifier struct {
 	wholeAbsent map[calendar.Date]bool // dates with a whole-day absence, for return dates (built when needed)
 	items       []item
 	closed      calendar.Date // the case was closed then: steps done before no longer count
+	st          state         // the event being decided (one at a time; reset for each)
+	applied     []bool        // the rules applied to it
 }
 
 // capKey names the period a cap counts in: a school year, a term, an occurrence key or
@@ -487,7 +489,8 @@ type state struct {
 
 func (c *classifier) decide(it item, r *Result) {
 	v, ev := it.version, it.ev
-	s := &state{it: it, code: it.code, docs: it.code.Documents, flags: c.h.Student.FlagsOn(ev.Date)}
+	s := &c.st
+	*s = state{it: it, code: it.code, docs: it.code.Documents, flags: c.h.Student.FlagsOn(ev.Date)}
 	s.steps = c.stepsBefore(ev.Date)
 	s.received = ev.Documents
 	if !ev.Documented.IsZero() && !c.asOf.IsZero() && ev.Documented.After(c.asOf) {
@@ -510,7 +513,9 @@ func (c *classifier) decide(it item, r *Result) {
 	c.judge(s)
 	s.note("code "+it.code.ID, describe(s), it.code.Citation)
 
-	applied := make([]bool, len(v.Rules))
+	applied := c.applied[:0]
+	applied = append(applied, make([]bool, len(v.Rules))...)
+	c.applied = applied
 	c.rules(s, applied)
 	if c.capsPast(s) {
 		c.rules(s, applied) // a cap's effect may make another rule apply
