@@ -15,19 +15,7 @@ var identPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 // The keys a pack file may use, by section. They are the schema; doc.go describes them.
 var (
 	packKeys    = []string{"pack", "title", "extends", "citation", "source", "effective", "versions"}
-	bodyKeys    = []string{"school_month", "compulsory", "documents", "flags", "codes", "counts", "caps", "rules", "deadlines", "ladder", "designations", "routines", "actions", "signout", "edfi", "letterhead"}
 	versionKeys = append([]string{"effective"}, bodyKeys...)
-	docKeys     = []string{"name", "description"}
-	codeKeys    = []string{"name", "definition", "status", "excuse", "span", "documents", "comment", "edfi", "tags", "citation"}
-	commentKeys = []string{"required", "text"}
-	reqKeys     = []string{"any_of", "all_of", "same_as", "flag", "document"}
-	capKeys     = []string{"codes", "tags", "when", "unit", "limit", "per", "counts", "past", "citation"}
-	ruleKeys    = []string{"when", "then", "applies", "citation"}
-	effectKeys  = []string{"excuse", "recode", "require", "documents", "note"}
-	stepKeys    = []string{"title", "actor", "action", "cadence", "when", "because", "after", "repeats", "every", "latch", "scope", "outcomes", "resets_on", "compulsory", "deadline", "citation", "involve", "effects", "letter"}
-	deadKeys    = []string{"school_days", "days", "from", "when"}
-	involveKeys = []string{"when", "who"}
-	edfiKeys    = []string{"category", "reason", "code"}
 )
 
 // parseFile reads one pack file into its raw form. Problems go to d.
@@ -156,77 +144,75 @@ func (r *reader) versions(n *yaml.Node) []rawVersion {
 func (r *reader) body(entries []entry) rawBody {
 	var b rawBody
 	for _, e := range entries {
-		switch e.key {
-		case "school_month":
-			if v, ok := r.integer(e.val, "school_month", 0); ok {
-				b.schoolMonth = &rawInt{v: v, at: pos{r.file, e.val}}
+		for _, sec := range bodySections {
+			if sec.key == e.key {
+				sec.read(r, &b, e.val)
 			}
-		case "documents":
-			b.documents = r.docs(e.val, "document")
-		case "flags":
-			b.flags = r.docs(e.val, "flag")
-		case "codes":
-			r.each(e.val, "codes", func(id string, n *yaml.Node) {
-				if n == nil {
-					b.codes.set(id, nil)
-					return
-				}
-				b.codes.set(id, r.code(id, n))
-			})
-		case "caps":
-			r.each(e.val, "caps", func(id string, n *yaml.Node) {
-				if n == nil {
-					b.caps.set(id, nil)
-					return
-				}
-				b.caps.set(id, r.cap(id, n))
-			})
-		case "rules":
-			r.each(e.val, "rules", func(id string, n *yaml.Node) {
-				if n == nil {
-					b.rules.set(id, nil)
-					return
-				}
-				b.rules.set(id, r.rule("rule "+id, n))
-			})
-		case "ladder":
-			r.each(e.val, "ladder", func(id string, n *yaml.Node) {
-				if n == nil {
-					b.steps.set(id, nil)
-					return
-				}
-				b.steps.set(id, r.step(id, n))
-			})
-		case "edfi":
-			b.edfi, b.edfiSet = r.edfi(e.val), true
-		case "counts":
-			b.counts = section[rawCount](r, e.val, "count")
-		case "compulsory":
-			if e.val.Kind == yaml.ScalarNode && e.val.Tag == "!!null" {
-				b.compulsory, b.compulsorySet = nil, true // removes an inherited rule
-				break
-			}
-			c := &decl[rawCompulsory]{at: pos{r.file, e.val}}
-			r.decode(e.val, "compulsory", &c.v)
-			b.compulsory, b.compulsorySet = c, true
-		case "deadlines":
-			b.deadlines = section[rawDocDeadline](r, e.val, "deadline")
-		case "designations":
-			b.designations = section[rawDesignation](r, e.val, "designation")
-		case "routines":
-			b.routines = section[rawRoutine](r, e.val, "routine")
-		case "actions":
-			b.actions = section[rawAction](r, e.val, "action")
-		case "signout":
-			b.signout = section[rawSignOut](r, e.val, "signout rule")
-		case "letterhead":
-			b.letterhead = r.letterhead(e.val)
-		default:
-			r.errorf(e.keyNd, "%s: not supported yet", e.key)
 		}
 	}
 	return b
 }
+
+// entries reads a mapping of identifier -> entry with read; `ID: ~` removes an
+// inherited entry.
+func entries[T any](r *reader, n *yaml.Node, what string, m *omap[T], read func(id string, n *yaml.Node) *T) {
+	r.each(n, what, func(id string, n *yaml.Node) {
+		if n == nil {
+			m.set(id, nil)
+			return
+		}
+		m.set(id, read(id, n))
+	})
+}
+
+// bodySections are the sections of a pack's body (and of each of its versions), in the
+// order doc.go describes them, each with its reader.
+var bodySections = []struct {
+	key  string
+	read func(r *reader, b *rawBody, n *yaml.Node)
+}{
+	{"school_month", func(r *reader, b *rawBody, n *yaml.Node) {
+		if v, ok := r.integer(n, "school_month", 0); ok {
+			b.schoolMonth = &rawInt{v: v, at: pos{r.file, n}}
+		}
+	}},
+	{"compulsory", func(r *reader, b *rawBody, n *yaml.Node) {
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+			b.compulsory, b.compulsorySet = nil, true // removes an inherited rule
+			return
+		}
+		c := &decl[rawCompulsory]{at: pos{r.file, n}}
+		r.decode(n, "compulsory", &c.v)
+		b.compulsory, b.compulsorySet = c, true
+	}},
+	{"documents", func(r *reader, b *rawBody, n *yaml.Node) { b.documents = r.docs(n, "document") }},
+	{"flags", func(r *reader, b *rawBody, n *yaml.Node) { b.flags = r.docs(n, "flag") }},
+	{"codes", func(r *reader, b *rawBody, n *yaml.Node) { entries(r, n, "codes", &b.codes, r.code) }},
+	{"counts", func(r *reader, b *rawBody, n *yaml.Node) { b.counts = section[rawCount](r, n, "count") }},
+	{"caps", func(r *reader, b *rawBody, n *yaml.Node) { entries(r, n, "caps", &b.caps, r.cap) }},
+	{"rules", func(r *reader, b *rawBody, n *yaml.Node) {
+		entries(r, n, "rules", &b.rules, func(id string, n *yaml.Node) *rawRule { return r.rule("rule "+id, n) })
+	}},
+	{"deadlines", func(r *reader, b *rawBody, n *yaml.Node) { b.deadlines = section[rawDocDeadline](r, n, "deadline") }},
+	{"ladder", func(r *reader, b *rawBody, n *yaml.Node) { entries(r, n, "ladder", &b.steps, r.step) }},
+	{"designations", func(r *reader, b *rawBody, n *yaml.Node) {
+		b.designations = section[rawDesignation](r, n, "designation")
+	}},
+	{"routines", func(r *reader, b *rawBody, n *yaml.Node) { b.routines = section[rawRoutine](r, n, "routine") }},
+	{"actions", func(r *reader, b *rawBody, n *yaml.Node) { b.actions = section[rawAction](r, n, "action") }},
+	{"signout", func(r *reader, b *rawBody, n *yaml.Node) { b.signout = section[rawSignOut](r, n, "signout rule") }},
+	{"edfi", func(r *reader, b *rawBody, n *yaml.Node) { b.edfi, b.edfiSet = r.edfi(n), true }},
+	{"letterhead", func(r *reader, b *rawBody, n *yaml.Node) { b.letterhead = r.letterhead(n) }},
+}
+
+// bodyKeys are the keys of bodySections.
+var bodyKeys = func() []string {
+	var out []string
+	for _, sec := range bodySections {
+		out = append(out, sec.key)
+	}
+	return out
+}()
 
 // each walks a mapping of identifier -> entry; a null entry (`ID: ~`) removes an
 // inherited one and is passed as nil.
@@ -255,9 +241,9 @@ func (r *reader) docs(n *yaml.Node, what string) omap[rawDoc] {
 		if v.Kind == yaml.ScalarNode {
 			d.name = v.Value
 		} else {
-			f := r.fields(v, what+" "+id, docKeys...)
-			d.name = r.str(f["name"], "name")
-			d.description = r.str(f["description"], "description")
+			var f declDoc
+			r.decode(v, what+" "+id, &f)
+			d.name, d.description = f.Name, f.Description
 		}
 		out.set(id, d)
 	})
@@ -266,24 +252,18 @@ func (r *reader) docs(n *yaml.Node, what string) omap[rawDoc] {
 
 func (r *reader) code(id string, n *yaml.Node) *rawCode {
 	what := "code " + id
-	f := r.fields(n, what, codeKeys...)
-	c := &rawCode{at: pos{r.file, n}}
-	c.name = r.str(f["name"], what+": name")
-	c.definition = r.str(f["definition"], what+": definition")
-	c.status, c.statusAt = r.str(f["status"], what+": status"), pos{r.file, f["status"]}
-	c.excuse, c.excuseAt = r.str(f["excuse"], what+": excuse"), pos{r.file, f["excuse"]}
-	c.span, c.spanAt = r.str(f["span"], what+": span"), pos{r.file, f["span"]}
-	c.edfi, c.edfiAt = r.str(f["edfi"], what+": edfi"), pos{r.file, f["edfi"]}
-	c.citation = r.str(f["citation"], what+": citation")
-	c.tags = r.strings(f["tags"], what+": tags")
-	if f["status"] == nil {
-		r.errorf(n, "%s: missing key \"status\" (present or absent)", what)
+	var f declCode
+	r.decode(n, what, &f)
+	c := &rawCode{at: pos{r.file, n}, name: f.Name, definition: f.Definition, tags: f.Tags, citation: f.Citation}
+	c.status, c.statusAt = r.str(f.Status.n, what+": status"), f.Status
+	c.excuse, c.excuseAt = r.str(f.Excuse.n, what+": excuse"), f.Excuse
+	c.span, c.spanAt = r.str(f.Span.n, what+": span"), f.Span
+	c.edfi, c.edfiAt = r.str(f.EdFi.n, what+": edfi"), f.EdFi
+	if f.Documents.given() {
+		c.documents = r.req(f.Documents.n, what+": documents")
 	}
-	if dn := f["documents"]; dn != nil {
-		c.documents = r.req(dn, what+": documents")
-	}
-	if cn := f["comment"]; cn != nil {
-		c.comment = r.comment(cn, what+": comment")
+	if f.Comment.given() {
+		c.comment = r.comment(f.Comment.n, what+": comment")
 	}
 	return c
 }
@@ -299,10 +279,11 @@ func (r *reader) comment(n *yaml.Node, what string) rawComment {
 		r.errorf(n, "%s must be required, optional, or a mapping with required and text; not %q", what, n.Value)
 		return rawComment{}
 	}
-	f := r.fields(n, what, commentKeys...)
-	c := rawComment{text: r.strings(f["text"], what+": text")}
-	if f["required"] != nil {
-		c.required = r.boolean(f["required"], what+": required")
+	var f declComment
+	r.decode(n, what, &f)
+	c := rawComment{text: f.Text}
+	if f.Required.given() {
+		c.required = r.boolean(f.Required.n, what+": required")
 	} else {
 		c.required = len(c.text) > 0
 	}
@@ -336,14 +317,21 @@ func (r *reader) req(n *yaml.Node, what string) *rawReq {
 		r.errorf(n, "%s: a list is ambiguous here; write any_of: [...] or all_of: [...]", what)
 		return nil
 	case yaml.MappingNode:
-		f := r.fields(n, what, reqKeys...)
-		if len(f) != 1 {
-			if len(f) > 1 {
+		var f declReq
+		r.decode(n, what, &f)
+		given := map[string]*yaml.Node{}
+		for k, p := range map[string]pos{"any_of": f.AnyOf, "all_of": f.AllOf, "same_as": f.SameAs, "flag": f.Flag, "document": f.Document} {
+			if p.given() {
+				given[k] = p.n
+			}
+		}
+		if len(given) != 1 {
+			if len(given) > 1 {
 				r.errorf(n, "%s: use exactly one of any_of, all_of, same_as, flag, document", what)
 			}
 			return nil
 		}
-		for k, v := range f {
+		for k, v := range given {
 			switch k {
 			case "any_of", "all_of":
 				if v.Kind != yaml.SequenceNode {
@@ -375,67 +363,58 @@ func (r *reader) req(n *yaml.Node, what string) *rawReq {
 
 func (r *reader) cap(id string, n *yaml.Node) *rawCap {
 	what := "cap " + id
-	f := r.fields(n, what, capKeys...)
-	c := &rawCap{at: pos{r.file, n}}
-	c.codes, c.codesAt = r.strings(f["codes"], what+": codes"), pos{r.file, f["codes"]}
-	c.tags = r.strings(f["tags"], what+": tags")
-	if v := f["when"]; v != nil {
-		c.when, c.whenAt = r.str(v, what+": when"), pos{r.file, v}
+	var f declCap
+	r.decode(n, what, &f)
+	c := &rawCap{at: pos{r.file, n}, tags: f.Tags, citation: f.Citation}
+	c.codes, c.codesAt = r.strings(f.Codes.n, what+": codes"), f.Codes
+	if v := f.When.n; v != nil {
+		c.when, c.whenAt = r.str(v, what+": when"), f.When
 	}
 	c.unit = "occasions" // each school day used counts one
-	if v := f["unit"]; v != nil {
+	if v := f.Unit.n; v != nil {
 		c.unit = r.str(v, what+": unit")
 		if c.unit != "days" && c.unit != "occasions" && c.unit != "minutes" {
 			r.errorf(v, "%s: unit must be days, occasions or minutes, not %q", what, c.unit)
 		}
 	}
-	if f["codes"] == nil && f["tags"] == nil && f["when"] == nil {
+	if !f.Codes.given() && f.Tags == nil && !f.When.given() {
 		r.errorf(n, "%s: needs codes or tags (the codes the cap counts)", what)
 	}
-	if f["limit"] == nil {
-		r.errorf(n, "%s: missing key \"limit\" (the number of days allowed)", what)
-	} else {
-		c.limit, _ = r.integer(f["limit"], what+": limit", 0)
+	if f.Limit.given() {
+		c.limit, _ = r.integer(f.Limit.n, what+": limit", 0)
 	}
-	c.per, c.perAt = "school-year", pos{r.file, f["per"]}
-	if f["per"] != nil {
-		c.per = r.str(f["per"], what+": per")
+	c.per, c.perAt = "school-year", f.Per
+	if v := f.Per.n; v != nil {
+		c.per = r.str(v, what+": per")
 		if c.per != "school-year" && c.per != "term" && c.per != "occurrence" {
-			r.errorf(f["per"], "%s: per must be school-year, term or occurrence, not %q", what, c.per)
+			r.errorf(v, "%s: per must be school-year, term or occurrence, not %q", what, c.per)
 		}
 	}
 	c.counts = "documented"
-	if f["counts"] != nil {
-		c.counts = r.str(f["counts"], what+": counts")
+	if v := f.Counts.n; v != nil {
+		c.counts = r.str(v, what+": counts")
 		if c.counts != "documented" && c.counts != "all" {
-			r.errorf(f["counts"], "%s: counts must be documented or all, not %q", what, c.counts)
+			r.errorf(v, "%s: counts must be documented or all, not %q", what, c.counts)
 		}
 	}
-	if f["past"] == nil {
-		r.errorf(n, "%s: missing key \"past\" (what happens past the limit)", what)
-	} else {
-		c.past = r.effect(f["past"], what+": past")
+	if f.Past.given() {
+		c.past = r.effect(f.Past.n, what+": past")
 	}
-	c.citation = r.str(f["citation"], what+": citation")
 	return c
 }
 
 func (r *reader) rule(what string, n *yaml.Node) *rawRule {
-	f := r.fields(n, what, ruleKeys...)
-	ru := &rawRule{at: pos{r.file, n}}
-	if f["when"] == nil {
-		r.errorf(n, "%s: missing key \"when\" (the condition, an expression)", what)
-	} else {
-		ru.when, ru.whenAt = r.str(f["when"], what+": when"), pos{r.file, f["when"]}
+	var f declRule
+	r.decode(n, what, &f)
+	ru := &rawRule{at: pos{r.file, n}, citation: f.Citation}
+	if f.When.given() {
+		ru.when, ru.whenAt = r.str(f.When.n, what+": when"), f.When
 	}
-	if f["then"] == nil {
-		r.errorf(n, "%s: missing key \"then\" (what the rule does)", what)
-	} else {
-		ru.then = r.effect(f["then"], what+": then")
+	if f.Then.given() {
+		ru.then = r.effect(f.Then.n, what+": then")
 	}
-	ru.citation = r.str(f["citation"], what+": citation")
-	if v := f["applies"]; v != nil {
-		ru.applies, ru.appliesAt = r.str(v, what+": applies"), pos{r.file, v}
+	if v := f.Applies.n; v != nil {
+		ru.applies, ru.appliesAt = r.str(v, what+": applies"), f.Applies
 		if ru.applies != "after" && ru.applies != "school-year" {
 			r.errorf(v, "%s: applies must be after or school-year, not %q", what, ru.applies)
 		}
@@ -444,13 +423,14 @@ func (r *reader) rule(what string, n *yaml.Node) *rawRule {
 }
 
 func (r *reader) effect(n *yaml.Node, what string) rawEffect {
-	f := r.fields(n, what, effectKeys...)
-	e := rawEffect{at: pos{r.file, n}}
-	if v := f["excuse"]; v != nil {
-		e.excuse, e.excuseAt = r.str(v, what+": excuse"), pos{r.file, v}
+	var f declEffect
+	given := r.decode(n, what, &f)
+	e := rawEffect{at: pos{r.file, n}, note: f.Note}
+	if v := f.Excuse.n; v != nil {
+		e.excuse, e.excuseAt = r.str(v, what+": excuse"), f.Excuse
 	}
-	if v := f["recode"]; v != nil {
-		e.recodeAt = pos{r.file, v}
+	if v := f.Recode.n; v != nil {
+		e.recodeAt = f.Recode
 		if v.Kind == yaml.ScalarNode {
 			e.recode = append(e.recode, recodePair{from: "*", to: v.Value, at: pos{r.file, v}})
 		} else {
@@ -459,14 +439,13 @@ func (r *reader) effect(n *yaml.Node, what string) rawEffect {
 			}
 		}
 	}
-	if v := f["require"]; v != nil {
+	if v := f.Require.n; v != nil {
 		e.require = r.req(v, what+": require")
 	}
-	if v := f["documents"]; v != nil {
+	if v := f.Documents.n; v != nil {
 		e.documents = r.req(v, what+": documents")
 	}
-	e.note = r.str(f["note"], what+": note")
-	if len(f) == 0 {
+	if given == 0 {
 		r.errorf(n, "%s: says nothing to do (use excuse, recode, require, documents or note)", what)
 	}
 	return e
@@ -474,90 +453,81 @@ func (r *reader) effect(n *yaml.Node, what string) rawEffect {
 
 func (r *reader) step(id string, n *yaml.Node) *rawStep {
 	what := "step " + id
-	f := r.fields(n, what, stepKeys...)
-	s := &rawStep{at: pos{r.file, n}}
-	s.title = r.str(f["title"], what+": title")
-	s.actor = r.str(f["actor"], what+": actor")
-	s.action = r.str(f["action"], what+": action")
-	s.cadence = r.str(f["cadence"], what+": cadence")
-	if b := f["because"]; b != nil && b.Kind == yaml.SequenceNode {
-		s.becauses, s.becauseAt = r.strings(b, what+": because"), pos{r.file, b}
+	var f declStep
+	r.decode(n, what, &f)
+	s := &rawStep{at: pos{r.file, n}, title: f.Title, actor: f.Actor, action: f.Action, cadence: f.Cadence,
+		citation: f.Citation, repeats: f.Repeats, latch: f.Latch}
+	if b := f.Because.n; b != nil && b.Kind == yaml.SequenceNode {
+		s.becauses, s.becauseAt = r.strings(b, what+": because"), f.Because
 	} else {
 		s.because = r.str(b, what+": because")
 	}
-	s.citation = r.str(f["citation"], what+": citation")
-	if f["when"] == nil {
-		r.errorf(n, "%s: missing key \"when\" (the trigger, an expression)", what)
-	} else {
-		s.when, s.whenAt = r.str(f["when"], what+": when"), pos{r.file, f["when"]}
+	if f.When.given() {
+		s.when, s.whenAt = r.str(f.When.n, what+": when"), f.When
 	}
-	s.after, s.afterAt = r.strings(f["after"], what+": after"), pos{r.file, f["after"]}
-	if f["repeats"] != nil {
-		s.repeats = r.boolean(f["repeats"], what+": repeats")
-	}
-	if f["every"] != nil {
-		s.every, _ = r.integer(f["every"], what+": every", 1)
+	s.after, s.afterAt = r.strings(f.After.n, what+": after"), f.After
+	if f.Every.given() {
+		s.every, _ = r.integer(f.Every.n, what+": every", 1)
 		s.repeats = true
 	}
-	if f["latch"] != nil {
-		s.latch = r.boolean(f["latch"], what+": latch")
-	}
 	s.scope = "school-year"
-	if v := f["scope"]; v != nil {
+	if v := f.Scope.n; v != nil {
 		s.scope = r.str(v, what+": scope")
 		if s.scope != "school-year" && s.scope != "history" {
 			r.errorf(v, "%s: scope must be school-year or history, not %q", what, s.scope)
 		}
 	}
-	s.outcomes = r.strings(f["outcomes"], what+": outcomes")
-	s.resetsOn, s.resetsOnAt = r.strings(f["resets_on"], what+": resets_on"), pos{r.file, f["resets_on"]}
+	s.outcomes = r.strings(f.Outcomes.n, what+": outcomes")
+	s.resetsOn, s.resetsOnAt = r.strings(f.ResetsOn.n, what+": resets_on"), f.ResetsOn
 	s.compulsory = true
-	if v := f["compulsory"]; v != nil {
+	if v := f.Compulsory.n; v != nil {
 		s.compulsory = r.boolean(v, what+": compulsory")
 	}
 	for _, o := range s.outcomes {
 		if !identPattern.MatchString(o) {
-			r.errorf(f["outcomes"], "%s: outcome %q is not a valid identifier", what, o)
+			r.errorf(f.Outcomes.n, "%s: outcome %q is not a valid identifier", what, o)
 		}
 	}
-	if v := f["deadline"]; v != nil {
-		df := r.fields(v, what+": deadline", deadKeys...)
+	if v := f.Deadline.n; v != nil {
+		var df declDeadline
+		r.decode(v, what+": deadline", &df)
 		dl := &rawDeadline{at: pos{r.file, v}, from: "trigger"}
-		if df["school_days"] != nil {
-			dl.schoolDays, _ = r.integer(df["school_days"], what+": deadline school_days", 0)
+		if df.SchoolDays.given() {
+			dl.schoolDays, _ = r.integer(df.SchoolDays.n, what+": deadline school_days", 0)
 		}
-		if df["days"] != nil {
-			dl.days, _ = r.integer(df["days"], what+": deadline days", 0)
+		if df.Days.given() {
+			dl.days, _ = r.integer(df.Days.n, what+": deadline days", 0)
 		}
-		if w := df["when"]; w != nil {
-			dl.when, dl.whenAt = r.str(w, what+": deadline when"), pos{r.file, w}
+		if w := df.When.n; w != nil {
+			dl.when, dl.whenAt = r.str(w, what+": deadline when"), df.When
 		}
-		if n := btoi(df["school_days"] != nil) + btoi(df["days"] != nil) + btoi(df["when"] != nil); n != 1 {
+		if n := btoi(df.SchoolDays.given()) + btoi(df.Days.given()) + btoi(df.When.given()); n != 1 {
 			r.errorf(v, "%s: deadline needs exactly one of school_days, days or when", what)
 		}
-		if df["from"] != nil {
-			dl.from, dl.fromAt = r.str(df["from"], what+": deadline from"), pos{r.file, df["from"]}
+		if df.From.given() {
+			dl.from, dl.fromAt = r.str(df.From.n, what+": deadline from"), df.From
 		}
 		s.deadline = dl
 	}
-	if v := f["involve"]; v != nil {
+	if v := f.Involve.n; v != nil {
 		r.each(v, what+": involve", func(k string, iv *yaml.Node) {
 			if iv == nil {
 				return
 			}
 			inv := &rawInvolve{at: pos{r.file, iv}}
-			vf := r.fields(iv, what+": involve "+k, involveKeys...)
-			inv.who = r.str(vf["who"], "who")
-			if vf["when"] != nil {
-				inv.when, inv.whenAt = r.str(vf["when"], "when"), pos{r.file, vf["when"]}
+			var vf declInvolve
+			r.decode(iv, what+": involve "+k, &vf)
+			inv.who = vf.Who
+			if vf.When.given() {
+				inv.when, inv.whenAt = r.str(vf.When.n, "when"), vf.When
 			}
 			s.involve.set(k, inv)
 		})
 	}
-	if v := f["letter"]; v != nil {
+	if v := f.Letter.n; v != nil {
 		s.letter = r.letter(what+": letter", v)
 	}
-	if v := f["effects"]; v != nil {
+	if v := f.Effects.n; v != nil {
 		if v.Kind != yaml.SequenceNode {
 			r.errorf(v, "%s: effects must be a list of rules, not %s", what, kindName(v))
 		} else {
@@ -576,11 +546,12 @@ func (r *reader) edfi(n *yaml.Node) []rawEdFi {
 	}
 	var out []rawEdFi
 	for _, it := range n.Content {
-		f := r.fields(it, "edfi", edfiKeys...)
+		var f declEdFi
+		r.decode(it, "edfi", &f)
 		m := rawEdFi{at: pos{r.file, it}}
-		m.category, m.catAt = r.str(f["category"], "edfi: category"), pos{r.file, f["category"]}
-		m.reason, m.reasonAt = r.str(f["reason"], "edfi: reason"), pos{r.file, f["reason"]}
-		m.code, m.codeAt = r.str(f["code"], "edfi: code"), pos{r.file, f["code"]}
+		m.category, m.catAt = r.str(f.Category.n, "edfi: category"), f.Category
+		m.reason, m.reasonAt = r.str(f.Reason.n, "edfi: reason"), f.Reason
+		m.code, m.codeAt = r.str(f.Code.n, "edfi: code"), f.Code
 		if m.category == "" || m.code == "" {
 			r.errorf(it, "edfi: each mapping needs a category and a code")
 		}
