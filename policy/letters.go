@@ -181,14 +181,21 @@ func (l *Letter) Language(lang string) (string, bool) {
 
 // Reason renders the letter's reason in lang from f, the facts the step was judged on;
 // held says which of the step's clauses held (Due.Clauses, in order), for a reason
-// written per clause. It is empty when the letter has no reason in lang.
+// written per clause: the texts of the clauses that held (all of them for a when
+// joined by and), joined by "; ". It is empty when the letter has no reason in lang.
 func (l *Letter) Reason(lang string, r *Runner, f *Facts, held []bool) string {
+	return strings.Join(l.ReasonParts(lang, r, f, held), "; ")
+}
+
+// ReasonParts is [Letter.Reason] before its parts are joined, for a caller that joins
+// them in the letter's language.
+func (l *Letter) ReasonParts(lang string, r *Runner, f *Facts, held []bool) []string {
 	rs := l.reasons[lang]
 	if rs == nil {
-		return ""
+		return nil
 	}
 	if rs.one != nil {
-		return rs.one.Render(r, f)
+		return []string{rs.one.Render(r, f)}
 	}
 	var parts []string
 	for i, t := range rs.clauses {
@@ -201,7 +208,7 @@ func (l *Letter) Reason(lang string, r *Runner, f *Facts, held []bool) string {
 			parts = append(parts, t.Render(r, f))
 		}
 	}
-	return strings.Join(parts, "; ")
+	return parts
 }
 
 // Needs returns the merge fields the template prints outside any if, with or range

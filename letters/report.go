@@ -1,0 +1,534 @@
+package letters
+
+import (
+	"cmp"
+	"fmt"
+	"html/template"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/rollcall-go/rollcall"
+	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/history"
+	"github.com/rollcall-go/rollcall/policy"
+)
+
+// Report is a district's attendance as of a date, for people to look at: per school
+// and grade, the students due each ladder step and those overdue, the designations,
+// an attendance-rate distribution, absences by month and by excuse, and the students
+// near a cap and at it. Add every student's evaluation, then write it as HTML.
+type Report struct {
+	Pack    *policy.Pack
+	Version *policy.Version // the version in force on AsOf
+	AsOf    calendar.Date
+	Near    float64 // the fraction of a cap's limit from which a student is near it
+	// KeepStudents keeps one row per student, for the schools' pages.
+	KeepStudents bool
+
+	District Summary
+	Schools  map[string]*School
+	Problems int // rows not used, for the page's note
+	cal      *calendar.Calendar
+}
+
+// Summary is the counts of a group of students (the district, a school, a grade).
+type Summary struct {
+	Students     int
+	WithDue      int
+	Due          map[string]int // students due each step
+	Overdue      map[string]int // students for whom the step is overdue
+	Designations map[string]int
+	Rates        [len(rateBins)]int // students by attendance rate
+	Months       map[string]float64 // absent days by month, "2024-09"
+	Excuses      map[string]float64 // absent days by excuse
+	NearCap      map[string]int
+	AtCap        map[string]int
+}
+
+// School is one school's summary, by grade, and (when kept) its students.
+type School struct {
+	Name string
+	Summary
+	Grades   map[string]*Summary
+	Students []StudentRow
+}
+
+// StudentRow is one student on a school's page.
+type StudentRow struct {
+	ID, Name, Grade string
+	Rate            float64
+	AbsentDays      float64
+	Due             []DueMark
+	Designations    []string
+	Caps            []CapUse
+	Page            string // the student's page, relative to the school's
+}
+
+// DueMark is a step due for a student, and whether it is overdue.
+type DueMark struct {
+	Step    string
+	Overdue bool
+}
+
+// The attendance-rate bins of the distribution, by lower bound.
+var rateBins = [...]struct {
+	Label string
+	Min   float64
+}{{"under 80%", -1}, {"80-85%", 0.80}, {"85-90%", 0.85}, {"90-95%", 0.90}, {"95-100%", 0.95}}
+
+// NoSchool is the school of students whose record names none.
+const NoSchool = "(no school)"
+
+// NewReport returns an empty report of pack p as of asOf.
+func NewReport(p *policy.Pack, asOf calendar.Date) *Report {
+	return &Report{Pack: p, Version: p.At(asOf), AsOf: asOf, Near: DefaultNear, Schools: map[string]*School{}, District: newSummary()}
+}
+
+func newSummary() Summary {
+	return Summary{Due: map[string]int{}, Overdue: map[string]int{}, Designations: map[string]int{}, Months: map[string]float64{},
+		Excuses: map[string]float64{}, NearCap: map[string]int{}, AtCap: map[string]int{}}
+}
+
+// Add counts one student's evaluation. page names the student's page for the school's
+// list ("" for none).
+func (r *Report) Add(h *history.History, ev *rollcall.Evaluation, page string) {
+	if h == nil || ev == nil {
+		return
+	}
+	if r.cal == nil && h.Calendar != nil {
+		r.cal = h.Calendar
+	}
+	name := strings.TrimSpace(h.Student.School)
+	if name == "" {
+		name = NoSchool
+	}
+	sc := r.Schools[name]
+	if sc == nil {
+		sc = &School{Name: name, Summary: newSummary(), Grades: map[string]*Summary{}}
+		r.Schools[name] = sc
+	}
+	grade := history.NormalizeGrade(h.Student.Grade)
+	if grade == "" {
+		grade = "(none)"
+	}
+	gs := sc.Grades[grade]
+	if gs == nil {
+		s := newSummary()
+		gs = &s
+		sc.Grades[grade] = gs
+	}
+	caps := CapUsage(r.Version, h, ev, r.Near)
+	rate, _ := ev.Facts.Get("attendance_rate")
+	absent, _ := ev.Facts.Get("absent_days")
+	for _, s := range []*Summary{&r.District, &sc.Summary, gs} {
+		s.add(ev, rate, caps)
+	}
+	if r.KeepStudents {
+		row := StudentRow{ID: h.Student.ID, Name: strings.TrimSpace(h.Student.Name), Grade: h.Student.Grade, Rate: rate, AbsentDays: absent, Caps: caps, Page: page}
+		for _, d := range ev.Due {
+			row.Due = append(row.Due, DueMark{Step: d.Step, Overdue: d.Overdue})
+		}
+		for _, d := range ev.Designations {
+			row.Designations = append(row.Designations, d.ID)
+		}
+		sc.Students = append(sc.Students, row)
+	}
+}
+
+func (s *Summary) add(ev *rollcall.Evaluation, rate float64, caps []CapUse) {
+	s.Students++
+	if len(ev.Due) > 0 {
+		s.WithDue++
+	}
+	for _, d := range ev.Due {
+		s.Due[d.Step]++
+		if d.Overdue {
+			s.Overdue[d.Step]++
+		}
+	}
+	for _, d := range ev.Designations {
+		s.Designations[d.ID]++
+	}
+	bin := 0
+	for i, b := range rateBins {
+		if rate >= b.Min {
+			bin = i
+		}
+	}
+	s.Rates[bin]++
+	for _, c := range ev.Events {
+		if c.Rejected != "" || c.Status != "absent" || c.Days <= 0 || c.Date.After(ev.AsOf) {
+			continue
+		}
+		y, m, _ := c.Date.Date()
+		s.Months[fmt.Sprintf("%04d-%02d", y, int(m))] += c.Days
+		s.Excuses[c.Excuse] += c.Days
+	}
+	for _, c := range caps {
+		if c.At {
+			s.AtCap[c.Cap]++
+		} else if c.Near {
+			s.NearCap[c.Cap]++
+		}
+	}
+}
+
+// SchoolNames returns the schools in order of name, the students without one last.
+func (r *Report) SchoolNames() []string {
+	var out []string
+	for n := range r.Schools {
+		out = append(out, n)
+	}
+	slices.SortFunc(out, func(a, b string) int {
+		return cmp.Or(cmp.Compare(boolInt(a == NoSchool), boolInt(b == NoSchool)), cmp.Compare(a, b))
+	})
+	return out
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// The charts of a summary.
+
+// RateChart is the attendance-rate distribution: students by rate.
+func (r *Report) RateChart(s *Summary) Chart {
+	c := Chart{Title: "Attendance rate", Unit: "students"}
+	for i, b := range rateBins {
+		c.Bars = append(c.Bars, Bar{Label: b.Label, Value: float64(s.Rates[i])})
+	}
+	return c
+}
+
+// MonthChart is the absent days by month of the school year, to the report's date.
+func (r *Report) MonthChart(s *Summary) Chart {
+	c := Chart{Title: "Absences by month", Unit: "school days absent"}
+	for _, m := range r.months(s) {
+		y, mo := 0, 0
+		fmt.Sscanf(m, "%d-%d", &y, &mo)
+		c.Bars = append(c.Bars, Bar{Label: time.Month(mo).String()[:3], Value: s.Months[m]})
+	}
+	return c
+}
+
+// months returns the months of the school year up to the report's date (or those with
+// absences, without a calendar).
+func (r *Report) months(s *Summary) []string {
+	var out []string
+	if r.cal != nil {
+		if w := r.cal.YearToDate(r.AsOf); !w.From.IsZero() {
+			y, m, _ := w.From.Date()
+			ly, lm, _ := r.AsOf.Date()
+			for y < ly || (y == ly && m <= lm) {
+				out = append(out, fmt.Sprintf("%04d-%02d", y, int(m)))
+				if m++; m > time.December {
+					m, y = time.January, y+1
+				}
+			}
+			return out
+		}
+	}
+	for m := range s.Months {
+		out = append(out, m)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ExcuseChart is the absent days by excuse.
+func (r *Report) ExcuseChart(s *Summary) Chart {
+	c := Chart{Title: "Absences by excuse", Unit: "school days absent"}
+	for _, e := range []string{"excused", "unverified", "unexcused"} {
+		c.Bars = append(c.Bars, Bar{Label: e, Value: s.Excuses[e]})
+	}
+	return c
+}
+
+// view is what the report's templates see.
+type view struct {
+	R       *Report
+	Title   string
+	Steps   []*policy.Step
+	Desigs  []*policy.Designation
+	Caps    []*policy.Cap
+	Schools []schoolView
+	School  *schoolView
+	Links   bool
+	CSS     template.CSS
+	Index   string // the district page, from a school's page
+}
+
+type schoolView struct {
+	*School
+	Page   string
+	Grades []gradeView
+	Charts []template.HTML
+}
+
+type gradeView struct {
+	Grade string
+	*Summary
+}
+
+func (r *Report) view() *view {
+	v := &view{R: r, Steps: r.Version.Steps, Desigs: r.Version.Designations, Caps: r.Version.Caps, CSS: template.CSS(reportCSS)}
+	v.Title = "Attendance report"
+	if r.Pack.Title != "" {
+		v.Title += ": " + r.Pack.Title
+	}
+	for _, n := range r.SchoolNames() {
+		v.Schools = append(v.Schools, r.schoolView(r.Schools[n]))
+	}
+	return v
+}
+
+func (r *Report) schoolView(sc *School) schoolView {
+	sv := schoolView{School: sc, Page: Slug(sc.Name) + "/index.html"}
+	var grades []string
+	for g := range sc.Grades {
+		grades = append(grades, g)
+	}
+	slices.SortFunc(grades, compareGrades)
+	for _, g := range grades {
+		sv.Grades = append(sv.Grades, gradeView{Grade: g, Summary: sc.Grades[g]})
+	}
+	sv.Charts = []template.HTML{r.RateChart(&sc.Summary).SVG(), r.MonthChart(&sc.Summary).SVG(), r.ExcuseChart(&sc.Summary).SVG()}
+	return sv
+}
+
+// compareGrades orders PK, K, 1, 2, ..., 12, then other grades by name.
+func compareGrades(a, b string) int {
+	rank := func(g string) (int, string) {
+		switch g {
+		case "PK":
+			return -2, ""
+		case "K":
+			return -1, ""
+		}
+		n := 0
+		if _, err := fmt.Sscanf(g, "%d", &n); err == nil && fmt.Sprint(n) == g {
+			return n, ""
+		}
+		return 100, g
+	}
+	ra, sa := rank(a)
+	rb, sb := rank(b)
+	return cmp.Or(cmp.Compare(ra, rb), cmp.Compare(sa, sb))
+}
+
+// WriteHTML writes the district's page: the district's summary and charts, a table of
+// the schools, and each school by grade. With links, each school's row links to its
+// page (see [Report.WriteSchoolHTML]), at SLUG/index.html.
+func (r *Report) WriteHTML(w io.Writer, links bool) error {
+	v := r.view()
+	v.Links = links
+	return reportTemplates.ExecuteTemplate(w, "district", v)
+}
+
+// WriteSchoolHTML writes one school's page: its summary by grade, its charts, and its
+// students (kept with KeepStudents), each linking to the student's page. index is the
+// district page, relative to the school's.
+func (r *Report) WriteSchoolHTML(w io.Writer, school, index string) error {
+	sc := r.Schools[school]
+	if sc == nil {
+		return fmt.Errorf("letters: no school %q in the report", school)
+	}
+	v := r.view()
+	sv := r.schoolView(sc)
+	v.School = &sv
+	v.Index = index
+	slices.SortFunc(sc.Students, func(a, b StudentRow) int { return cmp.Compare(a.ID, b.ID) })
+	return reportTemplates.ExecuteTemplate(w, "school", v)
+}
+
+// Slug returns a file name for a school or a student: letters, digits and '-' of the
+// name in lower case, or a hash of it when that leaves nothing or could collide.
+func Slug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	s := strings.TrimSuffix(b.String(), "-")
+	if len(s) > 48 {
+		s = s[:48]
+	}
+	if s == "" || s != strings.ToLower(name) && needsHash(name) {
+		s = strings.TrimSuffix(s, "-")
+		if s != "" {
+			s += "-"
+		}
+		s += fnv(name)
+	}
+	return s
+}
+
+// needsHash reports whether two different names could give the same slug: any
+// character but letters, digits, spaces and '-' or upper case.
+func needsHash(name string) bool {
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == ' ' || r >= 'A' && r <= 'Z') {
+			return true
+		}
+	}
+	return false
+}
+
+func fnv(s string) string {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return fmt.Sprintf("%012x", h&0xffffffffffff)
+}
+
+const reportCSS = `
+* { box-sizing: border-box; }
+body { font: 14px/1.45 "Helvetica Neue", Arial, sans-serif; color: #1d232b; margin: 0 auto; max-width: 1100px; padding: 24px; }
+h1 { font-size: 22px; margin: 0 0 4px; color: #1f3a5f; } h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 2px solid #1f3a5f; padding-bottom: 3px; }
+h3 { font-size: 15px; margin: 18px 0 6px; }
+.meta { color: #555; margin: 0 0 16px; }
+.staff { background: #fff4e5; border: 1px solid #f0c27b; padding: 6px 10px; font-size: 13px; margin: 0 0 14px; }
+table { border-collapse: collapse; margin: 6px 0 14px; font-size: 13px; }
+th, td { border: 1px solid #cfd6de; padding: 3px 8px; text-align: right; vertical-align: top; }
+th { background: #eef2f6; } td.name, th.name { text-align: left; }
+td.zero { color: #aab; } .over { color: #b42318; font-weight: bold; }
+.charts { display: flex; flex-wrap: wrap; gap: 18px; } figure.chart { margin: 0; } figcaption { font-size: 11px; color: #666; }
+svg.bars .bar { fill: #3e6fa8; } svg.bars .grid { stroke: #e3e8ee; } svg.bars .axis { stroke: #333; }
+svg.bars text { font: 10px "Helvetica Neue", Arial, sans-serif; fill: #333; } svg.bars .ctitle { font-size: 12px; font-weight: bold; }
+svg.bars .val { font-size: 9.5px; }
+a { color: #1f5fa8; }
+ul.flat { margin: 0; padding: 0; list-style: none; }
+@media print { body { padding: 0; max-width: none; } h2 { break-after: avoid; } table, figure { break-inside: avoid; } a { color: inherit; text-decoration: none; } }
+`
+
+// rowView is a summary's row: the view's steps, designations and caps, and the summary.
+type rowView struct {
+	Steps  []*policy.Step
+	Desigs []*policy.Designation
+	Caps   []*policy.Cap
+	S      *Summary
+}
+
+// pairView is a school's section: the view and the school.
+type pairView struct {
+	V *view
+	S *schoolView
+}
+
+var reportFuncs = template.FuncMap{
+	"dict1": func(v *view, s any) rowView {
+		rv := rowView{Steps: v.Steps, Desigs: v.Desigs, Caps: v.Caps}
+		switch s := s.(type) {
+		case Summary:
+			rv.S = &s
+		case *Summary:
+			rv.S = s
+		}
+		return rv
+	},
+	"dict2": func(v *view, s any) pairView {
+		pv := pairView{V: v}
+		switch s := s.(type) {
+		case schoolView:
+			pv.S = &s
+		case *schoolView:
+			pv.S = s
+		}
+		return pv
+	},
+	"get": func(m map[string]int, k string) int { return m[k] },
+	"pct": func(v float64) string { return policy.FormatNumber(round2(v*100)) + "%" },
+	"num": func(v float64) string { return policy.FormatNumber(round2(v)) },
+	"charts": func(r *Report, s *Summary) []template.HTML {
+		return []template.HTML{r.RateChart(s).SVG(), r.MonthChart(s).SVG(), r.ExcuseChart(s).SVG()}
+	},
+}
+
+var reportTemplates = template.Must(template.New("report").Funcs(reportFuncs).Parse(`
+{{define "head"}}<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{{.}}</title>
+{{end}}
+{{define "steps-head"}}<th>students</th><th>with a step due</th>{{range .Steps}}<th title="{{.Title}}">{{.ID}}</th>{{end}}{{end}}
+{{define "steps-row"}}<td data-kind="students">{{.S.Students}}</td><td data-kind="with-due">{{.S.WithDue}}</td>{{range .Steps}}{{$n := get $.S.Due .ID}}{{$o := get $.S.Overdue .ID}}<td data-step="{{.ID}}" data-due="{{$n}}" data-overdue="{{$o}}"{{if not $n}} class="zero"{{end}}>{{$n}}{{if $o}} <span class="over" title="overdue">({{$o}} overdue)</span>{{end}}</td>{{end}}{{end}}
+{{define "desig-head"}}{{range .Desigs}}<th title="{{.Title}}">{{.ID}}</th>{{end}}{{range .Caps}}<th title="near the cap / at it">{{.ID}}: near / at</th>{{end}}{{end}}
+{{define "desig-row"}}{{range .Desigs}}{{$n := get $.S.Designations .ID}}<td data-designation="{{.ID}}"{{if not $n}} class="zero"{{end}}>{{$n}}</td>{{end}}{{range .Caps}}<td data-cap="{{.ID}}" data-near="{{get $.S.NearCap .ID}}" data-at="{{get $.S.AtCap .ID}}">{{get $.S.NearCap .ID}} / {{get $.S.AtCap .ID}}</td>{{end}}{{end}}
+{{define "district"}}{{template "head" .Title}}<style>{{.CSS}}</style>
+</head>
+<body>
+<h1>{{.Title}}</h1>
+<p class="meta">As of {{.R.AsOf}} under pack {{.R.Pack.Name}}{{if .R.Problems}}; {{.R.Problems}} input rows not used (listed where the report was run){{end}}.</p>
+<h2>District</h2>
+<table class="summary" id="district">
+<tr><th class="name"></th>{{template "steps-head" .}}</tr>
+<tr><td class="name">all schools</td>{{template "steps-row" (dict1 . .R.District)}}</tr>
+</table>
+{{if or .Desigs .Caps}}<table class="designations">
+<tr><th class="name"></th>{{template "desig-head" .}}</tr>
+<tr><td class="name">all schools</td>{{template "desig-row" (dict1 . .R.District)}}</tr>
+</table>{{end}}
+<div class="charts">{{range charts .R .R.District}}{{.}}{{end}}</div>
+<h2>Schools</h2>
+<table class="schools">
+<tr><th class="name">school</th>{{template "steps-head" .}}</tr>
+{{range .Schools}}<tr data-school="{{.Name}}"><td class="name">{{if $.Links}}<a href="{{.Page}}">{{.Name}}</a>{{else}}{{.Name}}{{end}}</td>{{template "steps-row" (dict1 $ .Summary)}}</tr>
+{{end}}</table>
+{{if or .Desigs .Caps}}<table class="schools-designations">
+<tr><th class="name">school</th>{{template "desig-head" .}}</tr>
+{{range .Schools}}<tr data-school="{{.Name}}"><td class="name">{{.Name}}</td>{{template "desig-row" (dict1 $ .Summary)}}</tr>
+{{end}}</table>{{end}}
+{{range .Schools}}{{template "school-body" (dict2 $ .)}}{{end}}
+</body>
+</html>
+{{end}}
+{{define "school-body"}}<section class="school" data-school="{{.S.Name}}">
+<h2>{{.S.Name}}</h2>
+<table class="grades">
+<tr><th class="name">grade</th>{{template "steps-head" .V}}</tr>
+{{range .S.Grades}}<tr data-grade="{{.Grade}}"><td class="name">{{.Grade}}</td>{{template "steps-row" (dict1 $.V .Summary)}}</tr>
+{{end}}</table>
+{{if or .V.Desigs .V.Caps}}<table class="grades-designations">
+<tr><th class="name">grade</th>{{template "desig-head" .V}}</tr>
+{{range .S.Grades}}<tr data-grade="{{.Grade}}"><td class="name">{{.Grade}}</td>{{template "desig-row" (dict1 $.V .Summary)}}</tr>
+{{end}}</table>{{end}}
+<div class="charts">{{range .S.Charts}}{{.}}{{end}}</div>
+</section>
+{{end}}
+{{define "school"}}{{template "head" .School.Name}}<style>{{.CSS}}</style>
+</head>
+<body>
+<p class="meta">{{if .Index}}<a href="{{.Index}}">District report</a> · {{end}}As of {{.R.AsOf}} under pack {{.R.Pack.Name}}</p>
+<p class="staff">For staff: this page names students. Keep it within the school's records.</p>
+<h1>{{.School.Name}}</h1>
+<table class="summary" id="school">
+<tr><th class="name"></th>{{template "steps-head" .}}</tr>
+<tr><td class="name">{{.School.Name}}</td>{{template "steps-row" (dict1 . .School.Summary)}}</tr>
+</table>
+{{template "school-body" (dict2 . .School)}}
+<h2>Students</h2>
+<table class="students">
+<tr><th class="name">student</th><th class="name">name</th><th>grade</th><th>attendance</th><th>days absent</th><th class="name">steps due</th><th class="name">designations</th><th class="name">caps</th></tr>
+{{range .School.Students}}<tr data-student="{{.ID}}"><td class="name">{{if .Page}}<a href="{{.Page}}">{{.ID}}</a>{{else}}{{.ID}}{{end}}</td><td class="name">{{.Name}}</td><td>{{.Grade}}</td><td>{{pct .Rate}}</td><td>{{num .AbsentDays}}</td><td class="name">{{range $i, $d := .Due}}{{if $i}}, {{end}}<span{{if .Overdue}} class="over" title="overdue"{{end}}>{{.Step}}</span>{{end}}</td><td class="name">{{range $i, $d := .Designations}}{{if $i}}, {{end}}{{$d}}{{end}}</td><td class="name">{{range $i, $c := .Caps}}{{if $i}}, {{end}}{{.Cap}} {{num .Used}}/{{.Limit}}{{end}}</td></tr>
+{{end}}</table>
+</body>
+</html>
+{{end}}
+`))
