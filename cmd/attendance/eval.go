@@ -42,6 +42,9 @@ func panicText(v any) string {
 // cmdHistory runs eval and classify: on one history (HISTORY.json or - for standard
 // input), printing one JSON document; or on a roster, printing JSON Lines.
 func cmdHistory(e *env, name string, args []string) (err error) {
+	if handled, err := evalHTMLHook(e, name, args); handled { // eval --format html: html.go
+		return err
+	}
 	defer recoverAs(&err, name)
 	fs := flags(name)
 	pol := fs.String("policy", "", "")

@@ -35,6 +35,9 @@ func textCell(s string) string {
 
 // cmdReport prints the students of a roster with a ladder step due.
 func cmdReport(e *env, args []string) (err error) {
+	if handled, err := reportHTMLHook(e, args); handled { // --format html: html.go
+		return err
+	}
 	defer recoverAs(&err, "report")
 	fs := flags("report")
 	pol := fs.String("policy", "", "")

@@ -1,0 +1,260 @@
+package main
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const lettersDir = "../../testdata/letters/"
+
+// lettersRoster is the sample roster of testdata/letters: nine students in two schools,
+// one Spanish-speaking family, two guardians at two addresses, a family whose language
+// the letters are not written in, one without an address.
+func lettersRoster(interventions string) []string {
+	return []string{"--policy", lettersDir + "district.yaml", "--as-of", "2024-12-13", "--calendar", lettersDir + "calendar.json",
+		"--students", lettersDir + "students.csv", "--events", lettersDir + "events.csv", "--interventions", interventions}
+}
+
+// cmdArgs is a command over the sample roster.
+func cmdArgs(cmd, interventions string) []string {
+	return append([]string{cmd}, lettersRoster(interventions)...)
+}
+
+// private returns the names, addresses, phones and emails of the sample's students and
+// guardians: what must never reach standard error.
+func private(t *testing.T) []string {
+	t.Helper()
+	f, err := os.Open(lettersDir + "students.csv")
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	var out []string
+	for _, r := range rows[1:] {
+		for i, col := range rows[0] {
+			if (col == "name" || strings.HasSuffix(col, "_name") || strings.HasSuffix(col, "_address") || strings.HasSuffix(col, "_phone") || strings.HasSuffix(col, "_email")) && r[i] != "" {
+				out = append(out, r[i])
+				for _, line := range strings.Split(r[i], ";") {
+					out = append(out, line)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func TestLettersCommand(t *testing.T) {
+	out := t.TempDir()
+	stdout, stderr, code := runCLI(t, "", append(cmdArgs("letters", lettersDir+"interventions.csv"), "--out", out)...)
+	assert.Equal(t, 1, code, "a student whose letter cannot be written is bad input: %s", stderr)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "student S05: warning-letter: no en letter to one address: the record lacks .Guardian.AddressLines, which the letter prints\n")
+	assert.Contains(t, stderr, "  letters        8 (en 5, es 3)\n")
+	assert.Contains(t, stderr, "  in English     1 letter for families whose language the letter is not written in (vi 1)\n")
+	assert.Contains(t, stderr, "  not written    1\n")
+	for _, p := range private(t) {
+		assert.NotContains(t, stderr, p, "names, addresses and phones never reach standard error")
+	}
+
+	files, err := filepath.Glob(filepath.Join(out, "*"))
+	require.NoError(t, err)
+	var names []string
+	for _, f := range files {
+		names = append(names, filepath.Base(f))
+	}
+	assert.Equal(t, []string{"letters-lincoln-elementary.html", "letters-washington-elementary.html", "merge.csv"}, names)
+
+	lincoln, err := os.ReadFile(filepath.Join(out, "letters-lincoln-elementary.html"))
+	require.NoError(t, err)
+	articles := regexp.MustCompile(`<article class="letter" lang="(\w+)" data-student="(\w+)" data-step="([\w-]+)"`).FindAllStringSubmatch(string(lincoln), -1)
+	var got []string
+	for _, a := range articles {
+		got = append(got, a[2]+" "+a[3]+" "+a[1])
+	}
+	assert.Equal(t, []string{"S01 warning-letter es", "S02 warning-letter en", "S02 warning-letter en", "S03 probation-letter es", "S09 roe-third-letter es"}, got)
+	assert.Contains(t, string(lincoln), "Estimado(a) María Hernández:")
+
+	// the merge CSV: a row a letter, the same letters
+	mf, err := os.Open(filepath.Join(out, "merge.csv"))
+	require.NoError(t, err)
+	defer mf.Close()
+	rows, err := csv.NewReader(mf).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, rows, 9)
+	assert.Equal(t, "school", rows[0][0])
+	var students []string
+	for _, r := range rows[1:] {
+		students = append(students, r[1]+" "+r[4])
+	}
+	assert.Equal(t, []string{"S01 warning-letter", "S02 warning-letter", "S02 warning-letter", "S03 probation-letter", "S09 roe-third-letter",
+		"S04 warning-letter", "S06 truancy-hearing", "S08 medical-letter"}, students)
+
+	// usage
+	_, stderr, code = runCLI(t, "", cmdArgs("letters", lettersDir+"interventions.csv")...)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "--out DIR is required")
+}
+
+// --record appends the steps a letter was written for to the interventions file, so
+// that the next night writes none of them again.
+func TestLettersRecord(t *testing.T) {
+	dir := t.TempDir()
+	iv := filepath.Join(dir, "interventions.csv")
+	data, err := os.ReadFile(lettersDir + "interventions.csv")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(iv, data, 0o644))
+	args := append(cmdArgs("letters", iv), "--out", filepath.Join(dir, "out"), "--record", iv)
+	_, stderr, _ := runCLI(t, "", args...)
+	assert.Contains(t, stderr, "  recorded       7 steps in "+iv+"\n")
+	after, err := os.ReadFile(iv)
+	require.NoError(t, err)
+	added := strings.TrimPrefix(string(after), string(data))
+	assert.Equal(t, `S01,warning-letter,2024-12-13,,,building-secretary,letter (es) by attendance letters
+S02,warning-letter,2024-12-13,,,building-secretary,letter (en) by attendance letters
+S03,probation-letter,2024-12-13,,,building-secretary,letter (es) by attendance letters
+S09,roe-third-letter,2024-12-13,,,truancy-interventionist,letter (es) by attendance letters
+S04,warning-letter,2024-12-13,,,building-secretary,letter (en) by attendance letters
+S06,truancy-hearing,2024-12-13,,,truancy-interventionist,letter (en) by attendance letters
+S08,medical-letter,2024-12-13,,,truancy-interventionist,letter (en) by attendance letters
+`, added)
+
+	// the next run: only S05's letter, still without an address
+	_, stderr, code := runCLI(t, "", args...)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "  letters        0 (none)\n")
+	assert.Contains(t, stderr, "  recorded       0 steps in "+iv+"\n")
+	assert.Contains(t, stderr, "student S05: warning-letter")
+
+	// a new file gets a header
+	fresh := filepath.Join(dir, "new.csv")
+	_, _, _ = runCLI(t, "", append(cmdArgs("letters", lettersDir+"interventions.csv"), "--out", filepath.Join(dir, "out2"), "--record", fresh)...)
+	f, err := os.Open(fresh)
+	require.NoError(t, err)
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	require.True(t, sc.Scan())
+	assert.Equal(t, "student_id,step,date,actor,note", sc.Text())
+
+	// a file that is not an interventions file is refused before anything is written
+	bad := filepath.Join(dir, "bad.csv")
+	require.NoError(t, os.WriteFile(bad, []byte("a,b\n1,2\n"), 0o644))
+	_, stderr, code = runCLI(t, "", append(cmdArgs("letters", lettersDir+"interventions.csv"), "--out", filepath.Join(dir, "out3"), "--record", bad)...)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, `bad.csv:1: no column "student_id"`)
+	_, err = os.Stat(filepath.Join(dir, "out3"))
+	assert.True(t, os.IsNotExist(err))
+}
+
+// report --format html counts what the JSON Lines report lists: the students with a
+// step due, each step due and overdue.
+func TestReportHTMLCountsEqualJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"il-roe-sop", cmdArgs("report", lettersDir+"interventions.csv")},
+		{"ccs", []string{"report", "--policy", "ccs", "--as-of", "2024-10-25", "--histories", lettersDir + "ohio.jsonl"}},
+		{"cmd testdata", append([]string{"report", "--policy", "il-roe-sop", "--as-of", "2024-10-18"}, rosterFlagArgs...)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			jsonl, _, codeJ := runCLI(t, "", append(slices.Clone(tc.args), "--format", "jsonl")...)
+			page, stderr, codeH := runCLI(t, "", append(slices.Clone(tc.args), "--format", "html")...)
+			assert.Equal(t, codeJ, codeH, stderr)
+			due, overdue, withDue := map[string]int{}, map[string]int{}, 0
+			for _, line := range strings.Split(strings.TrimSpace(jsonl), "\n") {
+				if line == "" {
+					continue
+				}
+				var row struct {
+					Due []struct {
+						Step    string `json:"step"`
+						Overdue bool   `json:"overdue"`
+					} `json:"due"`
+				}
+				require.NoError(t, json.Unmarshal([]byte(line), &row))
+				withDue++
+				for _, d := range row.Due {
+					due[d.Step]++
+					if d.Overdue {
+						overdue[d.Step]++
+					}
+				}
+			}
+			district := regexp.MustCompile(`(?s)<table class="summary" id="district">.*?</table>`).FindString(page)
+			require.NotEmpty(t, district)
+			assert.Contains(t, district, `<td data-kind="with-due">`+strconv.Itoa(withDue)+`</td>`)
+			cells := regexp.MustCompile(`data-step="([\w-]+)" data-due="(\d+)" data-overdue="(\d+)"`).FindAllStringSubmatch(district, -1)
+			require.NotEmpty(t, cells)
+			total := 0
+			for _, c := range cells {
+				n, _ := strconv.Atoi(c[2])
+				o, _ := strconv.Atoi(c[3])
+				assert.Equal(t, due[c[1]], n, c[1])
+				assert.Equal(t, overdue[c[1]], o, c[1])
+				total += n
+			}
+			sum := 0
+			for _, n := range due {
+				sum += n
+			}
+			assert.Equal(t, sum, total, "every step due is in the table")
+			assert.NotContains(t, page, "<script")
+			assert.NotRegexp(t, `(src|href)="https?://`, page)
+		})
+	}
+}
+
+// report --format html --out DIR writes the district's page, a page per school and a
+// page per student, each link resolving to a file written.
+func TestReportHTMLPages(t *testing.T) {
+	out := t.TempDir()
+	_, stderr, code := runCLI(t, "", append(cmdArgs("report", lettersDir+"interventions.csv"), "--format", "html", "--out", out)...)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, "2 school pages and 9 student pages under "+out)
+	index, err := os.ReadFile(filepath.Join(out, "index.html"))
+	require.NoError(t, err)
+	links := regexp.MustCompile(`href="([^"]+)"`).FindAllStringSubmatch(string(index), -1)
+	require.Len(t, links, 2)
+	for _, l := range links {
+		school, err := os.ReadFile(filepath.Join(out, l[1]))
+		require.NoError(t, err, l[1])
+		for _, sl := range regexp.MustCompile(`href="([^"]+)"`).FindAllStringSubmatch(string(school), -1) {
+			_, err := os.Stat(filepath.Join(out, filepath.Dir(l[1]), sl[1]))
+			assert.NoError(t, err, sl[1])
+		}
+	}
+	s01, err := os.ReadFile(filepath.Join(out, "lincoln-elementary", "s01.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(s01), "Sofía Hernández · student S01")
+	assert.Contains(t, string(s01), `<svg xmlns="http://www.w3.org/2000/svg" class="calendar"`)
+}
+
+// eval --format html draws one student's year; a roster or two histories are usage
+// errors; bad events still draw the page, and exit 1.
+func TestEvalHTML(t *testing.T) {
+	stdout, stderr, code := runCLI(t, "", "eval", "--policy", "il-roe-sop", "--as-of", "2024-10-18", "--format", "html", "testdata/history.json")
+	require.Equal(t, 0, code, stderr)
+	assert.True(t, strings.HasPrefix(stdout, "<!DOCTYPE html>"))
+	assert.Contains(t, stdout, `class="calendar"`)
+	assert.Regexp(t, `data-status="absent"`, stdout)
+	assert.NotContains(t, stdout, "<script")
+
+	_, stderr, code = runCLI(t, "", "eval", "--policy", "il-roe-sop", "--format", "html", "testdata/history.json", "testdata/history.json")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "one history at a time")
+
+	// eval's other formats are untouched
+	_, _, code = runCLI(t, "", "eval", "--policy", "il-roe-sop", "--as-of", "2024-10-18", "testdata/history.json")
+	assert.Equal(t, 0, code)
+}
