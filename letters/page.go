@@ -23,7 +23,7 @@ article.letter:last-of-type { break-after: auto; page-break-after: auto; }
 .body table { border-collapse: collapse; margin: .2em 0 1em; }
 .body td, .body th { border: 1px solid #999; padding: .15em .6em; text-align: left; font-size: 11pt; }
 .body .signature { margin-top: 2.2em; }
-.body .signature .line { border-top: 1px solid #111; width: 3in; margin-top: 2.4em; padding-top: .2em; }
+.body .signature .line { border-top: 1px solid #111; display: inline-block; min-width: 3in; margin-top: 2.4em; padding-top: .2em; }
 .body .re { font-weight: bold; }
 @media print {
   body { background: none; }

@@ -52,7 +52,7 @@ const (
 	chartTop    = 28
 	chartLeft   = 40
 	chartBottom = 34
-	barSlot     = 46
+	barSlot     = 58
 )
 
 func (c Chart) geom() chartGeom {
