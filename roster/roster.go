@@ -16,6 +16,7 @@ import (
 
 	"github.com/rollcall-go/rollcall"
 	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/codes"
 	"github.com/rollcall-go/rollcall/history"
 	"github.com/rollcall-go/rollcall/internal/suggest"
 )
@@ -59,7 +60,42 @@ type Entry struct {
 	Source  Source   // where the student was first read
 	Sources []Source // Sources[i] is where History.Events[i] was read
 
-	whole bool // read as a whole history (JSON Lines): its events are named by position
+	whole   bool       // read as a whole history (JSON Lines): its events are named by position
+	refs    []EventRef // refs[i] is what the input said of History.Events[i] beyond the event; may be short
+	mapping *Mapping   // the mapping the entry was read with, if any (for Ed-Fi output)
+}
+
+// EventRef is what an event's input said beyond the event itself, kept so that the
+// event can be written back: the school it was recorded at, and for an Ed-Fi record its
+// session and times of arrival and departure.
+type EventRef struct {
+	School        string                // the school's id, when the row gave one
+	Session       *EdFiSessionReference // the Ed-Fi session, when the record gave one
+	ArrivalTime   string                // Ed-Fi arrivalTime, as read
+	DepartureTime string                // Ed-Fi departureTime, as read
+}
+
+// Ref returns what the input said of History.Events[i] beyond the event (the zero
+// EventRef when it said nothing more).
+func (r Entry) Ref(i int) EventRef {
+	if i < 0 || i >= len(r.refs) {
+		return EventRef{}
+	}
+	return r.refs[i]
+}
+
+// Mapping returns the mapping the entry was read with, or nil.
+func (r Entry) Mapping() *Mapping { return r.mapping }
+
+// setRef records the ref of History.Events[i], growing refs only when one is given.
+func (r *Entry) setRef(i int, ref EventRef) {
+	if ref == (EventRef{}) {
+		return
+	}
+	for len(r.refs) <= i {
+		r.refs = append(r.refs, EventRef{})
+	}
+	r.refs[i] = ref
 }
 
 // RowErrors returns the rows behind the events err rejects, one [RowError] a problem:
@@ -150,6 +186,15 @@ type Roster struct {
 	cal      *calendar.Calendar
 	byID     map[string]*Entry
 	students string // the students file read, if any
+
+	mapping    *Mapping                      // how the SIS's files are read; nil: rollcall's own CSV
+	schoolCals map[string]*calendar.Calendar // calendars by school id ("*": any other school)
+	codeTable  map[string]codeEntry          // the SIS's codes by id (--codes)
+	codesName  string                        // the file codeTable was read from
+	pending    map[dayKey][]periodRec        // period records, rolled up into days by finish
+	dayOrder   []dayKey                      // pending's keys in the order first read
+	periodsOf  map[string]map[string]bool    // the periods each school's rows name
+	foldCodes  map[*codes.Catalog]map[string]string
 }
 
 // New returns an empty roster for the histories an engine will evaluate under the
@@ -160,8 +205,12 @@ func New(e *rollcall.Engine, cal *calendar.Calendar) *Roster {
 	return &Roster{engine: e, cal: cal, byID: map[string]*Entry{}}
 }
 
-// Entries returns the roster's students sorted by id, each with its history.
+// Entries returns the roster's students sorted by id, each with its history. Period
+// records read so far are first rolled up into days, and students are given their
+// school's calendar (see [Roster.SetSchoolCalendars]); a student whose school has no
+// calendar is a problem and is left out.
 func (r *Roster) Entries() []Entry {
+	r.finish()
 	out := make([]Entry, 0, len(r.byID))
 	for _, e := range r.byID {
 		out = append(out, *e)
@@ -192,7 +241,7 @@ func (r *Roster) student(id string, src Source) (*Entry, bool) {
 
 // newEntry returns the entry of a student known by id alone, first read at src.
 func (r *Roster) newEntry(id string, src Source) *Entry {
-	return &Entry{History: &history.History{Student: history.Student{ID: id, Flags: []history.Flag{}}, Calendar: r.cal}, Source: src}
+	return &Entry{History: &history.History{Student: history.Student{ID: id, Flags: []history.Flag{}}, Calendar: r.cal}, Source: src, mapping: r.mapping}
 }
 
 // ReadCalendar reads a school calendar as JSON for [New]; see [history.DecodeCalendar].
@@ -203,21 +252,62 @@ func ReadCalendar(data []byte, name string) (*calendar.Calendar, error) {
 
 // table reads a CSV file with a header row naming its columns (in any order,
 // case-insensitive). It calls row for every record with the record's line, and
-// reports records it cannot parse as problems.
+// reports records it cannot parse as problems. A file read through a [Mapping] finds
+// each field in the columns the mapping names, and ignores the others.
 type table struct {
 	name   string
-	cols   map[string]int
+	cols   map[string]int // rollcall's own columns: field -> index
 	rec    []string
 	line   int
 	roster *Roster
+
+	mapped  map[string][][]int // a mapped file: field -> each place it may be read from
+	labels  map[string]string  // a mapped file: field -> the column that names it in messages
+	formats []dateFormat       // a mapped file: its date formats
+	skip    map[int][]string   // a mapped file: rows with one of these values are skipped
+	spec    *tableSpec         // a mapped file: how it is read
+
+	index    map[string]int // a mapped file: column name (lower case) -> index
+	bare     map[string]int // a mapped file: name without a table's -> index (-1: two tables')
+	ignore   []string       // a mapped file: columns never read (lower case)
+	joined   bool           // a mapped events file holds the code itself, not its id
+	presence int            // a joined events file: the presence column, or -1
 }
 
 func (t *table) get(col string) string {
+	if t.mapped != nil {
+		sep := "/"
+		if col == "name" || strings.HasSuffix(col, "_name") {
+			sep = " "
+		}
+		for _, place := range t.mapped[col] {
+			var parts []string
+			for _, i := range place {
+				if i < len(t.rec) {
+					if v := strings.TrimSpace(t.rec[i]); v != "" {
+						parts = append(parts, v)
+					}
+				}
+			}
+			if len(parts) > 0 {
+				return strings.Join(parts, sep)
+			}
+		}
+		return ""
+	}
 	i, ok := t.cols[col]
 	if !ok || i >= len(t.rec) {
 		return ""
 	}
 	return strings.TrimSpace(t.rec[i])
+}
+
+// label is how a message names a field: its column in the file.
+func (t *table) label(col string) string {
+	if l, ok := t.labels[col]; ok {
+		return l
+	}
+	return col
 }
 
 func (t *table) src() Source { return Source{File: t.name, Line: t.line} }
@@ -250,41 +340,60 @@ func (r *Roster) readCSV(rd io.Reader, name string, known []string, required []s
 			return fmt.Errorf("%s:%d: no column %q (want %s)", name, n, c, strings.Join(known, ","))
 		}
 	}
-	cr.fields = len(header)
+	return r.readRows(cr, t, len(header), row)
+}
+
+// readRows reads the records after the header into t, calling row for each.
+func (r *Roster) readRows(cr *csvReader, t *table, fields int, row func(t *table)) error {
+	cr.fields = fields
 	for {
 		rec, line, prob, err := cr.next()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+			return fmt.Errorf("%s: %w", t.name, err)
 		}
 		if prob != nil {
-			r.problem(Source{File: name, Line: prob.line}, "", "%s", prob.rowMsg())
+			r.problem(Source{File: t.name, Line: prob.line}, "", "%s", prob.rowMsg())
 			continue
 		}
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a blank line
 		}
-		if len(rec) != len(header) {
-			r.problem(Source{File: name, Line: line}, "", "%d fields, the header has %d", len(rec), len(header))
+		if len(rec) != fields {
+			r.problem(Source{File: t.name, Line: line}, "", "%d fields, the header has %d", len(rec), fields)
 			continue
 		}
 		t.rec, t.line = rec, line
+		if t.skipped() {
+			continue
+		}
 		row(t)
 	}
+}
+
+// skipped reports whether the mapping skips the current row (a record of a kind it
+// does not read, such as another attendance mode).
+func (t *table) skipped() bool {
+	for i, vals := range t.skip {
+		if i < len(t.rec) && slices.ContainsFunc(vals, func(v string) bool { return strings.EqualFold(v, strings.TrimSpace(t.rec[i])) }) {
+			return true
+		}
+	}
+	return false
 }
 
 // date parses a required date column, reporting a problem when it is missing or bad.
 func (t *table) date(col, student string) (calendar.Date, bool) {
 	s := t.get(col)
 	if s == "" {
-		t.roster.problem(t.src(), student, "no %s", col)
+		t.roster.problem(t.src(), student, "no %s", t.label(col))
 		return calendar.Date{}, false
 	}
-	d, err := calendar.ParseDate(s)
-	if err != nil {
-		t.roster.problem(t.src(), student, "%s: bad date %s (want YYYY-MM-DD)", col, show(s))
+	d, ok := parseDateIn(s, t.formats)
+	if !ok {
+		t.roster.problem(t.src(), student, "%s: bad date %s (want %s)", t.label(col), show(s), formatNames(t.formats))
 		return calendar.Date{}, false
 	}
 	return d, true
@@ -322,77 +431,88 @@ func splitList(s string) []string {
 // up to two guardians guardian_name, guardian_language (a tag: en, es), guardian_address
 // (its lines separated by ";" or newlines), guardian_phone, guardian_email, and the
 // same with guardian2_. They are never quoted in a problem.
+//
+// With a mapping ([Roster.UseMapping]), the columns and date formats are the
+// mapping's, and columns it does not name are ignored.
 func (r *Roster) ReadStudents(rd io.Reader, name string) error {
 	r.students = name
-	known := []string{"student_id", "birth_date", "grade", "school", "enrolled_from", "enrolled_to", "flags", "name"}
-	for _, g := range []string{"guardian_", "guardian2_"} {
-		for _, f := range []string{"name", "language", "address", "phone", "email"} {
-			known = append(known, g+f)
-		}
+	if r.mapping != nil {
+		return r.readMapped(rd, name, "students", r.studentRow)
 	}
-	return r.readCSV(rd, name, known, known[:1], func(t *table) {
-		id := t.get("student_id")
-		if id == "" {
-			r.problem(t.src(), "", "no student_id")
+	return r.readCSV(rd, name, studentFields, studentFields[:studentRequired], r.studentRow)
+}
+
+func (r *Roster) studentRow(t *table) {
+	id := t.get("student_id")
+	if id == "" {
+		r.problem(t.src(), "", "no %s", t.label("student_id"))
+		return
+	}
+	birth, ok1 := t.optDate("birth_date", id)
+	from, ok2 := t.optDate("enrolled_from", id)
+	to, ok3 := t.optDate("enrolled_to", id)
+	if !ok1 || !ok2 || !ok3 {
+		return
+	}
+	if t.spec != nil && t.spec.exitExclusive && !to.IsZero() {
+		// The SIS's exit date is the first day the student is no longer enrolled.
+		if !to.After(from) && !from.IsZero() {
+			r.problem(t.src(), id, "%s %s is not after %s %s: enrolled for no day (a no-show)", t.label("enrolled_to"), to, t.label("enrolled_from"), from)
 			return
 		}
-		birth, ok1 := t.optDate("birth_date", id)
-		from, ok2 := t.optDate("enrolled_from", id)
-		to, ok3 := t.optDate("enrolled_to", id)
-		if !ok1 || !ok2 || !ok3 {
+		to = to.AddDays(-1)
+	}
+	if !to.IsZero() && to.Before(from) {
+		r.problem(t.src(), id, "%s %s is before %s %s", t.label("enrolled_to"), to, t.label("enrolled_from"), from)
+		return
+	}
+	var flags []history.Flag
+	for _, f := range splitList(t.get("flags")) {
+		parts := strings.Split(f, ":")
+		fl := history.Flag{Name: strings.TrimSpace(parts[0])}
+		if len(parts) != 1 && len(parts) != 3 || fl.Name == "" {
+			r.problem(t.src(), id, "flag %s: want NAME or NAME:FROM:TO", show(f))
 			return
 		}
-		if !to.IsZero() && to.Before(from) {
-			r.problem(t.src(), id, "enrolled_to %s is before enrolled_from %s", to, from)
-			return
-		}
-		var flags []history.Flag
-		for _, f := range splitList(t.get("flags")) {
-			parts := strings.Split(f, ":")
-			fl := history.Flag{Name: strings.TrimSpace(parts[0])}
-			if len(parts) != 1 && len(parts) != 3 || fl.Name == "" {
-				r.problem(t.src(), id, "flag %s: want NAME or NAME:FROM:TO", show(f))
+		if len(parts) == 3 {
+			var err1, err2 error
+			fl.From, err1 = calendar.ParseDate(strings.TrimSpace(parts[1]))
+			if s := strings.TrimSpace(parts[2]); s != "" {
+				fl.To, err2 = calendar.ParseDate(s)
+			}
+			if err1 != nil || err2 != nil {
+				r.problem(t.src(), id, "flag %s: bad date (want NAME:YYYY-MM-DD:YYYY-MM-DD)", show(f))
 				return
 			}
-			if len(parts) == 3 {
-				var err1, err2 error
-				fl.From, err1 = calendar.ParseDate(strings.TrimSpace(parts[1]))
-				if s := strings.TrimSpace(parts[2]); s != "" {
-					fl.To, err2 = calendar.ParseDate(s)
-				}
-				if err1 != nil || err2 != nil {
-					r.problem(t.src(), id, "flag %s: bad date (want NAME:YYYY-MM-DD:YYYY-MM-DD)", show(f))
-					return
-				}
-			}
-			flags = append(flags, fl)
 		}
-		e, seen := r.byID[id]
-		if !seen {
-			e = r.newEntry(id, t.src())
-			r.byID[id] = e
-			e.History.Student.BirthDate, e.History.Student.Grade, e.History.Student.School = birth, t.get("grade"), t.get("school")
+		flags = append(flags, fl)
+	}
+	school := t.get("school")
+	e, seen := r.byID[id]
+	if !seen {
+		e = r.newEntry(id, t.src())
+		r.byID[id] = e
+		e.History.Student.BirthDate, e.History.Student.Grade, e.History.Student.School = birth, t.get("grade"), school
+	}
+	e.History.Student.Flags = append(e.History.Student.Flags, flags...)
+	if n := t.get("name"); n != "" && e.History.Student.Name == "" {
+		e.History.Student.Name = n
+	}
+	for _, g := range []string{"guardian_", "guardian2_"} {
+		gd := history.Guardian{Name: t.get(g + "name"), Language: t.get(g + "language"), Address: t.get(g + "address"),
+			Phone: t.get(g + "phone"), Email: t.get(g + "email")}
+		if gd != (history.Guardian{}) && !slices.Contains(e.History.Student.Guardians, gd) {
+			e.History.Student.Guardians = append(e.History.Student.Guardians, gd)
 		}
-		e.History.Student.Flags = append(e.History.Student.Flags, flags...)
-		if n := t.get("name"); n != "" && e.History.Student.Name == "" {
-			e.History.Student.Name = n
+	}
+	if !from.IsZero() || !to.IsZero() || seen {
+		if cal := r.calFor(e.History.Student.School); from.IsZero() && cal != nil {
+			from = cal.First()
 		}
-		for _, g := range []string{"guardian_", "guardian2_"} {
-			gd := history.Guardian{Name: t.get(g + "name"), Language: t.get(g + "language"), Address: t.get(g + "address"),
-				Phone: t.get(g + "phone"), Email: t.get(g + "email")}
-			if gd != (history.Guardian{}) && !slices.Contains(e.History.Student.Guardians, gd) {
-				e.History.Student.Guardians = append(e.History.Student.Guardians, gd)
-			}
+		if !seen || len(e.History.Enrolment) > 0 {
+			e.History.Enrolment = append(e.History.Enrolment, calendar.Span{From: from, To: to})
 		}
-		if !from.IsZero() || !to.IsZero() || seen {
-			if from.IsZero() && r.cal != nil {
-				from = r.cal.First()
-			}
-			if !seen || len(e.History.Enrolment) > 0 {
-				e.History.Enrolment = append(e.History.Enrolment, calendar.Span{From: from, To: to})
-			}
-		}
-	})
+	}
 }
 
 // ReadEvents reads an events CSV as a SIS exports it, with the header
@@ -401,46 +521,92 @@ func (r *Roster) ReadStudents(rd io.Reader, name string) error {
 //
 // (student_id, date and code are required; columns in any order). minutes is the time
 // missed on a partial day (empty: the whole day); documents are separated by ";".
+//
+// With a mapping ([Roster.UseMapping]), the columns and date formats are the
+// mapping's, and columns it does not name are ignored; codes are translated by the
+// mapping's table (and by the codes table of [Roster.ReadCodes], when the mapping
+// reads codes by id), and a row whose code records a day present is skipped. A row
+// with a period (a class meeting) is kept until [Roster.Entries], which rolls the
+// periods of a student's day into one event as the mapping says; a day with a daily
+// record keeps that record alone.
 func (r *Roster) ReadEvents(rd io.Reader, name string) error {
-	known := []string{"student_id", "date", "code", "minutes", "documents", "comment", "reason"}
-	return r.readCSV(rd, name, known, known[:3], func(t *table) {
-		id := t.get("student_id")
-		if id == "" {
-			r.problem(t.src(), "", "no student_id")
+	if r.mapping != nil {
+		return r.readMapped(rd, name, "events", r.eventRow)
+	}
+	known := eventFields[:7]
+	return r.readCSV(rd, name, known, known[:eventRequired], r.eventRow)
+}
+
+func (r *Roster) eventRow(t *table) {
+	id := t.get("student_id")
+	if id == "" {
+		r.problem(t.src(), "", "no %s", t.label("student_id"))
+		return
+	}
+	d, ok := t.date("date", id)
+	if !ok {
+		return
+	}
+	code, present := t.get("code"), false
+	if r.mapping != nil {
+		var msg string
+		code, present, msg = r.translate(t, code, d)
+		if msg != "" {
+			r.problem(t.src(), id, "%s: %s", d, msg)
 			return
 		}
-		d, ok := t.date("date", id)
-		if !ok {
-			return
+		if code == "" && present {
+			return // a day present
 		}
-		ev := history.Event{Date: d, Code: t.get("code"), Documents: splitList(t.get("documents")), Comment: t.get("comment"), Reason: t.get("reason")}
-		if ev.Code == "" {
-			r.problem(t.src(), id, "%s: no code", d)
-			return
-		}
-		if s := t.get("minutes"); s != "" {
-			m, err := strconv.Atoi(s)
-			if err != nil || m < 0 {
-				if freeText(s) {
-					r.problem(t.src(), id, "%s %s: minutes is not a whole number of minutes %s", d, showID(ev.Code), notShown(s))
-				} else {
-					r.problem(t.src(), id, "%s %s: minutes %s is not a whole number of minutes", d, showID(ev.Code), show(s))
-				}
-				return
+	}
+	ev := history.Event{Date: d, Code: code, Documents: splitList(t.get("documents")), Comment: t.get("comment"), Reason: t.get("reason")}
+	if ev.Code == "" {
+		r.problem(t.src(), id, "%s: no code", d)
+		return
+	}
+	if s := t.get("minutes"); s != "" {
+		m, err := strconv.Atoi(s)
+		if err != nil || m < 0 {
+			if freeText(s) {
+				r.problem(t.src(), id, "%s %s: %s is not a whole number of minutes %s", d, showID(ev.Code), t.label("minutes"), notShown(s))
+			} else {
+				r.problem(t.src(), id, "%s %s: %s %s is not a whole number of minutes", d, showID(ev.Code), t.label("minutes"), show(s))
 			}
-			ev.Minutes = m
+			return
 		}
-		r.addEvent(t.src(), id, ev)
-	})
+		ev.Minutes = m
+	}
+	if t.mapped != nil {
+		if ev.Documented, ok = t.optDate("documented", id); !ok {
+			return
+		}
+	}
+	school := t.get("school")
+	if period := t.get("period"); t.mapped != nil && period != "" && !t.spec.noPeriod[period] {
+		r.addPeriod(t.src(), id, periodRec{school: school, period: period, ev: ev, present: present})
+		return
+	}
+	r.addEventRef(t.src(), id, ev, EventRef{School: school})
 }
 
 func (r *Roster) addEvent(src Source, id string, ev history.Event) {
+	r.addEventRef(src, id, ev, EventRef{})
+}
+
+// addEventRef adds an event read at src to the student's history, with what the input
+// said of it beyond the event. The school the event was recorded at fills in the
+// student's school when no students file gave one.
+func (r *Roster) addEventRef(src Source, id string, ev history.Event, ref EventRef) {
 	e, ok := r.student(id, src)
 	if !ok {
 		return
 	}
+	if e.History.Student.School == "" && ref.School != "" {
+		e.History.Student.School = ref.School
+	}
 	e.History.Events = append(e.History.Events, ev)
 	e.Sources = append(e.Sources, src)
+	e.setRef(len(e.History.Events)-1, ref)
 	r.Events++
 }
 
@@ -495,29 +661,34 @@ func suggestion(s string, options []string) string {
 // A step the engine's ladder does not have on that date is a problem, and so is an
 // outcome_date without an outcome or before the step's date. An outcome the pack does
 // not declare is the engine's to reject: [Entry.RowErrors] reports it at the student's
-// first row.
+// first row. With a mapping, the columns (the same fields) and date formats are the
+// mapping's.
 func (r *Roster) ReadInterventions(rd io.Reader, name string) error {
-	known := []string{"student_id", "step", "date", "outcome", "outcome_date", "actor", "note"}
-	return r.readCSV(rd, name, known, known[:3], func(t *table) {
-		id := t.get("student_id")
-		if id == "" {
-			r.problem(t.src(), "", "no student_id")
-			return
-		}
-		d, ok1 := t.date("date", id)
-		od, ok2 := t.optDate("outcome_date", id)
-		if !ok1 || !ok2 {
-			return
-		}
-		iv := history.Intervention{Step: t.get("step"), Date: d, Outcome: t.get("outcome"), OutcomeDate: od, Actor: t.get("actor"), Note: t.get("note")}
-		if msg := r.checkIntervention(iv); msg != "" {
-			r.problem(t.src(), id, "intervention %s %s: %s", d, showID(iv.Step), msg)
-			return
-		}
-		if e, ok := r.student(id, t.src()); ok {
-			e.History.Interventions = append(e.History.Interventions, iv)
-		}
-	})
+	if r.mapping != nil {
+		return r.readMapped(rd, name, "interventions", r.interventionRow)
+	}
+	return r.readCSV(rd, name, interventionFields, interventionFields[:interventionReq], r.interventionRow)
+}
+
+func (r *Roster) interventionRow(t *table) {
+	id := t.get("student_id")
+	if id == "" {
+		r.problem(t.src(), "", "no %s", t.label("student_id"))
+		return
+	}
+	d, ok1 := t.date("date", id)
+	od, ok2 := t.optDate("outcome_date", id)
+	if !ok1 || !ok2 {
+		return
+	}
+	iv := history.Intervention{Step: t.get("step"), Date: d, Outcome: t.get("outcome"), OutcomeDate: od, Actor: t.get("actor"), Note: t.get("note")}
+	if msg := r.checkIntervention(iv); msg != "" {
+		r.problem(t.src(), id, "intervention %s %s: %s", d, showID(iv.Step), msg)
+		return
+	}
+	if e, ok := r.student(id, t.src()); ok {
+		e.History.Interventions = append(e.History.Interventions, iv)
+	}
 }
 
 // ReadHistories reads JSON Lines: one history per line in the form of [history.Decode],

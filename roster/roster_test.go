@@ -130,7 +130,10 @@ func TestRosterEdFi(t *testing.T) {
 	assert.Equal(t, `edfi.json:10: student E1: record 6 (2024-09-11): no edfi mapping in pack ccs for category "Recess" with no reason`, r.Problems[0].Error())
 	assert.Contains(t, r.Problems[1].Error(), `edfi.json:11: record 7:`)
 
-	assert.ErrorContains(t, r.ReadEdFi(strings.NewReader(`{"a": 1}`), "obj.json"), "want a JSON array")
+	assert.ErrorContains(t, r.ReadEdFi(strings.NewReader(`"a"`), "str.json"), "want a JSON array")
+	// An object is a record of JSON Lines.
+	require.NoError(t, r.ReadEdFi(strings.NewReader(`{"a": 1}`), "obj.jsonl"))
+	assert.Equal(t, "obj.jsonl:1: record 1: no studentReference.studentUniqueId", r.Problems[len(r.Problems)-1].Error())
 }
 
 func TestRosterHistories(t *testing.T) {
@@ -205,7 +208,7 @@ func TestRosterHistoriesOutcomes(t *testing.T) {
 func TestRosterEdFiBadJSON(t *testing.T) {
 	for _, c := range []struct{ name, in, want string }{
 		{"empty", " \n", `edfi.json: empty input: want a JSON array of StudentSchoolAttendanceEvent records`},
-		{"not an array", `{"a": 1}`, `edfi.json: want a JSON array of StudentSchoolAttendanceEvent records`},
+		{"not an array", `"a"`, `edfi.json: want a JSON array of StudentSchoolAttendanceEvent records (or JSON Lines of them)`},
 		{"not closed", "[\n {\"eventDate\": \"2024-09-04\"}\n", `edfi.json: unexpected end of input: a record or the array is not closed`},
 		{"record cut", "[\n {\"eventDate\": \"2024-09-04\"", `edfi.json: unexpected end of input: a record or the array is not closed`},
 		{"syntax", "[\n {\"eventDate\": \"2024-09-04\"},\n {eventDate}\n]", `edfi.json:3:3: invalid character 'e' looking for beginning of object key string`},
