@@ -48,6 +48,7 @@ func cmdHistory(e *env, name string, args []string) (err error) {
 	defer recoverAs(&err, name)
 	fs := flags(name)
 	pol := fs.String("policy", "", "")
+	format := fs.String("format", "json", "")
 	var asOf dateFlag
 	if name == "eval" {
 		fs.Var(&asOf, "as-of", "")
@@ -57,6 +58,9 @@ func cmdHistory(e *env, name string, args []string) (err error) {
 	pos, perr := parse(fs, args)
 	if perr != nil {
 		return perr
+	}
+	if rf.m.format = *format; *format != "json" && *format != "edfi" {
+		return usagef("--format %q: want json or edfi", *format)
 	}
 	if rf.given() {
 		if len(pos) > 0 {
@@ -103,6 +107,9 @@ func cmdHistory(e *env, name string, args []string) (err error) {
 		}
 		err = clsErr
 	}
+	if *format == "edfi" {
+		return writeEdFiHistory(e, eng, h, file, out, err)
+	}
 	if out != nil {
 		if werr := writeJSON(e.stdout, out); werr != nil {
 			return werr
@@ -132,6 +139,12 @@ func historyRoster(e *env, name string, eng *rollcall.Engine, rf *rosterFlags, a
 	enc.SetEscapeHTML(false)
 	for _, r := range results {
 		problems = append(problems, r.problems...)
+		if rf.m.format == "edfi" {
+			if err := edfiResult(enc, eng, r, &problems); err != nil {
+				return err
+			}
+			continue
+		}
 		var err error
 		if r.cls != nil {
 			err = enc.Encode(r.cls)

@@ -21,6 +21,7 @@ import (
 // rosterFlags are the flags that name a roster's files.
 type rosterFlags struct {
 	calendar, events, edfi, students, interventions, histories string
+	m                                                          mappingFlags // --mapping, --codes: mapping.go
 }
 
 func (r *rosterFlags) register(fs *flag.FlagSet) {
@@ -30,6 +31,7 @@ func (r *rosterFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.students, "students", "", "")
 	fs.StringVar(&r.interventions, "interventions", "", "")
 	fs.StringVar(&r.histories, "histories", "", "")
+	r.m.register(fs)
 }
 
 func (r *rosterFlags) given() bool {
@@ -38,6 +40,9 @@ func (r *rosterFlags) given() bool {
 
 // check reports a roster given by an impossible combination of flags.
 func (r *rosterFlags) check() error {
+	if done, err := r.checkMapped(); done {
+		return err
+	}
 	if r.histories != "" {
 		if r.calendar != "" || r.events != "" || r.edfi != "" || r.students != "" || r.interventions != "" {
 			return usagef("--histories holds whole histories: give it alone, without --calendar, --events, --edfi, --students or --interventions")
@@ -58,6 +63,9 @@ func (r *rosterFlags) check() error {
 // load reads the roster's files: the calendar, then the students, the events and the
 // interventions, so that every event can be checked against the students.
 func (r *rosterFlags) load(e *env, eng *rollcall.Engine) (*roster.Roster, error) {
+	if r.m.given() {
+		return r.loadMapped(e, eng)
+	}
 	if r.histories != "" {
 		ro := roster.New(eng, nil)
 		return ro, readFile(r.histories, ro.ReadHistories)
