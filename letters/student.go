@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -297,7 +298,7 @@ func WriteStudentPage(w io.Writer, p StudentPage) error {
 	slices.SortStableFunc(absences, func(a, b rollcall.Classified) int { return a.Date.Compare(b.Date) })
 	data := map[string]any{
 		"CSS": template.CSS(reportCSS + studentCSS), "S": h.Student, "Name": strings.TrimSpace(h.Student.Name), "Ev": ev, "Pack": p.Engine.Pack(),
-		"Cal": cv, "Marks": marks, "Facts": facts, "Absences": absences, "Back": p.Back, "Fills": excuseFill,
+		"CalSVG": cv.svg(), "Marks": marks, "Facts": facts, "Absences": absences, "Back": p.Back, "Fills": excuseFill,
 		"Caps": CapUsage(v, h, ev, DefaultNear),
 	}
 	return studentTemplate.Execute(w, data)
@@ -362,14 +363,7 @@ var studentTemplate = template.Must(template.New("student").Funcs(reportFuncs).F
 <span><svg width="14" height="14"><circle cx="7" cy="10" r="2" fill="#7c5cd6"/></svg> tardy or other present code</span>
 </div>
 <div class="year">
-{{with .Cal}}<svg xmlns="http://www.w3.org/2000/svg" class="calendar" role="img" width="{{.Width}}" height="{{.Height}}" viewBox="0 0 {{.Width}} {{.Height}}" aria-label="{{.Desc}}">
-<title>{{.Desc}}</title>
-<defs><pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="5" height="5" fill="#f1f2f4"/><line x1="0" y1="0" x2="0" y2="5" stroke="#c9ced6" stroke-width="1.5"/></pattern></defs>
-{{range .Months}}<g class="month"><text class="mtitle" x="{{.X}}" y="{{.Y}}" dy="12">{{.Title}}</text>
-{{range .Heads}}<text class="wd" x="{{.X}}" y="{{.Y}}" text-anchor="middle">{{.L}}</text>{{end}}
-{{range .Days}}<g class="d"><rect class="day{{if .Rejected}} rejected{{end}}" x="{{.X}}" y="{{.Y}}" width="{{$.Cal.Cell}}" height="{{$.Cal.Cell}}" fill="{{.Fill}}" data-date="{{.Date}}" data-status="{{.Status}}"{{if .Excuse}} data-excuse="{{.Excuse}}" data-days="{{.Days}}"{{end}}><title>{{.Title}}</title></rect>{{if .PartH}}<rect class="part" x="{{.X}}" y="{{.PartY}}" width="{{$.Cal.Cell}}" height="{{.PartH}}" fill="{{index $.Fills .Excuse}}" opacity="0.85"/>{{end}}{{if .PresentEvt}}<circle class="pevt" cx="{{.X}}" cy="{{.Y}}" r="2" transform="translate(12,19)"/>{{end}}<text x="{{.X}}" y="{{.Y}}" dx="3" dy="10" fill="{{.TextFill}}">{{.Day}}</text>{{range .Marks}}<circle class="mark mark-{{.Kind}}" cx="{{.CX}}" cy="{{.CY}}" r="5" data-step-n="{{.N}}" data-kind="{{.Kind}}"/><text class="mark-n {{.Kind}}" x="{{.CX}}" y="{{.CY}}" dy="2.5" text-anchor="middle">{{.N}}</text>{{end}}</g>{{end}}
-</g>
-{{end}}</svg>{{end}}
+{{.CalSVG}}
 <div class="steps">
 <h2>Steps</h2>
 {{if not .Marks}}<p>No ladder step is due or done this school year.</p>{{end}}
@@ -390,3 +384,55 @@ var studentTemplate = template.Must(template.New("student").Funcs(reportFuncs).F
 </body>
 </html>
 `))
+
+// svg writes the calendar as inline SVG. It is written by hand rather than through
+// html/template, which costs a few microseconds an attribute and a year has thousands:
+// the only texts from the input (codes, in the days' titles) are escaped here.
+func (cv calView) svg() template.HTML {
+	if len(cv.Months) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(48 << 10)
+	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	esc := template.HTMLEscapeString
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="calendar" role="img" width="%s" height="%s" viewBox="0 0 %s %s" aria-label="%s">`+"\n",
+		num(cv.Width), num(cv.Height), num(cv.Width), num(cv.Height), esc(cv.Desc))
+	b.WriteString("<title>" + esc(cv.Desc) + "</title>\n")
+	b.WriteString(`<defs><pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="5" height="5" fill="#f1f2f4"/><line x1="0" y1="0" x2="0" y2="5" stroke="#c9ced6" stroke-width="1.5"/></pattern></defs>` + "\n")
+	c := num(cv.Cell)
+	for _, m := range cv.Months {
+		b.WriteString(`<g class="month"><text class="mtitle" x="` + num(m.X) + `" y="` + num(m.Y) + `" dy="12">` + esc(m.Title) + "</text>\n")
+		for _, h := range m.Heads {
+			b.WriteString(`<text class="wd" x="` + num(h.X) + `" y="` + num(h.Y) + `" text-anchor="middle">` + h.L + `</text>`)
+		}
+		b.WriteString("\n")
+		for _, d := range m.Days {
+			x, y := num(d.X), num(d.Y)
+			b.WriteString(`<g class="d"><rect class="day`)
+			if d.Rejected {
+				b.WriteString(" rejected")
+			}
+			b.WriteString(`" x="` + x + `" y="` + y + `" width="` + c + `" height="` + c + `" fill="` + d.Fill + `" data-date="` + d.Date.String() + `" data-status="` + d.Status + `"`)
+			if d.Excuse != "" {
+				b.WriteString(` data-excuse="` + esc(d.Excuse) + `" data-days="` + num(d.Days) + `"`)
+			}
+			b.WriteString("><title>" + esc(d.Title) + "</title></rect>")
+			if d.PartH > 0 {
+				b.WriteString(`<rect class="part" x="` + x + `" y="` + num(d.PartY) + `" width="` + c + `" height="` + num(d.PartH) + `" fill="` + excuseFill[d.Excuse] + `" opacity="0.85"/>`)
+			}
+			if d.PresentEvt {
+				b.WriteString(`<circle class="pevt" cx="` + x + `" cy="` + y + `" r="2" transform="translate(12,19)"/>`)
+			}
+			b.WriteString(`<text x="` + x + `" y="` + y + `" dx="3" dy="10" fill="` + d.TextFill + `">` + strconv.Itoa(d.Day) + `</text>`)
+			for _, mk := range d.Marks {
+				n := strconv.Itoa(mk.N)
+				b.WriteString(`<circle class="mark mark-` + mk.Kind + `" cx="` + num(mk.CX) + `" cy="` + num(mk.CY) + `" r="5" data-step-n="` + n + `" data-kind="` + mk.Kind + `"/><text class="mark-n ` + mk.Kind + `" x="` + num(mk.CX) + `" y="` + num(mk.CY) + `" dy="2.5" text-anchor="middle">` + n + `</text>`)
+			}
+			b.WriteString("</g>")
+		}
+		b.WriteString("\n</g>\n")
+	}
+	b.WriteString("</svg>")
+	return template.HTML(b.String())
+}

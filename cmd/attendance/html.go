@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/rollcall-go/rollcall"
 	"github.com/rollcall-go/rollcall/letters"
@@ -197,14 +199,35 @@ func writeReportPages(eng *rollcall.Engine, rep *letters.Report, results []resul
 		if err := writeFile(filepath.Join(sdir, "index.html"), func(w io.Writer) error { return rep.WriteSchoolHTML(w, school, "../index.html") }); err != nil {
 			return nil, err
 		}
-		for _, i := range bySchool[school] {
-			r := results[i]
-			page := letters.StudentPage{Engine: eng, History: r.entry.History, Eval: r.ev, Back: "index.html"}
-			if err := writeFile(filepath.Join(sdir, studentPage[i]), func(w io.Writer) error { return letters.WriteStudentPage(w, page) }); err != nil {
-				return nil, err
-			}
-			students++
+		// the school's students' pages, by GOMAXPROCS workers
+		jobs := make(chan int)
+		errs := make(chan error, 1)
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), max(len(bySchool[school]), 1)) {
+			wg.Go(func() {
+				for i := range jobs {
+					r := results[i]
+					page := letters.StudentPage{Engine: eng, History: r.entry.History, Eval: r.ev, Back: "index.html"}
+					if err := writeFile(filepath.Join(sdir, studentPage[i]), func(w io.Writer) error { return letters.WriteStudentPage(w, page) }); err != nil {
+						select {
+						case errs <- err:
+						default:
+						}
+					}
+				}
+			})
 		}
+		for _, i := range bySchool[school] {
+			jobs <- i
+		}
+		close(jobs)
+		wg.Wait()
+		select {
+		case err := <-errs:
+			return nil, err
+		default:
+		}
+		students += len(bySchool[school])
 	}
 	return []string{index, fmt.Sprintf("%d school pages and %d student pages under %s", len(rep.Schools), students, dir)}, nil
 }
