@@ -1,9 +1,11 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,13 +25,33 @@ var powerschool = func() []string {
 		"--events", filepath.Join(dir, "Attendance.csv")}
 }()
 
+// reportColumnsOf reads report's CSV, keeping the columns of v0.1.0 by name, in order.
+func reportColumnsOf(t *testing.T, text string) [][]string {
+	t.Helper()
+	recs, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+	require.NoError(t, err)
+	require.NotEmpty(t, recs)
+	cols := []string{"student", "school", "next", "actor", "due_by", "due", "because"}
+	var out [][]string
+	for _, rec := range recs {
+		row := make([]string, len(cols))
+		for i, c := range cols {
+			j := slices.Index(recs[0], c)
+			require.GreaterOrEqual(t, j, 0, "column %s", c)
+			row[i] = rec[j]
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
 // A PowerSchool-shaped export runs through report with the preset and no glue.
 func TestReportPowerSchool(t *testing.T) {
 	stdout, stderr, code := runCLI(t, "", join([]string{"report", "--policy", "il-roe-sop", "--as-of", "2024-09-30"}, powerschool)...)
 	require.Equal(t, 0, code, stderr)
 	want, err := os.ReadFile(filepath.Join("..", "..", "testdata", "sis", "powerschool", "report.csv.want"))
 	require.NoError(t, err)
-	assert.Equal(t, string(want), stdout)
+	assert.Equal(t, reportColumnsOf(t, string(want)), reportColumnsOf(t, stdout))
 	assert.Equal(t, "report as of 2024-09-30 under pack il-roe-sop\n"+
 		"  students       4 (2 with a step due)\n"+
 		"  events         18 (0 rejected)\n"+
@@ -50,8 +72,8 @@ func TestReportInfiniteCampus(t *testing.T) {
 	stdout, stderr, code := runCLI(t, "", "report", "--policy", "il-roe-sop", "--as-of", "2024-09-30", "--mapping", filepath.Join(dir, "district.yaml"),
 		"--students", filepath.Join(dir, "students.csv"), "--events", filepath.Join(dir, "attendance.csv"))
 	require.Equal(t, 0, code, stderr)
-	assert.Equal(t, "student,school,next,actor,due_by,due,because\n"+
-		"880001,2501,warning-letter,building-secretary,,warning-letter,6 absences not verified as excused (5-9)\n", stdout)
+	assert.Equal(t, [][]string{{"student", "school", "next", "actor", "due_by", "due", "because"},
+		{"880001", "2501", "warning-letter", "building-secretary", "", "warning-letter", "6 absences not verified as excused (5-9)"}}, reportColumnsOf(t, stdout))
 	assert.Contains(t, stderr, "events         10 (0 rejected)")
 }
 
