@@ -115,7 +115,7 @@ func TestCommandHelp(t *testing.T) {
 	assert.Contains(t, eval, "  attendance eval     --policy P ROSTER")
 	assert.Contains(t, eval, "ROSTER is a whole roster")
 	assert.Contains(t, eval, "  --histories FILE ")
-	assert.NotContains(t, eval, "--format", "report's flag")
+	assert.NotContains(t, eval, "--strict", "validate's flag")
 	assert.NotContains(t, eval, "attendance classify")
 
 	codes, _, _ := runCLI(t, "", "codes", "--help")

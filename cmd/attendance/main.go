@@ -41,10 +41,12 @@ import (
 const usage = `Usage:
   attendance eval     --policy NAME|FILE.yaml [--as-of YYYY-MM-DD] HISTORY.json|-
   attendance classify --policy NAME|FILE.yaml HISTORY.json|-
-  attendance eval     --policy P ROSTER [--as-of YYYY-MM-DD]
-  attendance classify --policy P ROSTER
+  attendance eval     --policy P ROSTER [--as-of YYYY-MM-DD] [--format json|edfi]
+  attendance classify --policy P ROSTER [--format json|edfi]
   attendance explain  --policy NAME|FILE.yaml [--as-of YYYY-MM-DD] HISTORY.json|- STEP
-  attendance report   --policy P ROSTER [--as-of YYYY-MM-DD] [--format csv|jsonl]
+  attendance report   --policy P ROSTER [--as-of YYYY-MM-DD] [--format csv|jsonl|edfi]
+  attendance report   --policy P ROSTER [--decisions FILE] [--shard K/N]
+  attendance report   --merge [--decisions FILE] SHARD...
   attendance codes    --policy P [--as-of YYYY-MM-DD] [--json | --markdown]
   attendance packs
   attendance validate [--strict] PACK.yaml...
@@ -52,10 +54,13 @@ const usage = `Usage:
   attendance version
   attendance help     [COMMAND]
 
-ROSTER is a whole roster, in one of two forms:
+ROSTER is a whole roster, in one of three forms:
   --calendar CAL.json (--events EVENTS.csv | --edfi EVENTS.json)
       [--students STUDENTS.csv] [--interventions INTERVENTIONS.csv]
   --histories HISTORIES.jsonl            (one history per line, as HISTORY.json)
+  --mapping NAME|FILE.yaml [--codes CODES.csv] [--calendar CALS.json]
+      (--events EXPORT.csv | --edfi EVENTS.json) [--students ...] [--interventions ...]
+                                         (a SIS's own export, read through a mapping)
 
 Commands:
   eval      evaluate a history as of a date: classifications, facts, designations,
@@ -96,15 +101,35 @@ Flags:
                         "half_days", "minutes_per_day"}, or a list of such years
   --events FILE         events CSV: student_id,date,code,minutes,documents,comment,reason
                         (documents separated by ";"; minutes missed, empty: whole day)
-  --edfi FILE           Ed-Fi StudentSchoolAttendanceEvent records (a JSON array)
-                        instead of --events
+  --edfi FILE           Ed-Fi StudentSchoolAttendanceEvent or StudentSectionAttendanceEvent
+                        records (a JSON array, or JSON Lines) instead of --events
   --students FILE       students CSV: student_id,birth_date,grade,school,enrolled_from,
                         enrolled_to,flags (flags: NAME or NAME:FROM:TO, separated by ";");
                         without it every student in the events is enrolled all year
   --interventions FILE  steps done, CSV: student_id,step,date
   --histories FILE      JSON Lines, one history per line, instead of the files above
-  --format csv|jsonl    report's output (default csv: student,school,next,actor,due_by,
-                        due,because; due lists every step due, separated by ";")
+  --format FORMAT       eval, classify: json (default) or edfi; report: csv (default:
+                        student,school,next,actor,due_by,due,because,review; due lists
+                        every step due, review the steps done to review, separated by
+                        ";"), jsonl or edfi. edfi writes every
+                        event classified as an Ed-Fi StudentSchoolAttendanceEvent, JSON
+                        Lines (descriptor URIs, school and session references)
+  --mapping NAME|FILE   read a SIS's own export through a mapping: a preset (powerschool,
+                        infinite-campus, edfi) or a YAML file, which may extend one (columns,
+                        date formats, code table, period roll-up, calendars by school,
+                        Ed-Fi options; see the README); --calendar may then give
+                        calendars by school id: {"SCHOOL": CALENDAR, ..., "*": CALENDAR}
+  --codes FILE          with --mapping: the SIS's table of codes by id (PowerSchool's
+                        Attendance_Code: ID, Att_Code, Presence_Status_CD)
+  --shard K/N           report: evaluate only the students whose id hashes to K of N
+                        (0 <= K < N, FNV-1a) and write a shard file for attendance merge
+  --merge               report: merge the shard files report --shard K/N wrote (one for
+                        each K) into the output of the run without shards, byte for byte
+  --decisions FILE      report: append the steps that fell due on the as-of date,
+                        each with its because and the SHA-256 of the pack, to FILE
+                        (JSON Lines; a log, never read back as steps done)
+  --cpuprofile, --memprofile FILE
+                        report: write a CPU profile, or the allocations, for go tool pprof
   --json, --markdown    codes' output format
   --strict              validate: warnings fail the pack (exit 1)
   -v                    test: name every test that passes, not only the failures

@@ -1,14 +1,26 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"runtime/pprof"
 	"slices"
 	"strings"
+	"sync/atomic"
 
+	"github.com/rollcall-go/rollcall"
 	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/classify"
 	"github.com/rollcall-go/rollcall/escalation"
+	"github.com/rollcall-go/rollcall/roster"
 )
 
 // reportRow is one student with a step due, as a JSON Lines record.
@@ -18,9 +30,12 @@ type reportRow struct {
 	AsOf    calendar.Date    `json:"as_of"`
 	Next    *escalation.Due  `json:"next"`
 	Due     []escalation.Due `json:"due"`
+	// Review lists the steps done that would no longer have been due (see
+	// rollcall.Evaluation.Review).
+	Review []escalation.Review `json:"review,omitempty"`
 }
 
-var reportColumns = []string{"student", "school", "next", "actor", "due_by", "due", "because"}
+var reportColumns = []string{"student", "school", "next", "actor", "due_by", "due", "because", "review"}
 
 // textCell neutralises a text cell of the CSV report that a spreadsheet would run as a
 // formula (one starting with =, +, -, @, a tab or a carriage return) by prefixing a
@@ -46,15 +61,33 @@ func cmdReport(e *env, args []string) (err error) {
 	fs.Var(&asOf, "as-of", "")
 	var rf rosterFlags
 	rf.register(fs)
+	cpuProfile := fs.String("cpuprofile", "", "")
+	memProfile := fs.String("memprofile", "", "")
+	var shard shardFlag
+	fs.Var(&shard, "shard", "")
+	decisions := fs.String("decisions", "", "")
+	merge := fs.Bool("merge", false, "")
 	pos, perr := parse(fs, args)
 	if perr != nil {
 		return perr
 	}
+	if *merge {
+		if rf.given() || shard.set.n > 0 || *pol != "" || asOf.d != (calendar.Date{}) {
+			return usagef("--merge merges shard files: give them alone (the shards name the policy, the date and the format)")
+		}
+		return mergeShards(e, pos, decisions)
+	}
+	if shard.set.n > 0 && *format != "csv" && *format != "jsonl" {
+		return usagef("--shard with --format %s: a shard holds the rows of the csv or jsonl report", *format)
+	}
+	if shard.set.n > 0 && *decisions != "" {
+		return usagef("--decisions with --shard: give --decisions to attendance merge, which appends the decisions of every shard in order")
+	}
 	if len(pos) > 0 {
 		return usagef("unexpected argument %q: name the roster's files with --calendar, --events, --edfi, --students, --interventions or --histories", pos[0])
 	}
-	if *format != "csv" && *format != "jsonl" {
-		return usagef("--format %q: want csv or jsonl", *format)
+	if *format != "csv" && *format != "jsonl" && *format != "edfi" {
+		return usagef("--format %q: want csv, jsonl or edfi", *format)
 	}
 	if !rf.given() {
 		return usagef("no roster: give --calendar CAL.json with --events EVENTS.csv or --edfi EVENTS.json, or --histories FILE.jsonl")
@@ -62,86 +95,371 @@ func cmdReport(e *env, args []string) (err error) {
 	if err := rf.check(); err != nil {
 		return err
 	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if *memProfile != "" {
+		defer writeHeapProfile(*memProfile)
+	}
 	eng, err := openEngine(*pol)
 	if err != nil {
 		return err
 	}
-	ro, err := rf.load(e, eng)
+	run := &reportRun{e: e, eng: eng, format: *format, asOf: asOf.d, shard: shardSet{0, 1}, decisionsFile: *decisions}
+	if shard.set.n > 0 {
+		run.shard, run.sharded = shard.set, true
+	}
+	if run.pack, err = identify(*pol, eng.Pack()); err != nil {
+		return err
+	}
+	run.logDecisions = run.sharded || *decisions != ""
+	return run.run(&rf)
+}
+
+// writeHeapProfile writes the heap's allocations since the start (--memprofile).
+func writeHeapProfile(name string) {
+	f, err := os.Create(name)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	pprof.Lookup("allocs").WriteTo(f, 0)
+}
+
+// reportRun is one run of report over a roster, streamed or read whole.
+type reportRun struct {
+	e      *env
+	eng    *rollcall.Engine
+	format string
+	asOf   calendar.Date
+	shard  shardSet
+	// sharded: write a shard file for attendance merge (see shard.go)
+	sharded       bool
+	pack          packIdentity
+	decisionsFile string
+	logDecisions  bool // the decisions of the run are wanted (--decisions, or a shard's)
+
+	plan    *streamPlan    // a streamed roster, or
+	whole   *roster.Roster // a roster read whole
+	entries []roster.Entry
+
+	done atomic.Int64 // students evaluated, for progress
+}
+
+// batchResult is one batch's share of the report: its rows as printed and its counts.
+type batchResult struct {
+	out            []byte
+	rows           []rowEnd // where each student's row ends in out, and its decisions in decisions
+	decisions      []byte   // the decisions log's lines
+	problems       []roster.RowError
+	students       int
+	withDue        int
+	events         int
+	rejectedEvents int
+	due            map[string]int
+	// the as-of pass: the latest date that can be classified, the latest first day
+	last, first calendar.Date
+}
+
+// rowEnd is where a student's row ends in a batch's output.
+type rowEnd struct {
+	student   string
+	end, dend int
+}
+
+func (r *reportRun) run(rf *rosterFlags) error {
+	e := r.e
+	plan, err := openStream(e, rf, r.eng)
 	if err != nil {
 		return err
 	}
-	entries := ro.Entries()
-	if asOf.d.IsZero() {
-		asOf.d = latestEvent(eng, entries)
+	var batches []*batch
+	total := 0
+	if plan != nil {
+		defer plan.close()
+		r.plan = plan
+		batches = plan.batches()
+		total = plan.total
+	} else {
+		ro, err := rf.load(e, r.eng)
+		if err != nil {
+			return err
+		}
+		r.whole, r.entries = ro, ro.Entries()
+		batches = wholeBatches(r.entries, ro.Problems)
+		total = len(r.entries)
 	}
-	results := evaluateAll(e, "report", eng, entries, asOf, false)
+	if r.asOf.IsZero() {
+		if r.asOf, err = r.latest(); err != nil {
+			return err
+		}
+	}
+	defer tuneGC()()
 
-	var problems = ro.Problems
-	dueCount := map[string]int{}
-	withDue, rejectedEvents := 0, 0
-	cw := csv.NewWriter(e.stdout)
-	enc := json.NewEncoder(e.stdout)
-	enc.SetEscapeHTML(false)
-	if *format == "csv" {
-		cw.Write(reportColumns)
+	stopProgress := progress(e, "report", &r.done, total)
+	sum := summary{AsOf: r.asOf, Pack: r.eng.Pack().Name, Due: map[string]int{}}
+	for _, s := range r.eng.Pack().At(r.asOf).Steps {
+		sum.Order = append(sum.Order, s.ID)
 	}
-	for _, r := range results {
-		problems = append(problems, r.problems...)
-		ev := r.ev
+	w := bufio.NewWriterSize(e.stdout, 64<<10)
+	var sw *shardWriter
+	switch {
+	case r.sharded:
+		sw = newShardWriter(w)
+		if err := sw.header(r.shard, r.format, r.pack.digest, &sum); err != nil {
+			return err
+		}
+	case r.format == "csv":
+		cw := csv.NewWriter(w)
+		cw.Write(reportColumns)
+		cw.Flush()
+	}
+	var problems []roster.RowError
+	var decisions []byte
+	err = pipeline(batches, r.evaluate, func(br *batchResult) error {
+		problems = append(problems, br.problems...)
+		sum.add(br)
+		if sw != nil {
+			return sw.rows(br)
+		}
+		decisions = append(decisions, br.decisions...)
+		_, err := w.Write(br.out)
+		return err
+	})
+	stopProgress()
+	if err != nil {
+		return err
+	}
+	sortProblems(problems)
+	if sw != nil {
+		// a shard's problems and counts go to its file, for attendance merge
+		if err := sw.end(problems, &sum); err != nil {
+			return err
+		}
+		return w.Flush()
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if r.decisionsFile != "" && len(decisions) > 0 {
+		if err := writeDecisions(r.decisionsFile, decisions); err != nil {
+			return err
+		}
+	}
+	for _, p := range problems {
+		fmt.Fprintln(e.stderr, p.Error())
+	}
+	sum.Problems = len(problems)
+	sum.print(e.stderr)
+	if len(problems) > 0 {
+		return silentError{}
+	}
+	return nil
+}
+
+// wholeBatches cuts a roster read whole into batches; the first carries the rows it
+// could not use.
+func wholeBatches(entries []roster.Entry, problems []roster.RowError) []*batch {
+	out := []*batch{{problems: problems}}
+	for i := 0; i < len(entries); i += batchSize {
+		out = append(out, &batch{entries: entries[i:min(i+batchSize, len(entries))]})
+	}
+	for i, b := range out {
+		b.seq = i
+	}
+	return out
+}
+
+// batchEntries returns a batch's students and the rows it could not use.
+func (r *reportRun) batchEntries(b *batch, sh shardSet) ([]roster.Entry, []roster.RowError, error) {
+	if r.plan != nil {
+		return r.plan.readBatch(b, sh)
+	}
+	var problems []roster.RowError
+	for _, p := range b.problems {
+		if sh.has(p.Student) {
+			problems = append(problems, p)
+		}
+	}
+	entries := b.entries
+	if !sh.all() {
+		entries = nil
+		for _, en := range b.entries {
+			if sh.has(en.History.Student.ID) {
+				entries = append(entries, en)
+			}
+		}
+	}
+	return entries, problems, nil
+}
+
+// latest is the as-of date of a run without --as-of: see latestEvent. A streamed
+// roster is read twice for it, unless the latest date of any event row is that of an
+// event the engine accepts, which the rows of that date alone tell.
+func (r *reportRun) latest() (calendar.Date, error) {
+	if r.plan == nil {
+		return latestEvent(r.eng, r.entries), nil
+	}
+	if d, ok, err := r.plan.latestRowsAccepted(); err != nil || ok {
+		return d, err
+	}
+	var last, first calendar.Date
+	batches := r.plan.batches()
+	for _, b := range batches {
+		b.prepass = true
+	}
+	err := pipeline(batches, func(b *batch) (*batchResult, error) {
+		entries, _, err := r.plan.readBatch(b, shardSet{0, 1})
+		if err != nil {
+			return nil, err
+		}
+		var br batchResult
+		for _, en := range entries {
+			if en.History == nil || en.History.Calendar == nil {
+				continue
+			}
+			if d := classify.LastDate(r.eng.Pack(), en.History); d.After(br.last) {
+				br.last = d
+			}
+			if f := en.History.Calendar.First(); f.After(br.first) {
+				br.first = f
+			}
+		}
+		return &br, nil
+	}, func(br *batchResult) error {
+		if br.last.After(last) {
+			last = br.last
+		}
+		if br.first.After(first) {
+			first = br.first
+		}
+		return nil
+	})
+	if err != nil {
+		return calendar.Date{}, err
+	}
+	if last.IsZero() {
+		return first, nil
+	}
+	return last, nil
+}
+
+// evaluate evaluates one batch's students and reduces each evaluation to its row.
+func (r *reportRun) evaluate(b *batch) (*batchResult, error) {
+	entries, problems, err := r.batchEntries(b, r.shard)
+	if err != nil {
+		return nil, err
+	}
+	br := &batchResult{problems: problems, due: map[string]int{}}
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	for _, en := range entries {
+		res := evaluateOne(r.eng, en, dateFlag{r.asOf}, false)
+		r.done.Add(1)
+		br.students++
+		br.problems = append(br.problems, res.problems...)
+		if en.History != nil {
+			br.events += len(en.History.Events)
+		}
+		ev := res.ev
 		if ev == nil {
 			continue
 		}
 		for _, c := range ev.Events {
 			if c.Rejected != "" {
-				rejectedEvents++
+				br.rejectedEvents++
 			}
+		}
+		if err := reportEdFi(r.format, enc, r.eng, res, &br.problems); err != nil {
+			return nil, err
 		}
 		if ev.Next == nil {
 			continue
 		}
-		withDue++
+		br.withDue++
 		steps := make([]string, len(ev.Due))
 		for i, d := range ev.Due {
 			steps[i] = d.Step
-			dueCount[d.Step]++
+			br.due[d.Step]++
 		}
-		school := r.entry.History.Student.School
-		if *format == "jsonl" {
-			if err := enc.Encode(reportRow{Student: ev.Student, School: school, AsOf: ev.AsOf, Next: ev.Next, Due: ev.Due}); err != nil {
-				return err
+		school := en.History.Student.School
+		if r.format == "edfi" {
+			continue // written above
+		}
+		if r.logDecisions {
+			if br.decisions, err = appendDecisions(br.decisions, ev, r.pack); err != nil {
+				return nil, err
 			}
-			continue
 		}
-		cw.Write([]string{textCell(ev.Student), textCell(school), textCell(ev.Next.Step), textCell(ev.Next.Actor),
-			ev.Next.DueBy.String(), textCell(strings.Join(steps, ";")), textCell(ev.Next.Because)})
+		if r.format == "jsonl" {
+			if err := enc.Encode(reportRow{Student: ev.Student, School: school, AsOf: ev.AsOf, Next: ev.Next, Due: ev.Due, Review: ev.Review}); err != nil {
+				return nil, err
+			}
+		} else {
+			review := make([]string, len(ev.Review))
+			for i, rv := range ev.Review {
+				review[i] = rv.Step
+			}
+			cw.Write([]string{textCell(ev.Student), textCell(school), textCell(ev.Next.Step), textCell(ev.Next.Actor),
+				ev.Next.DueBy.String(), textCell(strings.Join(steps, ";")), textCell(ev.Next.Because), textCell(strings.Join(review, ";"))})
+			cw.Flush()
+		}
+		br.rows = append(br.rows, rowEnd{student: ev.Student, end: buf.Len(), dend: len(br.decisions)})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
-		return err
+		return nil, err
 	}
+	br.out = buf.Bytes()
+	return br, nil
+}
 
-	sortProblems(problems)
-	for _, p := range problems {
-		fmt.Fprintln(e.stderr, p.Error())
+// summary is what report prints on standard error after its rows.
+type summary struct {
+	AsOf           calendar.Date
+	Pack           string
+	Order          []string // the ladder's steps, in order
+	Students       int
+	WithDue        int
+	Events         int
+	RejectedEvents int
+	Due            map[string]int
+	Problems       int
+}
+
+func (s *summary) add(br *batchResult) {
+	s.Students += br.students
+	s.WithDue += br.withDue
+	s.Events += br.events
+	s.RejectedEvents += br.rejectedEvents
+	for k, v := range br.due {
+		s.Due[k] += v
 	}
-	// The summary: steps in ladder order, then any others by name.
-	var order []string
-	if v := eng.Pack().At(asOf.d); v.Steps != nil {
-		for _, s := range v.Steps {
-			order = append(order, s.ID)
-		}
-	}
+}
+
+func (s *summary) print(w io.Writer) {
+	// The steps due: in ladder order, then any others by name.
 	var kinds []string
-	for step := range dueCount {
+	for step := range s.Due {
 		kinds = append(kinds, step)
 	}
 	slices.SortFunc(kinds, func(a, b string) int {
-		ia, ib := slices.Index(order, a), slices.Index(order, b)
+		ia, ib := slices.Index(s.Order, a), slices.Index(s.Order, b)
 		if ia < 0 {
-			ia = len(order)
+			ia = len(s.Order)
 		}
 		if ib < 0 {
-			ib = len(order)
+			ib = len(s.Order)
 		}
 		if ia != ib {
 			return ia - ib
@@ -152,21 +470,97 @@ func cmdReport(e *env, args []string) (err error) {
 	if len(kinds) > 0 {
 		parts := make([]string, len(kinds))
 		for i, k := range kinds {
-			parts[i] = fmt.Sprintf("%s %d", k, dueCount[k])
+			parts[i] = fmt.Sprintf("%s %d", k, s.Due[k])
 		}
 		due = strings.Join(parts, ", ")
 	}
-	on := asOf.d.String()
+	on := s.AsOf.String()
 	if on == "" {
 		on = "(no date: no students)"
 	}
-	fmt.Fprintf(e.stderr, "report as of %s under pack %s\n", on, eng.Pack().Name)
-	fmt.Fprintf(e.stderr, "  students       %d (%d with a step due)\n", len(entries), withDue)
-	fmt.Fprintf(e.stderr, "  events         %d (%d rejected)\n", ro.Events, rejectedEvents)
-	fmt.Fprintf(e.stderr, "  steps due      %s\n", due)
-	fmt.Fprintf(e.stderr, "  rejected rows  %d\n", len(problems))
-	if len(problems) > 0 {
-		return silentError{}
+	fmt.Fprintf(w, "report as of %s under pack %s\n", on, s.Pack)
+	fmt.Fprintf(w, "  students       %d (%d with a step due)\n", s.Students, s.WithDue)
+	fmt.Fprintf(w, "  events         %d (%d rejected)\n", s.Events, s.RejectedEvents)
+	fmt.Fprintf(w, "  steps due      %s\n", due)
+	fmt.Fprintf(w, "  rejected rows  %d\n", s.Problems)
+}
+
+// tuneGC lets the heap grow by about gcRoom between collections, unless GOGC says
+// otherwise, and returns the function that restores the collector's setting. A
+// streamed report keeps little alive (a few batches, the index of an unsorted file) and
+// allocates a lot while it evaluates: with Go's default the collector would run after
+// every few megabytes.
+func tuneGC() (restore func()) {
+	const gcRoom = 128 << 20
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	live := uint64(4 << 20)
+	if sample[0].Value.Kind() == metrics.KindUint64 {
+		live = max(live, sample[0].Value.Uint64())
+	}
+	old := debug.SetGCPercent(int(min(max(100, gcRoom*100/live), 5000)))
+	return func() { debug.SetGCPercent(old) }
+}
+
+// pipeline runs work on every batch with GOMAXPROCS workers and hands the results to
+// emit in the batches' order, with a bounded number of batches in flight. The first
+// error stops it. A panic in work (a bug) is an error naming the batch.
+func pipeline(batches []*batch, work func(*batch) (*batchResult, error), emit func(*batchResult) error) error {
+	workers := runtime.GOMAXPROCS(0)
+	type result struct {
+		br  *batchResult
+		err error
+	}
+	slots := make([]chan result, len(batches))
+	for i := range slots {
+		slots[i] = make(chan result, 1)
+	}
+	window := make(chan struct{}, 2*workers+2)
+	quit := make(chan struct{})
+	jobs := make(chan int)
+	go func() {
+		defer close(jobs)
+		for i := range batches {
+			select {
+			case window <- struct{}{}:
+			case <-quit:
+				return
+			}
+			select {
+			case jobs <- i:
+			case <-quit:
+				return
+			}
+		}
+	}()
+	for range workers {
+		go func() {
+			for i := range jobs {
+				slots[i] <- func() (res result) {
+					defer func() {
+						if v := recover(); v != nil {
+							res.err = fmt.Errorf("internal error: %s (a bug in attendance: please report it)", panicText(v))
+						}
+					}()
+					br, err := work(batches[i])
+					return result{br, err}
+				}()
+			}
+		}()
+	}
+	defer close(quit)
+	for i := range batches {
+		res := <-slots[i]
+		if res.err != nil {
+			return res.err
+		}
+		if err := emit(res.br); err != nil {
+			return err
+		}
+		<-window
 	}
 	return nil
 }

@@ -1,0 +1,728 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/rollcall-go/rollcall"
+	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/classify"
+	"github.com/rollcall-go/rollcall/roster"
+)
+
+// A roster streamed: report reads the students in batches of a few hundred, each batch
+// read by package roster from its own rows alone, so that the whole roster is never in
+// memory. A first pass over each file finds its header and whether its rows come
+// sorted by student id: a sorted file is then read in byte ranges, one per batch; an
+// unsorted one is indexed (each row's offset, line and student) and its rows are read
+// back by batch. Rows that belong to no student (a row roster reports: no id, a quote
+// never closed, the wrong number of fields) are read too, so that every problem is
+// reported as in a whole read, at its file and line.
+
+// batchSize is how many students a batch holds.
+var batchSize = 256
+
+// wholeRoster makes report read every roster whole, as it did before it streamed
+// (tests compare the two).
+var wholeRoster = false
+
+type fileKind uint8
+
+const (
+	kindStudents fileKind = iota
+	kindEvents
+	kindInterventions
+	kindHistories
+)
+
+// inFile is one input file of a streamed roster.
+type inFile struct {
+	kind       fileKind
+	name       string
+	f          *os.File
+	size       int64
+	header     []byte // CSV: the header record, ending with a newline
+	headerLine int32
+	dataOff    int64 // after the header
+	dataLine   int32
+	fields     int // CSV: the header's number of fields
+	idCol      int
+	dateCol    int
+
+	sorted bool
+	cuts   []cut    // sorted: cuts[k] starts batch k+1
+	byHi   [][]iloc // indexed: each batch's rows, in line order
+	free   []iloc   // indexed: rows of no student
+}
+
+// cut is where a batch's rows start in a sorted file.
+type cut struct {
+	off  int64
+	line int32
+}
+
+// iloc locates one record of an indexed file.
+type iloc struct {
+	off   int64
+	size  int64 // bytes; for recLong the line's length as roster reports it
+	line  int32
+	lines int32
+	kind  recKind
+	id    string // "" for a row of no student
+}
+
+// streamPlan is a streamed roster: its files in reading order and its batches.
+type streamPlan struct {
+	eng   *rollcall.Engine
+	cal   *calendar.Calendar
+	files []*inFile
+	his   []string // batch k holds the students with ids in (his[k-1], his[k]]; the last batch those after
+	total int      // students in the driving file (for progress)
+	// events: the latest date of a row with a student and the rows of that date
+	maxDate  string
+	dateRecs []iloc
+}
+
+func (f *inFile) jsonl() bool { return f.kind == kindHistories }
+
+// read returns roster's reader for the file.
+func (f *inFile) read(ro *roster.Roster) func(io.Reader, string) error {
+	switch f.kind {
+	case kindStudents:
+		return ro.ReadStudents
+	case kindEvents:
+		return ro.ReadEvents
+	case kindInterventions:
+		return ro.ReadInterventions
+	}
+	return ro.ReadHistories
+}
+
+// openStream plans a streamed read of the roster the flags name. It returns nil (and
+// no error) when the roster must be read whole: Ed-Fi events, a file that is not a
+// regular file, a file named twice, a CSV header of several lines or one roster would
+// not read.
+func openStream(e *env, rf *rosterFlags, eng *rollcall.Engine) (*streamPlan, error) {
+	if rf.edfi != "" || rf.m.given() || wholeRoster { // a mapping: read whole (roll-ups, calendars by school)
+		return nil, nil
+	}
+	p := &streamPlan{eng: eng}
+	var names []struct {
+		name string
+		kind fileKind
+	}
+	if rf.histories != "" {
+		names = append(names, struct {
+			name string
+			kind fileKind
+		}{rf.histories, kindHistories})
+	} else {
+		data, name, err := readInput(e, rf.calendar)
+		if err != nil {
+			return nil, err
+		}
+		if p.cal, err = roster.ReadCalendar(data, name); err != nil {
+			return nil, err
+		}
+		for _, n := range []struct {
+			name string
+			kind fileKind
+		}{{rf.students, kindStudents}, {rf.events, kindEvents}, {rf.interventions, kindInterventions}} {
+			if n.name != "" {
+				names = append(names, n)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n.name] {
+			p.close()
+			return nil, nil
+		}
+		seen[n.name] = true
+		f, err := os.Open(n.name)
+		if err != nil {
+			p.close()
+			if pe, ok := err.(*os.PathError); ok {
+				err = pe.Err
+			}
+			return nil, fmt.Errorf("%s: cannot read: %v", n.name, err)
+		}
+		fi, err := f.Stat()
+		if err != nil || !fi.Mode().IsRegular() {
+			f.Close()
+			p.close()
+			return nil, nil
+		}
+		in := &inFile{kind: n.kind, name: n.name, f: f, size: fi.Size(), idCol: -1, dateCol: -1}
+		p.files = append(p.files, in)
+		ok, err := p.readHeader(in)
+		if err != nil || !ok {
+			p.close()
+			return nil, err
+		}
+	}
+	if err := p.scan(); err != nil {
+		p.close()
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *streamPlan) close() {
+	for _, f := range p.files {
+		f.f.Close()
+	}
+}
+
+// readHeader reads a CSV file's header and has roster check it, so that a header
+// roster refuses stops the run with roster's own message before anything is printed.
+func (p *streamPlan) readHeader(in *inFile) (bool, error) {
+	if in.jsonl() {
+		in.dataLine = 1
+		return true, nil
+	}
+	sc := newScanner(io.NewSectionReader(in.f, 0, in.size), 0, 1, false)
+	fields, r, ok, err := sc.header()
+	if errors.Is(err, io.EOF) {
+		ok, err = false, nil // roster says it is empty
+	}
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", in.name, err)
+	}
+	if !ok {
+		return false, nil
+	}
+	prefix := make([]byte, r.end)
+	if _, err := in.f.ReadAt(prefix, 0); err != nil {
+		return false, fmt.Errorf("%s: %w", in.name, err)
+	}
+	if err := in.read(roster.New(p.eng, p.cal))(bytes.NewReader(prefix), in.name); err != nil {
+		return false, err
+	}
+	in.header = withNewline(r.raw)
+	in.headerLine, in.dataOff, in.dataLine, in.fields = r.line, r.end, r.line+1, len(fields)
+	in.idCol, in.dateCol = slices.Index(fields, "student_id"), -1
+	if in.kind == kindEvents {
+		in.dateCol = slices.Index(fields, "date")
+	}
+	return true, nil
+}
+
+func withNewline(b []byte) []byte {
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		return append(slices.Clip(b), '\n')
+	}
+	return b
+}
+
+// scanner returns a scanner of the file's rows from off (at line).
+func (in *inFile) scanner(rd io.Reader, off int64, line int32) *scanner {
+	sc := newScanner(rd, off, line, in.jsonl())
+	sc.fields, sc.idCol, sc.dateCol = in.fields, in.idCol, in.dateCol
+	return sc
+}
+
+func (in *inFile) rows() *scanner {
+	return in.scanner(io.NewSectionReader(in.f, in.dataOff, in.size-in.dataOff), in.dataOff, in.dataLine)
+}
+
+// scan is the first pass: the first file (students, or else events, or histories)
+// drives the batches; each file is then found sorted (read by ranges) or indexed.
+func (p *streamPlan) scan() error {
+	for i, in := range p.files {
+		sorted, err := p.scanSorted(in, i == 0)
+		if err != nil {
+			return fmt.Errorf("%s: %w", in.name, err)
+		}
+		if sorted {
+			in.sorted = true
+			continue
+		}
+		if err := p.index(in, i == 0); err != nil {
+			return fmt.Errorf("%s: %w", in.name, err)
+		}
+	}
+	return nil
+}
+
+// scanSorted reads a file once, finding whether its rows come in order of student id
+// and, if so, where each batch starts. The driving file sets the batches.
+func (p *streamPlan) scanSorted(in *inFile, driver bool) (bool, error) {
+	sc := in.rows()
+	var last []byte
+	k, distinct := 0, 0
+	var cuts []cut
+	var his []string
+	maxDate := ""
+	var dateRecs []iloc
+	for {
+		r, err := sc.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return false, err
+		}
+		if r.kind != recRow || len(r.id) == 0 {
+			continue
+		}
+		c := bytes.Compare(r.id, last)
+		if last != nil && c < 0 {
+			return false, nil
+		}
+		if last == nil || c > 0 {
+			if driver {
+				if distinct > 0 && distinct%batchSize == 0 {
+					his = append(his, string(last))
+					cuts = append(cuts, cut{r.off, r.line})
+				}
+			} else {
+				for k < len(p.his) && string(r.id) > p.his[k] {
+					cuts = append(cuts, cut{r.off, r.line})
+					k++
+				}
+			}
+			distinct++
+			last = append(last[:0], r.id...)
+		}
+		if in.kind == kindEvents {
+			maxDate, dateRecs = latestRows(maxDate, dateRecs, r)
+		}
+	}
+	if driver {
+		p.his, p.total = his, distinct
+	} else {
+		for ; k < len(p.his); k++ {
+			cuts = append(cuts, cut{in.size, sc.n + 1})
+		}
+	}
+	in.cuts = cuts
+	if in.kind == kindEvents {
+		p.maxDate, p.dateRecs = maxDate, dateRecs
+	}
+	return true, nil
+}
+
+// latestRows keeps the rows of the latest date seen that is a date at all (dates are
+// YYYY-MM-DD: their order is that of their text).
+func latestRows(maxDate string, recs []iloc, r srec) (string, []iloc) {
+	if len(r.date) != 10 {
+		return maxDate, recs
+	}
+	switch c := strings.Compare(string(r.date), maxDate); {
+	case c < 0:
+		return maxDate, recs
+	case c > 0:
+		d := string(r.date)
+		if _, err := calendar.ParseDate(d); err != nil {
+			return maxDate, recs
+		}
+		maxDate, recs = d, recs[:0]
+	}
+	return maxDate, append(recs, iloc{off: r.off, size: r.end - r.off, line: r.line, lines: r.lines, kind: r.kind, id: string(r.id)})
+}
+
+// index reads an unsorted file's rows and files each under its batch.
+func (p *streamPlan) index(in *inFile, driver bool) error {
+	sc := in.rows()
+	var recs []iloc
+	intern := map[string]string{}
+	maxDate := ""
+	var dateRecs []iloc
+	for {
+		r, err := sc.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		l := iloc{off: r.off, size: r.end - r.off, line: r.line, lines: r.lines, kind: r.kind}
+		if r.kind == recLong {
+			l.size = r.long
+		}
+		if r.kind == recRow && len(r.id) > 0 {
+			id, ok := intern[string(r.id)]
+			if !ok {
+				id = string(r.id)
+				intern[id] = id
+			}
+			l.id = id
+		}
+		recs = append(recs, l)
+		if in.kind == kindEvents && l.id != "" {
+			maxDate, dateRecs = latestRows(maxDate, dateRecs, r)
+		}
+	}
+	if driver {
+		ids := make([]string, 0, len(intern))
+		for id := range intern {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		var his []string
+		for i := batchSize; i < len(ids); i += batchSize {
+			his = append(his, ids[i-1])
+		}
+		p.his, p.total = his, len(ids)
+	}
+	if in.kind == kindEvents {
+		p.maxDate, p.dateRecs = maxDate, dateRecs
+	}
+	in.byHi = make([][]iloc, len(p.his)+1)
+	for _, l := range recs {
+		if l.id == "" {
+			in.free = append(in.free, l)
+			continue
+		}
+		k := sort.SearchStrings(p.his, l.id) // the first hi >= id
+		in.byHi[k] = append(in.byHi[k], l)
+	}
+	return nil
+}
+
+// batch is one batch of a streamed roster, or of a roster read whole.
+type batch struct {
+	seq     int
+	k       int  // the batch's range of ids (see streamPlan.his); -1: the rows of no student
+	prepass bool // read only what the as-of date needs (not the interventions of known students)
+
+	entries  []roster.Entry    // a roster read whole: the batch's students
+	problems []roster.RowError // and the rows it could not use (the first batch)
+}
+
+// batches returns the batches of the plan: the rows of no student of indexed files
+// first, then one batch per range of ids.
+func (p *streamPlan) batches() []*batch {
+	var out []*batch
+	free := false
+	for _, in := range p.files {
+		free = free || len(in.free) > 0
+	}
+	if free {
+		out = append(out, &batch{k: -1})
+	}
+	for k := range len(p.his) + 1 {
+		out = append(out, &batch{k: k})
+	}
+	for i, b := range out {
+		b.seq = i
+	}
+	return out
+}
+
+// seg maps lines of the input handed to roster to lines of the file: from line synth
+// on, line synth+i is line orig+i of the file.
+type seg struct{ synth, orig int32 }
+
+func mapLine(segs []seg, line int) int {
+	i := sort.Search(len(segs), func(i int) bool { return int(segs[i].synth) > line }) - 1
+	if i < 0 || line <= 0 {
+		return line
+	}
+	return int(segs[i].orig) + line - int(segs[i].synth)
+}
+
+// feed is the input handed to roster for one file of a batch.
+type feed struct {
+	data []byte
+	segs []seg
+	next int32 // the next line of data
+}
+
+func (in *inFile) newFeed() *feed {
+	fd := &feed{next: 1}
+	if !in.jsonl() {
+		fd.data = append(fd.data, in.header...)
+		fd.segs = append(fd.segs, seg{1, in.headerLine})
+		fd.next = 2
+	}
+	return fd
+}
+
+func (fd *feed) add(raw []byte, line, lines int32) {
+	if n := len(fd.segs); n == 0 || fd.segs[n-1].orig+(fd.next-fd.segs[n-1].synth) != line {
+		fd.segs = append(fd.segs, seg{fd.next, line})
+	}
+	fd.data = append(fd.data, raw...)
+	if len(raw) > 0 && raw[len(raw)-1] != '\n' {
+		fd.data = append(fd.data, '\n')
+	}
+	fd.next += lines
+}
+
+// addLong adds a line roster will find too long: its content does not matter.
+func (fd *feed) addLong(length int64, line int32) {
+	fd.add(append(bytes.Repeat([]byte{'x'}, int(length)), '\n'), line, 1)
+}
+
+// shardSet says which students a run evaluates: those whose id hashes to shard k of n
+// (FNV-1a, 64 bits), and the rows of no student with shard 0.
+type shardSet struct{ k, n int }
+
+func (s shardSet) all() bool { return s.n <= 1 }
+
+func (s shardSet) has(id string) bool {
+	if s.all() {
+		return true
+	}
+	if id == "" {
+		return s.k == 0
+	}
+	return int(fnv1a(id)%uint64(s.n)) == s.k
+}
+
+func fnv1a(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// readBatch reads one batch's rows with roster: the batch's students and the rows it
+// could not use, at their lines in the files.
+func (p *streamPlan) readBatch(b *batch, sh shardSet) ([]roster.Entry, []roster.RowError, error) {
+	ro := roster.New(p.eng, p.cal)
+	var problems []roster.RowError
+	segsOf := map[string][]seg{}
+	for _, in := range p.files {
+		if b.prepass && in.kind == kindInterventions && p.files[0].kind == kindStudents {
+			continue // the as-of date reads events and enrolment; interventions make no student here
+		}
+		fd := in.newFeed()
+		var alone []iloc // quotes never closed: each read on its own
+		var err error
+		switch {
+		case in.sorted && b.k >= 0:
+			alone, err = p.feedRange(in, b.k, sh, fd)
+		case !in.sorted && b.k >= 0:
+			err = p.feedRecords(in, in.byHi[b.k], sh, fd, &alone)
+		case !in.sorted && sh.has(""):
+			err = p.feedRecords(in, in.free, sh, fd, &alone)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := in.read(ro)(bytes.NewReader(fd.data), in.name); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", in.name, err)
+		}
+		segsOf[in.name] = fd.segs
+		for _, l := range alone {
+			one := in.newFeed()
+			raw, err := readAt(in.f, l.off, l.size)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", in.name, err)
+			}
+			one.add(raw, l.line, l.lines)
+			r1 := roster.New(p.eng, p.cal)
+			if err := in.read(r1)(bytes.NewReader(one.data), in.name); err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", in.name, err)
+			}
+			for _, pr := range r1.Problems {
+				pr.Line = mapLine(one.segs, pr.Line)
+				problems = append(problems, pr)
+			}
+		}
+	}
+	for _, pr := range ro.Problems {
+		segs := segsOf[pr.File]
+		pr.Msg = firstAt(pr.Msg, pr.File, segs)
+		pr.Line = mapLine(segs, pr.Line)
+		problems = append(problems, pr)
+	}
+	entries := ro.Entries()
+	for i := range entries {
+		en := &entries[i]
+		en.Source.Line = mapLine(segsOf[en.Source.File], en.Source.Line)
+		if len(en.Sources) > 0 {
+			en.Sources = slices.Clone(en.Sources)
+			for j := range en.Sources {
+				en.Sources[j].Line = mapLine(segsOf[en.Sources[j].File], en.Sources[j].Line)
+			}
+		}
+		if id := en.History.Student.ID; !p.inBatch(b.k, id) {
+			return nil, nil, fmt.Errorf("internal error: student %s read in the batch of another (a bug in attendance: please report it)", strconv.Quote(id))
+		}
+	}
+	return entries, problems, nil
+}
+
+// inBatch reports whether id belongs in batch k.
+func (p *streamPlan) inBatch(k int, id string) bool {
+	if k < 0 {
+		return false
+	}
+	return (k == 0 || id > p.his[k-1]) && (k == len(p.his) || id <= p.his[k])
+}
+
+// firstAt places the first history named in roster's "a second history (the first is
+// at FILE:LINE)" at its line in the file.
+func firstAt(msg, file string, segs []seg) string {
+	const pre = "a second history (the first is at "
+	rest, ok := strings.CutPrefix(msg, pre+file+":")
+	if !ok {
+		return msg
+	}
+	num, tail, ok := strings.Cut(rest, ")")
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil {
+		return msg
+	}
+	return pre + file + ":" + strconv.Itoa(mapLine(segs, n)) + ")" + tail
+}
+
+// feedRange adds batch k's range of a sorted file; with shards, only the shard's rows.
+func (p *streamPlan) feedRange(in *inFile, k int, sh shardSet, fd *feed) ([]iloc, error) {
+	off, line := in.dataOff, in.dataLine
+	if k > 0 {
+		off, line = in.cuts[k-1].off, in.cuts[k-1].line
+	}
+	end := in.size
+	if k < len(in.cuts) {
+		end = in.cuts[k].off
+	}
+	if sh.all() {
+		fd.segs = append(fd.segs, seg{fd.next, line})
+		n := len(fd.data)
+		fd.data = slices.Grow(fd.data, int(end-off))[:n+int(end-off)]
+		if _, err := in.f.ReadAt(fd.data[n:], off); err != nil && end > off {
+			return nil, fmt.Errorf("%s: %w", in.name, err)
+		}
+		return nil, nil
+	}
+	buf, err := readAt(in.f, off, end-off)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in.name, err)
+	}
+	var alone []iloc
+	sc := in.scanner(bytes.NewReader(buf), off, line)
+	for {
+		r, err := sc.next()
+		if errors.Is(err, io.EOF) {
+			return alone, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !sh.has(string(r.id)) {
+			continue
+		}
+		switch r.kind {
+		case recOpen:
+			alone = append(alone, iloc{off: r.off, size: r.end - r.off, line: r.line, lines: 1})
+		case recLong:
+			fd.addLong(r.long, r.line)
+		default:
+			fd.add(buf[r.off-off:r.end-off], r.line, r.lines)
+		}
+	}
+}
+
+// feedRecords adds rows of an indexed file, reading runs of adjacent rows at once.
+func (p *streamPlan) feedRecords(in *inFile, recs []iloc, sh shardSet, fd *feed, alone *[]iloc) error {
+	for i := 0; i < len(recs); {
+		l := recs[i]
+		if !sh.has(l.id) {
+			i++
+			continue
+		}
+		switch l.kind {
+		case recOpen:
+			*alone = append(*alone, l)
+			i++
+			continue
+		case recLong:
+			fd.addLong(l.size, l.line)
+			i++
+			continue
+		}
+		j, end := i+1, l.off+l.size
+		for j < len(recs) && recs[j].kind == recRow && recs[j].off == end && sh.has(recs[j].id) && recs[j].line == recs[j-1].line+recs[j-1].lines {
+			end += recs[j].size
+			j++
+		}
+		buf, err := readAt(in.f, l.off, end-l.off)
+		if err != nil {
+			return fmt.Errorf("%s: %w", in.name, err)
+		}
+		for _, r := range recs[i:j] {
+			fd.add(buf[r.off-l.off:r.off-l.off+r.size], r.line, r.lines)
+		}
+		i = j
+	}
+	return nil
+}
+
+func readAt(f *os.File, off, n int64) ([]byte, error) {
+	buf := make([]byte, n)
+	if _, err := f.ReadAt(buf, off); err != nil && !(errors.Is(err, io.EOF) && n == 0) {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// latestRowsAccepted returns the latest date of the event rows when the engine accepts
+// an event of that date (ok): then it is the date latestEvent would find, for no
+// accepted event is later. It reads only the rows of that date and the students rows of
+// their students.
+func (p *streamPlan) latestRowsAccepted() (d calendar.Date, ok bool, err error) {
+	if p.maxDate == "" || len(p.dateRecs) == 0 {
+		return d, false, nil
+	}
+	d, err = calendar.ParseDate(p.maxDate)
+	if err != nil {
+		return d, false, nil
+	}
+	ids := map[string]bool{}
+	for _, l := range p.dateRecs {
+		ids[l.id] = true
+	}
+	ro := roster.New(p.eng, p.cal)
+	for _, in := range p.files {
+		var recs []iloc
+		switch in.kind {
+		case kindEvents:
+			recs = p.dateRecs
+		case kindStudents:
+			sc := in.rows()
+			for {
+				r, err := sc.next()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					return d, false, fmt.Errorf("%s: %w", in.name, err)
+				}
+				if r.kind == recRow && ids[string(r.id)] {
+					recs = append(recs, iloc{off: r.off, size: r.end - r.off, line: r.line, lines: r.lines, id: string(r.id)})
+				}
+			}
+		default:
+			continue
+		}
+		fd := in.newFeed()
+		var alone []iloc
+		if err := p.feedRecords(in, recs, shardSet{0, 1}, fd, &alone); err != nil {
+			return d, false, err
+		}
+		if err := in.read(ro)(bytes.NewReader(fd.data), in.name); err != nil {
+			return d, false, fmt.Errorf("%s: %w", in.name, err)
+		}
+	}
+	for _, en := range ro.Entries() {
+		if classify.LastDate(p.eng.Pack(), en.History) == d {
+			return d, true, nil
+		}
+	}
+	return d, false, nil
+}

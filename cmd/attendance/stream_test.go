@@ -1,0 +1,215 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// runWhole runs the program with every roster read whole, as before streaming.
+func runWhole(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	wholeRoster = true
+	defer func() { wholeRoster = false }()
+	return runCLI(t, "", args...)
+}
+
+// runBatches runs the program with batches of n students.
+func runBatches(t *testing.T, n int, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	saved := batchSize
+	batchSize = n
+	defer func() { batchSize = saved }()
+	return runCLI(t, "", args...)
+}
+
+// requireStreamedSame requires report to print the same, byte for byte, streamed in
+// batches of 1, 3 and 256 students as read whole.
+func requireStreamedSame(t *testing.T, args ...string) (stdout, stderr string) {
+	t.Helper()
+	wantOut, wantErr, wantCode := runWhole(t, args...)
+	for _, n := range []int{1, 3, 256} {
+		out, errOut, code := runBatches(t, n, args...)
+		assert.Equal(t, wantErr, errOut, "stderr, batches of %d: %v", n, args)
+		assert.Equal(t, wantOut, out, "stdout, batches of %d: %v", n, args)
+		assert.Equal(t, wantCode, code, "exit status, batches of %d: %v", n, args)
+	}
+	return wantOut, wantErr
+}
+
+// The rosters under testdata (rows of students in any order, rows that cannot be
+// used) and every file of the hostile corpus, in each output format, with and without
+// --as-of: streamed, the report is the one of the roster read whole.
+func TestReportStreamedEqualsWhole(t *testing.T) {
+	for _, format := range []string{"csv", "jsonl"} {
+		for _, asOf := range [][]string{nil, {"--as-of", "2024-10-18"}} {
+			base := join([]string{"report", "--policy", "il-roe-sop", "--format", format}, asOf)
+			requireStreamedSame(t, join(base, rosterFlagArgs)...)
+			requireStreamedSame(t, join(base, []string{"--histories", "testdata/histories.jsonl"})...)
+			requireStreamedSame(t, join(base, []string{"--calendar", "testdata/calendar.json", "--events", "testdata/events.csv"})...)
+			requireStreamedSame(t, join(base, []string{"--calendar", "testdata/calendar.json", "--events", "testdata/events.csv",
+				"--interventions", "testdata/interventions.csv"})...)
+		}
+	}
+
+	wants, err := filepath.Glob(filepath.Join(hostileDir, "*.want"))
+	require.NoError(t, err)
+	t.Chdir(hostileDir)
+	n := 0
+	for _, w := range wants {
+		args := hostileArgs(strings.TrimSuffix(filepath.Base(w), ".want"))
+		if args == nil {
+			continue
+		}
+		args[0] = "report"
+		for _, format := range []string{"csv", "jsonl"} {
+			requireStreamedSame(t, join(args, []string{"--format", format})...)
+		}
+		n++
+	}
+	assert.Greater(t, n, 10)
+}
+
+// messyRoster writes a roster of n students with what real exports hold: quoted
+// comments with commas and line breaks, quotes that never close, blank lines, CRLF line
+// endings, a byte order mark, rows with too many fields or no id, students on two rows,
+// unknown students, bad dates and codes, interventions. With shuffle, the rows of each
+// file come in random order; otherwise in order of student id.
+func messyRoster(t *testing.T, dir string, n int, seed uint64, shuffle bool) []string {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, seed+1))
+	days := []string{}
+	for d := 3; d <= 30; d++ {
+		if wd := (d + 6) % 7; wd != 0 && wd != 6 { // September 2024 starts on a Sunday
+			days = append(days, fmt.Sprintf("2024-09-%02d", d))
+		}
+	}
+	codes := []string{"ECE", "ECE", "UNX", "ILL", "VAC", "MED", "TDY", "QQQ"}
+	var students, events, interventions []string
+	for i := range n {
+		id := fmt.Sprintf("S%04d", i+1)
+		if r.IntN(15) == 0 {
+			id = fmt.Sprintf("s-%d", i) // ids that sort among the others
+		}
+		school := []string{"Lincoln", "Washington", `"Hayes, Rutherford"`}[r.IntN(3)]
+		students = append(students, fmt.Sprintf("%s,2015-03-%02d,3,%s,,,", id, 1+r.IntN(28), school))
+		if r.IntN(20) == 0 { // a transfer out and back
+			students = append(students, fmt.Sprintf("%s,,,,2024-09-16,,", id))
+		}
+		for range r.IntN(12) {
+			code := codes[r.IntN(len(codes))]
+			minutes := ""
+			if code == "TDY" {
+				minutes = fmt.Sprint(10 + r.IntN(600))
+			}
+			comment := ""
+			switch r.IntN(12) {
+			case 0:
+				comment = `"called in, will bring a note"`
+			case 1:
+				comment = "\"called in\nwill bring a note\""
+			case 2:
+				comment = `"said ""sick"""`
+			}
+			date := days[r.IntN(len(days))]
+			if r.IntN(40) == 0 {
+				date = "2024-09-31"
+			}
+			events = append(events, fmt.Sprintf("%s,%s,%s,%s,,%s,", id, date, code, minutes, comment))
+		}
+		if r.IntN(6) == 0 {
+			step := []string{"warning-letter", "probation-letter", "warning-leter"}[r.IntN(3)]
+			interventions = append(interventions, fmt.Sprintf("%s,%s,2024-09-%02d", id, step, 10+r.IntN(10)))
+		}
+	}
+	events = append(events,
+		"S9999,2024-09-04,UNX,,,,",              // an unknown student
+		",2024-09-04,UNX,,,,",                   // no id
+		"S0001,2024-09-05,UNX,,,,,",             // a field too many
+		`S0002,2024-09-06,UNX,,,"never closed,`, // a quote that never closes
+		"", "   ",
+	)
+	students = append(students, "S0003,bad-date,3,Lincoln,,,")
+	interventions = append(interventions, "S0004,warning-letter,", "S9998,warning-letter,2024-09-10")
+	if shuffle {
+		for _, rows := range [][]string{students, events, interventions} {
+			r.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+		}
+	} else {
+		for _, rows := range [][]string{students, events, interventions} {
+			slices.SortStableFunc(rows, func(a, b string) int {
+				ia, _, _ := strings.Cut(a, ",")
+				ib, _, _ := strings.Cut(b, ",")
+				return strings.Compare(ia, ib)
+			})
+		}
+	}
+	write := func(name, header string, rows []string, crlf bool) string {
+		path := filepath.Join(dir, name)
+		eol := "\n"
+		if crlf {
+			eol = "\r\n"
+		}
+		require.NoError(t, os.WriteFile(path, []byte(header+eol+strings.Join(rows, eol)+eol), 0o644))
+		return path
+	}
+	cal := filepath.Join(dir, "calendar.json")
+	require.NoError(t, os.WriteFile(cal, []byte(`{"first_day": "2024-08-26", "last_day": "2025-06-06", "closed": ["2024-09-02"], "minutes_per_day": 400}`), 0o644))
+	return []string{"--calendar", cal,
+		"--students", write("students.csv", "\ufeffstudent_id,birth_date,grade,school,enrolled_from,enrolled_to,flags", students, false),
+		"--events", write("events.csv", "student_id,date,code,minutes,documents,comment,reason", events, seed%2 == 0),
+		"--interventions", write("interventions.csv", "student_id,step,date", interventions, false)}
+}
+
+// Messy rosters, sorted by student and not: streamed, the report is the one of the
+// roster read whole, whatever the size of the batches.
+func TestReportStreamedMessyRosters(t *testing.T) {
+	for seed := range uint64(4) {
+		for _, shuffle := range []bool{false, true} {
+			t.Run(fmt.Sprintf("seed %d shuffled %v", seed, shuffle), func(t *testing.T) {
+				files := messyRoster(t, t.TempDir(), 40+int(seed)*30, seed, shuffle)
+				for _, format := range []string{"csv", "jsonl"} {
+					out, errOut := requireStreamedSame(t, join([]string{"report", "--policy", "il-roe-sop", "--format", format}, files)...)
+					assert.NotEmpty(t, out)
+					assert.Contains(t, errOut, "rejected rows")
+					requireStreamedSame(t, join([]string{"report", "--policy", "il-roe-sop", "--as-of", "2024-09-20", "--format", format}, files)...)
+				}
+				// without a students file: every student in the events is known
+				requireStreamedSame(t, join([]string{"report", "--policy", "il-roe-sop"}, files[:2], files[4:])...)
+			})
+		}
+	}
+}
+
+// The rows of one day are enough to find the as-of date when an event of that day is
+// accepted; when none is (a bad row dated later than every other), the roster is read
+// once more for it.
+func TestStreamedAsOf(t *testing.T) {
+	dir := t.TempDir()
+	cal := filepath.Join(dir, "calendar.json")
+	require.NoError(t, os.WriteFile(cal, []byte(`{"first_day": "2024-08-26", "last_day": "2025-06-06", "closed": ["2024-09-02"], "minutes_per_day": 400}`), 0o644))
+	for _, tc := range []struct{ events, want string }{
+		{"S1,2024-09-03,UNX,\nS2,2024-09-05,UNX,\n", "2024-09-05"},
+		{"S1,2024-09-03,UNX,\nS2,2024-09-05,QQQ,\n", "2024-09-03"},                     // the latest row's code is unknown
+		{"S1,2024-09-03,UNX,\nS2,2024-09-07,UNX,\n", "2024-09-03"},                     // a Saturday
+		{"S1,2024-09-03,UNX,\nS2,2024-09-05,UNX,500\n", "2024-09-03"},                  // more minutes than the day
+		{"S1,2024-09-03,UNX,\nS3,2024-09-05,UNX,\n", "2024-09-03"},                     // S3 is not enrolled then
+		{"S1,2024-09-03,UNX,\nS4,2024-09-05,UNX,\n", "2024-09-03"},                     // S4 is not a student
+		{"S1,2024-09-06,QQQ,\n", "2024-08-26"},                                         // nothing accepted: the first day
+		{"S2,2024-09-05,UNX,\nS1,2024-09-03,UNX,\nS2,2024-09-05,ILL,\n", "2024-09-05"}, // unsorted
+	} {
+		events := filepath.Join(dir, "events.csv")
+		require.NoError(t, os.WriteFile(events, []byte("student_id,date,code,minutes\n"+tc.events), 0o644))
+		students := filepath.Join(dir, "students.csv")
+		require.NoError(t, os.WriteFile(students, []byte("student_id,birth_date,grade,enrolled_from\nS1,2015-01-01,3,\nS2,2015-01-01,3,\nS3,2015-01-01,3,2024-09-10\n"), 0o644))
+		_, stderr := requireStreamedSame(t, "report", "--policy", "il-roe-sop", "--calendar", cal, "--students", students, "--events", events)
+		assert.Contains(t, stderr, "report as of "+tc.want+" ", tc.events)
+	}
+}
