@@ -605,7 +605,7 @@ func (r *Roster) timesMissed(school string, day int, arrival, departure string) 
 	switch {
 	case okA && okD:
 		if dep <= arr {
-			return 0, fmt.Sprintf("departureTime %s is not after arrivalTime %s", departure, arrival)
+			return 0, fmt.Sprintf("departureTime %s is not after arrivalTime %s", show(departure), show(arrival))
 		}
 		missed = float64(day) - (dep - arr)
 	case !haveStart:
@@ -613,12 +613,12 @@ func (r *Roster) timesMissed(school string, day int, arrival, departure string) 
 	case okA:
 		missed = arr - float64(start)
 		if missed <= 0 {
-			return 0, fmt.Sprintf("arrivalTime %s is not after the school day's start %s: no time missed", arrival, clock(start))
+			return 0, fmt.Sprintf("arrivalTime %s is not after the school day's start %s: no time missed", show(arrival), clock(start))
 		}
 	default:
 		missed = float64(start+day) - dep
 		if missed <= 0 {
-			return 0, fmt.Sprintf("departureTime %s is not before the school day's end %s: no time missed", departure, clock(start+day))
+			return 0, fmt.Sprintf("departureTime %s is not before the school day's end %s: no time missed", show(departure), clock(start+day))
 		}
 	}
 	m := int(math.Round(missed))

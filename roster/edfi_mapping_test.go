@@ -42,7 +42,7 @@ func TestEdFiArrivalTimes(t *testing.T) {
 		edfiRec("2024-09-12", "Tardy", `, "arrivalTime": "09:10:00", "schoolAttendanceDuration": 12`),
 	)
 	assert.Equal(t, []string{
-		`e.jsonl:4: student E1: record 4 (2024-09-09): arrivalTime 07:55:00 is not after the school day's start 08:00: no time missed`,
+		`e.jsonl:4: student E1: record 4 (2024-09-09): arrivalTime "07:55:00" is not after the school day's start 08:00: no time missed`,
 		`e.jsonl:5: student E1: record 5 (2024-09-10): arrivalTime "nine" is not a time of day (want HH:MM:SS)`,
 		`e.jsonl:6: student E1: record 6 (2024-09-11): a Tardy record gives no time (arrivalTime, departureTime, schoolAttendanceDuration or eventDuration): it is not read as a whole day`,
 	}, problems(r))

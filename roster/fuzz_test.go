@@ -97,3 +97,44 @@ func FuzzReadHistories(f *testing.F) {
 		checkRoster(t, e, r)
 	})
 }
+
+// An export read through a mapping (the PowerSchool preset, joined with its codes,
+// with period records rolled up into days and calendars by school), then written back
+// as Ed-Fi resources, each of which validates.
+func FuzzReadMappedEvents(f *testing.F) {
+	addSeeds(f, "../testdata/sis/*/*.csv")
+	f.Add([]byte("StudentID,SchoolID,Att_Date,Att_Code,Presence_Status_CD,PeriodID\n1,100,9/3/2024,unx,Absent,0\n1,200,9/4/2024,UNX,Absent,7\n1,200,09/04/2024 00:00,tdy,Present,8\n"))
+	e, err := rollcall.Open("il-roe-sop")
+	if err != nil {
+		f.Fatal(err)
+	}
+	m, err := roster.LoadMapping("powerschool")
+	if err != nil {
+		f.Fatal(err)
+	}
+	cal := fuzzCalendar(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := roster.New(e, nil)
+		if err := r.UseMapping(m); err != nil {
+			t.Fatal(err)
+		}
+		r.SetSchoolCalendars(map[string]*calendar.Calendar{"100": cal, "*": cal})
+		_ = r.ReadEvents(bytes.NewReader(data), "Attendance.csv")
+		checkRoster(t, e, r)
+		for _, en := range r.Entries() {
+			if len(en.Sources) != len(en.History.Events) {
+				t.Fatalf("%d sources for %d events", len(en.Sources), len(en.History.Events))
+			}
+			cls, _ := e.Classify(en.History, calendar.Date{})
+			if cls == nil {
+				continue
+			}
+			res, _ := en.EdFiEvents(e, cls.Events)
+			for _, ev := range res {
+				if err := ev.Validate(); err != nil {
+					t.Fatalf("%+v: %v", ev, err)
+				}
+			}
+		}
+	})
+}

@@ -1,8 +1,16 @@
 // Package roster reads many students' attendance histories from a district's exports:
 // the CSV files a student-information system (SIS) exports (students, events,
-// interventions), Ed-Fi StudentSchoolAttendanceEvent records, or JSON Lines of whole
-// histories. A row that cannot be used never stops the others: it is recorded with its
-// file and line, and the histories read are ready for a [rollcall.Engine].
+// interventions), Ed-Fi StudentSchoolAttendanceEvent and StudentSectionAttendanceEvent
+// records, or JSON Lines of whole histories. A row that cannot be used never stops the
+// others: it is recorded with its file and line, and the histories read are ready for a
+// [rollcall.Engine].
+//
+// rollcall's own CSV has fixed columns; a SIS's export is read as it is through a
+// [Mapping] ([LoadMapping]: a shipped preset such as "powerschool", or a district's YAML
+// file), which names the columns, the date formats, the code translation table, how
+// period records roll up into a day and which calendar each school keeps. Classified
+// events go back to an Ed-Fi ODS as StudentSchoolAttendanceEvent resources with
+// [Entry.EdFiEvents].
 package roster
 
 import (
