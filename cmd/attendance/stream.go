@@ -213,7 +213,9 @@ func (p *streamPlan) readHeader(in *inFile) (bool, error) {
 	if in.kind == kindEvents {
 		in.dateCol = slices.Index(fields, "date")
 	}
-	return true, nil
+	// roster requires student_id: a header it takes and this reading does not (another
+	// delimiter, say) is read whole
+	return in.idCol >= 0, nil
 }
 
 func withNewline(b []byte) []byte {
