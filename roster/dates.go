@@ -17,12 +17,12 @@ type dateFormat struct {
 // dateTokens are the parts of a date format, longest first so that "MM" is read
 // before "M"; anything else is written as it is.
 var dateTokens = []struct{ token, layout string }{
-	{"YYYY", "2006"}, {"MM", "01"}, {"DD", "02"}, {"hh", "15"}, {"mm", "04"}, {"ss", "05"},
+	{"YYYY", "2006"}, {"YY", "06"}, {"MM", "01"}, {"DD", "02"}, {"hh", "15"}, {"mm", "04"}, {"ss", "05"},
 	{"AM", "PM"}, {"PM", "PM"}, {"M", "1"}, {"D", "2"}, {"h", "3"},
 }
 
 // parseDateFormat reads a date format such as "YYYY-MM-DD", "M/D/YYYY" or
-// "MM/DD/YYYY hh:mm": YYYY the year; MM and DD the month and day in two digits, M and
+// "MM/DD/YYYY hh:mm": YYYY the year (YY in two digits, 69-99 the 1900s); MM and DD the month and day in two digits, M and
 // D in one or two; hh (0-23) or h (1-12, with AM or PM), mm and ss a time of day,
 // which is read and dropped. Other characters stand for themselves.
 func parseDateFormat(f string) (dateFormat, error) {
@@ -34,7 +34,7 @@ func parseDateFormat(f string) (dateFormat, error) {
 			if strings.HasPrefix(s, t.token) {
 				b.WriteString(t.layout)
 				s = s[len(t.token):]
-				year = year || t.token == "YYYY"
+				year = year || t.token == "YYYY" || t.token == "YY"
 				month = month || t.token == "MM" || t.token == "M"
 				day = day || t.token == "DD" || t.token == "D"
 				matched = true

@@ -106,7 +106,8 @@ func tooLongMsg(size int64) string {
 // opened is reported, and the lines after it are read as rows.
 type csvReader struct {
 	lr     *lineReader
-	fields int // the header's number of fields, once read
+	fields int  // the header's number of fields, once read
+	comma  byte // the delimiter: ',' unless detected otherwise (detectComma)
 
 	// Each record is parsed by encoding/csv from its own lines: feed holds them, and
 	// the readers (strict, and with LazyQuotes) keep their buffers from one to the next.
@@ -116,7 +117,7 @@ type csvReader struct {
 }
 
 func newCSVReader(rd io.Reader) *csvReader {
-	c := &csvReader{lr: newLineReader(rd)}
+	c := &csvReader{lr: newLineReader(rd), comma: ','}
 	c.br = bufio.NewReader(&c.feed)
 	c.strict, c.lazy = csv.NewReader(c.br), csv.NewReader(c.br) // both read c.br itself
 	c.strict.FieldsPerRecord, c.lazy.FieldsPerRecord = -1, -1
@@ -177,7 +178,7 @@ func (c *csvReader) next() (rec []string, n int, prob *csvProblem, err error) {
 		}
 		if open {
 			c.lr.unread(lines[1:])
-			return nil, first.n, &csvProblem{first.n, openQuoteMsg(first.text), true}, nil
+			return nil, first.n, &csvProblem{first.n, openQuoteMsg(first.text, c.comma), true}, nil
 		}
 		var text []byte
 		if len(lines) == 1 {
@@ -202,11 +203,44 @@ func (c *csvReader) next() (rec []string, n int, prob *csvProblem, err error) {
 			// The quote swallowed rows (or is not a quoted field at all): only the row
 			// where it opened is lost.
 			c.lr.unread(lines[1:])
-			return nil, first.n, &csvProblem{first.n, openQuoteMsg(first.text), true}, nil
+			return nil, first.n, &csvProblem{first.n, openQuoteMsg(first.text, c.comma), true}, nil
 		case rec == nil:
 			continue // a blank line
 		}
 		return rec, first.n, nil, nil
+	}
+}
+
+// detectComma sets the delimiter from the first line that is not blank: a tab or a
+// "|" when the line has more of them than commas (a tab-delimited export, as
+// PowerSchool's Data Export Manager writes by default). The line is read again.
+func (c *csvReader) detectComma() error {
+	var seen []line
+	defer func() { c.lr.unread(seen) }()
+	for {
+		l, err := c.lr.next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		seen = append(seen, l)
+		if l.tooLong > 0 || len(bytes.TrimSpace(l.text)) == 0 {
+			if l.tooLong > 0 {
+				return nil
+			}
+			continue
+		}
+		best, n := byte(','), bytes.Count(l.text, []byte{','})
+		for _, d := range []byte{'\t', '|', ';'} {
+			if k := bytes.Count(l.text, []byte{d}); k > n {
+				best, n = d, k
+			}
+		}
+		c.comma = best
+		c.strict.Comma, c.lazy.Comma = rune(best), rune(best)
+		return nil
 	}
 }
 
@@ -232,7 +266,7 @@ func (c *csvReader) rowsInside(ls []line) bool {
 		return false
 	}
 	for _, l := range ls {
-		if bytes.Count(l.text, []byte{','})+1 < c.fields {
+		if bytes.Count(l.text, []byte{c.comma})+1 < c.fields {
 			continue
 		}
 		if rec, _ := c.parse(l.text, true); len(rec) == c.fields {
@@ -243,7 +277,7 @@ func (c *csvReader) rowsInside(ls []line) bool {
 }
 
 // openQuoteMsg says where on a line the quote that is never closed opened.
-func openQuoteMsg(text []byte) string {
+func openQuoteMsg(text []byte, comma byte) string {
 	open, at, inField := false, 0, false
 	for i := 0; i < len(text); i++ {
 		switch {
@@ -253,7 +287,7 @@ func openQuoteMsg(text []byte) string {
 		case open:
 			open = false
 		default:
-			open, at, inField = true, i, i > 0 && text[i-1] != ','
+			open, at, inField = true, i, i > 0 && text[i-1] != comma
 		}
 	}
 	col := utf8.RuneCount(text[:at]) + 1

@@ -228,6 +228,9 @@ func bareName(h string) string {
 // prepare, when not nil, sees the table once its columns are placed.
 func (r *Roster) readSpec(rd io.Reader, name string, spec *tableSpec, required []string, row func(t *table), prepare func(t *table, n int) error) error {
 	cr := newCSVReader(rd)
+	if err := cr.detectComma(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
 	header, n, prob, err := cr.next()
 	if errors.Is(err, io.EOF) {
 		return fmt.Errorf("%s: empty file: want a header row naming the columns", name)

@@ -41,7 +41,7 @@ func TestPresetsLoad(t *testing.T) {
 	assert.Equal(t, map[string][]string{"student_id": {"StudentID"}, "date": {"Att_Date"}, "school": {"SchoolID"}, "code": {"Attendance_CodeID"},
 		"period": {"PeriodID"}, "comment": {"Att_Comment"}}, ps.Columns("events"))
 	ic, _ := LoadMapping("infinite-campus")
-	assert.Equal(t, []string{"code", "status+excuse"}, ic.Columns("events")["code"])
+	assert.Equal(t, []string{"code", "excuseCode", "status+excuse"}, ic.Columns("events")["code"])
 	assert.Nil(t, ic.Columns("interventions"), "not described: rollcall's own columns")
 
 	_, err := LoadMapping("powerschol")
@@ -198,7 +198,7 @@ func TestMappingErrors(t *testing.T) {
 		{"unknown key", "name: x\nevents:\n  colums: {}\n", "district.yaml:3: field colums not found in rawTable"},
 		{"unknown field", "events:\n  columns: {studnet_id: X, date: D, code: C}\n", `events.columns: unknown field "studnet_id"`},
 		{"required", "events:\n  columns: {date: D, code: C}\n", "events.columns: no column for student_id (required)"},
-		{"date format", "date_formats: [DD.MM.YY]\n", `date format "DD.MM.YY": want a year (YYYY)`},
+		{"date format", "date_formats: [DD.MM]\n", `date format "DD.MM": want a year (YYYY)`},
 		{"rule", "periods: {rule: hours}\n", `periods.rule: "hours"`},
 		{"thresholds", "periods: {half_day: 0.8, whole_day: 0.6}\n", "want 0 < half_day < whole_day <= 1"},
 		{"trust", "edfi: {trust: [Excused]}\n", `edfi.trust: "Excused" is not an Ed-Fi category`},
@@ -300,4 +300,34 @@ func TestReadSchoolCalendars(t *testing.T) {
 	assert.Len(t, r.Entries(), 1)
 	assert.Equal(t, []string{`s.csv:3: student S2: school 300 has no calendar: the student is left out`}, problems(r))
 	_ = e
+}
+
+// Data Export Manager's defaults: tab-delimited, columns named with their table, the
+// code joined from Attendance_Code in the same file (no codes table).
+func TestPowerSchoolJoinedTabs(t *testing.T) {
+	e, r := newTestRoster(t, "il-roe-sop")
+	m, err := LoadMapping("powerschool")
+	require.NoError(t, err)
+	require.NoError(t, r.UseMapping(m))
+	rows := []string{
+		"[Attendance]StudentID\t[Attendance]SchoolID\t[Attendance]Att_Date\t[Attendance]Att_Mode_Code\t[Attendance]PeriodID\t[Attendance_Code]Att_Code\t[Attendance_Code]Presence_Status_CD\t[Attendance_Code]Description\t[Attendance]Att_Comment",
+		"1001\t100\t9/3/2024\tATT_ModeDaily\t0\tunx\tAbsent\tUnexcused\tno call, no note",
+		"1001\t100\t9/4/2024\tATT_ModeDaily\t0\t\tPresent\tPresent\t",
+		"1001\t100\t9/5/2024\tATT_ModeDaily\t0\tT\tPresent\tTardy, an office code the pack lacks\t",
+		"1001\t100\t9/6/2024\tATT_ModeDaily\t0\ttdy\tPresent\tTardy\t",
+		"1001\t100\t9/31/2024\tATT_ModeDaily\t0\tunx\tAbsent\tUnexcused\t",
+	}
+	require.NoError(t, r.ReadEvents(strings.NewReader(strings.Join(rows, "\r\n")+"\r\n"), "export.txt"))
+	assert.Equal(t, []string{`export.txt:6: student 1001: Att_Date: bad date "9/31/2024" (want M/D/YYYY or YYYY-MM-DD)`}, problems(r))
+	entries := r.Entries()
+	require.Len(t, entries, 1)
+	assert.Equal(t, []string{"2024-09-03 UNX", "2024-09-06 TDY"}, eventsOf(entries[0].History))
+	assert.Equal(t, "no call, no note", entries[0].History.Events[0].Comment)
+	_ = e
+
+	df, err := parseDateFormat("M/D/YY")
+	require.NoError(t, err)
+	d, ok := parseDateIn("9/3/24", []dateFormat{df})
+	require.True(t, ok)
+	assert.Equal(t, "2024-09-03", d.String())
 }
