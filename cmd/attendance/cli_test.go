@@ -170,7 +170,7 @@ func TestDidYouMean(t *testing.T) {
 		{[]string{"verison"}, `attendance: unknown command "verison" (did you mean "version"?)`},
 		{[]string{"clasify", "--policy", "ccs"}, `attendance: unknown command "clasify" (did you mean "classify"?)`},
 		{[]string{"Report"}, `attendance: unknown command "Report" (did you mean "report"?)`},
-		{[]string{"frobnicate"}, `attendance: unknown command "frobnicate" (want eval, classify, explain, report, codes, packs, validate, test, version, letters or help)`},
+		{[]string{"frobnicate"}, `attendance: unknown command "frobnicate" (want eval, classify, explain, report, letters, codes, packs, validate, test, version or help)`},
 		{[]string{"help", "codse"}, `attendance help: unknown command "codse" (did you mean "codes"?)`},
 		{[]string{"eval", "--polcy", "ccs", "x.json"}, `attendance eval: flag provided but not defined: -polcy (did you mean --policy?) (run attendance eval --help)`},
 		{[]string{"codes", "--policy", "ccs", "--mardown"}, `flag provided but not defined: -mardown (did you mean --markdown?)`},

@@ -41,12 +41,14 @@ import (
 const usage = `Usage:
   attendance eval     --policy NAME|FILE.yaml [--as-of YYYY-MM-DD] HISTORY.json|-
   attendance classify --policy NAME|FILE.yaml HISTORY.json|-
-  attendance eval     --policy P ROSTER [--as-of YYYY-MM-DD] [--format json|edfi]
+  attendance eval     --policy P ROSTER [--as-of YYYY-MM-DD] [--format json|edfi|html]
   attendance classify --policy P ROSTER [--format json|edfi]
   attendance explain  --policy NAME|FILE.yaml [--as-of YYYY-MM-DD] HISTORY.json|- STEP
   attendance report   --policy P ROSTER [--as-of YYYY-MM-DD] [--format csv|jsonl|edfi]
   attendance report   --policy P ROSTER [--decisions FILE] [--shard K/N]
   attendance report   --merge [--decisions FILE] SHARD...
+  attendance report   --policy P ROSTER [--as-of YYYY-MM-DD] --format html [--out DIR]
+  attendance letters  --policy P ROSTER [--as-of YYYY-MM-DD] --out DIR [--record FILE]
   attendance codes    --policy P [--as-of YYYY-MM-DD] [--json | --markdown]
   attendance packs
   attendance validate [--strict] PACK.yaml...
@@ -73,6 +75,11 @@ Commands:
             it read, the absences behind each count, the citation
   report    the students of a roster with a ladder step due, sorted by student id
             (CSV or JSON Lines on standard output; a summary on standard error)
+  letters   the letters of the ladder steps due and not done, from the pack's
+            templates: one printable HTML file per school in --out (one letter a
+            page, per guardian address, in the guardian's language) and merge.csv
+            for a mail merge; a student missing what a letter prints gets a line
+            on standard error naming the fields, never their values
   codes     print a pack's attendance codes (a table; --json; --markdown for a handbook)
   packs     list the embedded packs
   validate  load pack files and report every problem with file:line:col, then the
@@ -111,7 +118,9 @@ Flags:
   --format FORMAT       eval, classify: json (default) or edfi; report: csv (default:
                         student,school,next,actor,due_by,due,because,review; due lists
                         every step due, review the steps done to review, separated by
-                        ";"), jsonl or edfi. edfi writes every
+                        ";"), jsonl, edfi or html (the district's page, with charts;
+                        with --out, a page per school and per student; eval html: the
+                        student's year as a calendar). edfi writes every
                         event classified as an Ed-Fi StudentSchoolAttendanceEvent, JSON
                         Lines (descriptor URIs, school and session references)
   --mapping NAME|FILE   read a SIS's own export through a mapping: a preset (powerschool,
@@ -121,6 +130,9 @@ Flags:
                         calendars by school id: {"SCHOOL": CALENDAR, ..., "*": CALENDAR}
   --codes FILE          with --mapping: the SIS's table of codes by id (PowerSchool's
                         Attendance_Code: ID, Att_Code, Presence_Status_CD)
+  --out DIR             letters, report --format html: the directory written
+  --record FILE         letters: append a row per letter written (student_id,step,date,
+                        actor,note) to this interventions CSV, so the next run skips it
   --shard K/N           report: evaluate only the students whose id hashes to K of N
                         (0 <= K < N, FNV-1a) and write a shard file for attendance merge
   --merge               report: merge the shard files report --shard K/N wrote (one for
