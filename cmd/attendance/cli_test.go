@@ -82,7 +82,7 @@ func usageCommands() []string {
 }
 
 // The commands of the usage text, help left out.
-var documentedCommands = []string{"eval", "classify", "explain", "report", "codes", "packs", "validate", "test", "version"}
+var documentedCommands = []string{"eval", "classify", "explain", "report", "letters", "codes", "packs", "validate", "test", "version"}
 
 // COMMAND --help, COMMAND -h and help COMMAND print that command's usage lines, what it
 // does and its flags (every one described), on standard output with exit status 0.
