@@ -178,9 +178,10 @@ func (s *scanner) next() (srec, error) {
 		if first.tooLong > 0 {
 			return srec{kind: recLong, off: first.off, end: first.end, line: first.n, lines: 1, long: first.tooLong}, nil
 		}
-		open := bytes.Count(first.text, []byte{'"'})%2 == 1
+		quotes := bytes.Count(first.text, []byte{'"'})
+		open := quotes%2 == 1
 		if !open {
-			r, ok := s.row(first.text)
+			r, ok := s.row(first.text, quotes > 0)
 			if !ok {
 				continue // blank
 			}
@@ -250,8 +251,8 @@ func (s *scanner) unread(ls []sline) {
 
 // row reads a line without an open quote: fields split at commas when it has no quote
 // at all, else by encoding/csv as roster parses it. ok is false for a blank record.
-func (s *scanner) row(text []byte) (srec, bool) {
-	if bytes.IndexByte(text, '"') >= 0 {
+func (s *scanner) row(text []byte, quoted bool) (srec, bool) {
+	if quoted {
 		fields, err := s.parse(text, false)
 		if err != nil {
 			return srec{}, true // roster reports the row
@@ -264,18 +265,32 @@ func (s *scanner) row(text []byte) (srec, bool) {
 	if len(bytes.TrimSuffix(text, []byte("\r"))) == 0 {
 		return srec{}, false // encoding/csv: no record
 	}
-	s.fieldsBuf = s.fieldsBuf[:0]
-	rest := text
-	for {
-		i := bytes.IndexByte(rest, ',')
-		if i < 0 {
-			s.fieldsBuf = append(s.fieldsBuf, rest)
-			break
-		}
-		s.fieldsBuf = append(s.fieldsBuf, rest[:i])
-		rest = rest[i+1:]
+	n := bytes.Count(text, []byte{','}) + 1
+	if n == 1 && len(bytes.TrimSpace(text)) == 0 {
+		return srec{}, false // a blank row
 	}
-	return s.fieldsRow(s.fieldsBuf)
+	if s.fields == 0 || n != s.fields {
+		return srec{}, true // roster reports the number of fields
+	}
+	var r srec
+	if s.idCol >= 0 {
+		r.id = field(text, s.idCol)
+	}
+	if s.dateCol >= 0 {
+		r.date = field(text, s.dateCol)
+	}
+	return r, true
+}
+
+// field returns the col-th field of a line without quotes, trimmed.
+func field(text []byte, col int) []byte {
+	for range col {
+		text = text[bytes.IndexByte(text, ',')+1:]
+	}
+	if i := bytes.IndexByte(text, ','); i >= 0 {
+		text = text[:i]
+	}
+	return bytes.TrimSpace(text)
 }
 
 // fieldsRow is a record of fields as roster's readCSV sees it; ok is false for a blank
@@ -353,9 +368,13 @@ func (s *scanner) nextJSON() (srec, error) {
 			continue
 		}
 		r := srec{off: l.off, end: l.end, line: l.n, lines: 1, raw: l.raw}
-		s.jsonID.Student.ID = ""
-		if json.Unmarshal(text, &s.jsonID) == nil {
-			r.id = []byte(s.jsonID.Student.ID)
+		if id, ok := jsonStudentID(text); ok {
+			r.id = id
+		} else {
+			s.jsonID.Student.ID = ""
+			if json.Unmarshal(text, &s.jsonID) == nil {
+				r.id = []byte(s.jsonID.Student.ID)
+			}
 		}
 		return r, nil
 	}
@@ -385,4 +404,172 @@ func (s *scanner) header() (fields []string, r srec, ok bool, err error) {
 		}
 		return fields, srec{off: l.off, end: l.end, line: l.n, lines: 1, raw: bytes.Clone(l.raw)}, true, nil
 	}
+}
+
+// jsonStudentID returns a history's student id ("student": {"id": ...}) as
+// encoding/json reads it, without decoding the line: ok is false when the line is not
+// plain enough to tell so (a key or the id with an escape or a byte that is not ASCII,
+// a value not of the expected kind), and the caller decodes it. A line that is not
+// JSON at all may still give an id: roster reports it, and it makes no student.
+func jsonStudentID(b []byte) (id []byte, ok bool) {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return nil, false
+	}
+	i++
+	for {
+		i = skipSpace(b, i)
+		if i < len(b) && b[i] == '}' {
+			return id, true
+		}
+		key, j, ok := plainString(b, i)
+		if !ok {
+			return nil, false
+		}
+		if i = skipSpace(b, j); i >= len(b) || b[i] != ':' {
+			return nil, false
+		}
+		i = skipSpace(b, i+1)
+		if asciiFold(key, "student") {
+			if i, ok = studentID(b, i, &id); !ok {
+				return nil, false
+			}
+		} else if i, ok = skipValue(b, i); !ok {
+			return nil, false
+		}
+		if i = skipSpace(b, i); i < len(b) && b[i] == ',' {
+			i++
+			continue
+		}
+		if i < len(b) && b[i] == '}' {
+			return id, true
+		}
+		return nil, false
+	}
+}
+
+// studentID reads the student object at b[i:], setting *id to its id (the last one).
+func studentID(b []byte, i int, id *[]byte) (int, bool) {
+	if bytes.HasPrefix(b[i:], []byte("null")) {
+		return i + 4, true
+	}
+	if i >= len(b) || b[i] != '{' {
+		return i, false
+	}
+	i++
+	for {
+		i = skipSpace(b, i)
+		if i < len(b) && b[i] == '}' {
+			return i + 1, true
+		}
+		key, j, ok := plainString(b, i)
+		if !ok {
+			return i, false
+		}
+		if i = skipSpace(b, j); i >= len(b) || b[i] != ':' {
+			return i, false
+		}
+		i = skipSpace(b, i+1)
+		switch {
+		case !asciiFold(key, "id"):
+			if i, ok = skipValue(b, i); !ok {
+				return i, false
+			}
+		case bytes.HasPrefix(b[i:], []byte("null")):
+			i += 4
+		default:
+			v, j, ok := plainString(b, i)
+			if !ok {
+				return i, false
+			}
+			*id, i = v, j
+		}
+		if i = skipSpace(b, i); i < len(b) && b[i] == ',' {
+			i++
+			continue
+		}
+		if i < len(b) && b[i] == '}' {
+			return i + 1, true
+		}
+		return i, false
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// plainString reads a JSON string at b[i:] of printable ASCII without escapes.
+func plainString(b []byte, i int) (s []byte, end int, ok bool) {
+	if i >= len(b) || b[i] != '"' {
+		return nil, i, false
+	}
+	for j := i + 1; j < len(b); j++ {
+		switch c := b[j]; {
+		case c == '"':
+			return b[i+1 : j], j + 1, true
+		case c == '\\' || c < 0x20 || c >= 0x7f:
+			return nil, j, false
+		}
+	}
+	return nil, len(b), false
+}
+
+// asciiFold reports whether key equals name (lower-case ASCII) but for case, as
+// encoding/json matches a field.
+func asciiFold(key []byte, name string) bool {
+	if len(key) != len(name) {
+		return false
+	}
+	for k, c := range key {
+		if c|0x20 != name[k] && c != name[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// skipValue skips the JSON value at b[i:] (strings with their escapes, objects and
+// arrays by depth); it does not check what it skips.
+func skipValue(b []byte, i int) (int, bool) {
+	depth := 0
+	for i < len(b) {
+		switch b[i] {
+		case '"':
+			i++
+			for i < len(b) && b[i] != '"' {
+				if b[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			if i >= len(b) {
+				return i, false
+			}
+			i++
+			if depth == 0 {
+				return i, true
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i, true // the end of the enclosing object
+			}
+			depth--
+			if depth == 0 {
+				return i + 1, true
+			}
+		case ',':
+			if depth == 0 {
+				return i, true
+			}
+		}
+		i++
+	}
+	return i, depth == 0
 }

@@ -68,14 +68,15 @@ type cut struct {
 	line int32
 }
 
-// iloc locates one record of an indexed file.
+// iloc locates one record of an indexed file. It holds no pointer, so that the
+// collector never reads an index of millions of rows.
 type iloc struct {
 	off   int64
 	size  int64 // bytes; for recLong the line's length as roster reports it
 	line  int32
 	lines int32
+	id    int32 // the student (streamPlan.ids), -1 for a row of no student
 	kind  recKind
-	id    string // "" for a row of no student
 }
 
 // streamPlan is a streamed roster: its files in reading order and its batches.
@@ -88,6 +89,33 @@ type streamPlan struct {
 	// events: the latest date of a row with a student and the rows of that date
 	maxDate  string
 	dateRecs []iloc
+	// the students of indexed rows, by number
+	ids    []string
+	intern map[string]int32
+}
+
+// idIndex returns the number of a student id, -1 for none.
+func (p *streamPlan) idIndex(b []byte) int32 {
+	if len(b) == 0 {
+		return -1
+	}
+	if i, ok := p.intern[string(b)]; ok {
+		return i
+	}
+	if p.intern == nil {
+		p.intern = map[string]int32{}
+	}
+	id, i := string(b), int32(len(p.ids))
+	p.ids, p.intern[id] = append(p.ids, id), i
+	return i
+}
+
+// idOf returns the student id of a number, "" for -1.
+func (p *streamPlan) idOf(i int32) string {
+	if i < 0 {
+		return ""
+	}
+	return p.ids[i]
 }
 
 func (f *inFile) jsonl() bool { return f.kind == kindHistories }
@@ -263,7 +291,7 @@ func (p *streamPlan) scanSorted(in *inFile, driver bool) (bool, error) {
 	k, distinct := 0, 0
 	var cuts []cut
 	var his []string
-	maxDate := ""
+	var maxDate []byte
 	var dateRecs []iloc
 	for {
 		r, err := sc.next()
@@ -296,7 +324,7 @@ func (p *streamPlan) scanSorted(in *inFile, driver bool) (bool, error) {
 			last = append(last[:0], r.id...)
 		}
 		if in.kind == kindEvents {
-			maxDate, dateRecs = latestRows(maxDate, dateRecs, r)
+			maxDate, dateRecs = p.latestRows(maxDate, dateRecs, r)
 		}
 	}
 	if driver {
@@ -308,36 +336,34 @@ func (p *streamPlan) scanSorted(in *inFile, driver bool) (bool, error) {
 	}
 	in.cuts = cuts
 	if in.kind == kindEvents {
-		p.maxDate, p.dateRecs = maxDate, dateRecs
+		p.maxDate, p.dateRecs = string(maxDate), dateRecs
 	}
 	return true, nil
 }
 
 // latestRows keeps the rows of the latest date seen that is a date at all (dates are
 // YYYY-MM-DD: their order is that of their text).
-func latestRows(maxDate string, recs []iloc, r srec) (string, []iloc) {
+func (p *streamPlan) latestRows(maxDate []byte, recs []iloc, r srec) ([]byte, []iloc) {
 	if len(r.date) != 10 {
 		return maxDate, recs
 	}
-	switch c := strings.Compare(string(r.date), maxDate); {
+	switch c := bytes.Compare(r.date, maxDate); {
 	case c < 0:
 		return maxDate, recs
 	case c > 0:
-		d := string(r.date)
-		if _, err := calendar.ParseDate(d); err != nil {
+		if _, err := calendar.ParseDate(string(r.date)); err != nil {
 			return maxDate, recs
 		}
-		maxDate, recs = d, recs[:0]
+		maxDate, recs = append(maxDate[:0], r.date...), recs[:0]
 	}
-	return maxDate, append(recs, iloc{off: r.off, size: r.end - r.off, line: r.line, lines: r.lines, kind: r.kind, id: string(r.id)})
+	return maxDate, append(recs, iloc{off: r.off, size: r.end - r.off, line: r.line, lines: r.lines, kind: r.kind, id: p.idIndex(r.id)})
 }
 
 // index reads an unsorted file's rows and files each under its batch.
 func (p *streamPlan) index(in *inFile, driver bool) error {
 	sc := in.rows()
-	var recs []iloc
-	intern := map[string]string{}
-	maxDate := ""
+	recs := make([]iloc, 0, in.size/48) // rows of about 48 bytes
+	var lastID, maxDate []byte
 	var dateRecs []iloc
 	for {
 		r, err := sc.next()
@@ -347,28 +373,25 @@ func (p *streamPlan) index(in *inFile, driver bool) error {
 		if err != nil {
 			return err
 		}
-		l := iloc{off: r.off, size: r.end - r.off, line: r.line, lines: r.lines, kind: r.kind}
+		l := iloc{off: r.off, size: r.end - r.off, line: r.line, lines: r.lines, kind: r.kind, id: -1}
 		if r.kind == recLong {
 			l.size = r.long
 		}
-		if r.kind == recRow && len(r.id) > 0 {
-			id, ok := intern[string(r.id)]
-			if !ok {
-				id = string(r.id)
-				intern[id] = id
+		if r.kind == recRow {
+			if len(recs) > 0 && bytes.Equal(r.id, lastID) { // the rows of a student together
+				l.id = recs[len(recs)-1].id
+			} else {
+				l.id = p.idIndex(r.id)
+				lastID = append(lastID[:0], r.id...)
 			}
-			l.id = id
 		}
 		recs = append(recs, l)
-		if in.kind == kindEvents && l.id != "" {
-			maxDate, dateRecs = latestRows(maxDate, dateRecs, r)
+		if in.kind == kindEvents && l.id >= 0 {
+			maxDate, dateRecs = p.latestRows(maxDate, dateRecs, r)
 		}
 	}
-	if driver {
-		ids := make([]string, 0, len(intern))
-		for id := range intern {
-			ids = append(ids, id)
-		}
+	if driver { // the first file read: every id numbered so far is its
+		ids := slices.Clone(p.ids)
 		slices.Sort(ids)
 		var his []string
 		for i := batchSize; i < len(ids); i += batchSize {
@@ -377,16 +400,34 @@ func (p *streamPlan) index(in *inFile, driver bool) error {
 		p.his, p.total = his, len(ids)
 	}
 	if in.kind == kindEvents {
-		p.maxDate, p.dateRecs = maxDate, dateRecs
+		p.maxDate, p.dateRecs = string(maxDate), dateRecs
+	}
+	// File the rows by batch, in line order: count, then place.
+	batchOf := make([]int32, len(p.ids))
+	for i, id := range p.ids {
+		batchOf[i] = int32(sort.SearchStrings(p.his, id)) // the first hi >= id
+	}
+	counts := make([]int, len(p.his)+1)
+	free := 0
+	for _, l := range recs {
+		if l.id < 0 {
+			free++
+		} else {
+			counts[batchOf[l.id]]++
+		}
 	}
 	in.byHi = make([][]iloc, len(p.his)+1)
+	for k, n := range counts {
+		in.byHi[k] = make([]iloc, 0, n)
+	}
+	in.free = make([]iloc, 0, free)
 	for _, l := range recs {
-		if l.id == "" {
+		if l.id < 0 {
 			in.free = append(in.free, l)
-			continue
+		} else {
+			k := batchOf[l.id]
+			in.byHi[k] = append(in.byHi[k], l)
 		}
-		k := sort.SearchStrings(p.his, l.id) // the first hi >= id
-		in.byHi[k] = append(in.byHi[k], l)
 	}
 	return nil
 }
@@ -621,7 +662,7 @@ func (p *streamPlan) feedRange(in *inFile, k int, sh shardSet, fd *feed) ([]iloc
 		}
 		switch r.kind {
 		case recOpen:
-			alone = append(alone, iloc{off: r.off, size: r.end - r.off, line: r.line, lines: 1})
+			alone = append(alone, iloc{off: r.off, size: r.end - r.off, line: r.line, lines: 1, id: -1})
 		case recLong:
 			fd.addLong(r.long, r.line)
 		default:
@@ -634,7 +675,7 @@ func (p *streamPlan) feedRange(in *inFile, k int, sh shardSet, fd *feed) ([]iloc
 func (p *streamPlan) feedRecords(in *inFile, recs []iloc, sh shardSet, fd *feed, alone *[]iloc) error {
 	for i := 0; i < len(recs); {
 		l := recs[i]
-		if !sh.has(l.id) {
+		if !sh.has(p.idOf(l.id)) {
 			i++
 			continue
 		}
@@ -649,7 +690,7 @@ func (p *streamPlan) feedRecords(in *inFile, recs []iloc, sh shardSet, fd *feed,
 			continue
 		}
 		j, end := i+1, l.off+l.size
-		for j < len(recs) && recs[j].kind == recRow && recs[j].off == end && sh.has(recs[j].id) && recs[j].line == recs[j-1].line+recs[j-1].lines {
+		for j < len(recs) && recs[j].kind == recRow && recs[j].off == end && sh.has(p.idOf(recs[j].id)) && recs[j].line == recs[j-1].line+recs[j-1].lines {
 			end += recs[j].size
 			j++
 		}
@@ -687,7 +728,7 @@ func (p *streamPlan) latestRowsAccepted() (d calendar.Date, ok bool, err error) 
 	}
 	ids := map[string]bool{}
 	for _, l := range p.dateRecs {
-		ids[l.id] = true
+		ids[p.ids[l.id]] = true
 	}
 	ro := roster.New(p.eng, p.cal)
 	for _, in := range p.files {
@@ -706,7 +747,7 @@ func (p *streamPlan) latestRowsAccepted() (d calendar.Date, ok bool, err error) 
 					return d, false, fmt.Errorf("%s: %w", in.name, err)
 				}
 				if r.kind == recRow && ids[string(r.id)] {
-					recs = append(recs, iloc{off: r.off, size: r.end - r.off, line: r.line, lines: r.lines, id: string(r.id)})
+					recs = append(recs, iloc{off: r.off, size: r.end - r.off, line: r.line, lines: r.lines, id: p.idIndex(r.id)})
 				}
 			}
 		default:

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -212,4 +213,35 @@ func TestStreamedAsOf(t *testing.T) {
 		_, stderr := requireStreamedSame(t, "report", "--policy", "il-roe-sop", "--calendar", cal, "--students", students, "--events", events)
 		assert.Contains(t, stderr, "report as of "+tc.want+" ", tc.events)
 	}
+}
+
+// jsonStudentID reads the student id as encoding/json does, wherever it tells at all.
+func FuzzJSONStudentID(f *testing.F) {
+	for _, seed := range []string{
+		`{"student": {"id": "S1"}}`, `{"Student": {"ID": "S2", "grade": "3"}, "events": [{"student": {"id": "X"}}]}`,
+		`{"student": {"id": "S1"}, "student": {"id": "S3"}}`, `{"student": {"id": "S1", "id": null}}`,
+		`{"student": null}`, `{"student": {"id": 5}}`, `{"student": {"id": "S\u00e9"}}`, `{"studen": {"id": "S1"}}`,
+		`{"calendar": {"closed": ["2024-09-02"]}, "student": {"birth_date": "2015-03-02", "id": "S4"}}`,
+		`{"student": {"id": "S1"}`, `{"student": {"id": "S\"1"}}`, `{"ſtudent": {"id": "S5"}}`, ` {"student":{"id":"S6"}} `,
+		`{"a": "}", "student": {"id": "S7"}}`, `{"a": [1, {"b": "]"}], "student": {"id": "S8"}}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		id, ok := jsonStudentID(line)
+		if !ok {
+			return
+		}
+		var v struct {
+			Student struct {
+				ID string `json:"id"`
+			} `json:"student"`
+		}
+		if json.Unmarshal(line, &v) != nil {
+			return // not JSON: roster reports the line, whatever its id
+		}
+		if string(id) != v.Student.ID {
+			t.Fatalf("%q: read %q, encoding/json %q", line, id, v.Student.ID)
+		}
+	})
 }
