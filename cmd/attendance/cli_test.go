@@ -233,3 +233,12 @@ func TestPanicIsNotBadUsage(t *testing.T) {
 		t.Fatalf("stderr %q", got)
 	}
 }
+
+// eval, like explain, takes --as-of outside the history's calendar as bad input.
+func TestEvalAsOfOutsideCalendar(t *testing.T) {
+	var stdout, stderr strings.Builder
+	code := run([]string{"eval", "--policy", "illinois", "--as-of", "2031-01-01", "testdata/history.json"}, &env{stdout: &stdout, stderr: &stderr})
+	assert.Equal(t, 1, code)
+	assert.Empty(t, stdout.String(), "no evaluation printed")
+	assert.Contains(t, stderr.String(), "--as-of 2031-01-01 is outside the history's calendar (2024-08-26 to 2025-06-06)")
+}

@@ -91,6 +91,9 @@ func cmdHistory(e *env, name string, args []string) (err error) {
 	if err != nil {
 		return errors.New(oneLine(err, "problems"))
 	}
+	if err := checkAsOf(file, asOf.d, h.Calendar); err != nil {
+		return err
+	}
 	// With bad events the engine still returns the evaluation, the rejected events
 	// marked: it is printed, then one line per problem, and the status is 1.
 	var out any
