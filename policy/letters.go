@@ -283,15 +283,30 @@ type rawLetterhead struct {
 	web     string
 }
 
-var (
-	letterKeys     = []string{"templates", "reason", "signer", "period"}
-	letterheadKeys = []string{"name", "address", "phone", "email", "web"}
-	periodKeys     = []string{"school_days"}
+// The letter's sections, described by their fields (see decl.go).
+type (
+	declLetter struct {
+		Templates pos `pack:"templates,required" hint:"the letter's text by language: en, es, ..."`
+		Reason    pos `pack:"reason"`
+		Signer    pos `pack:"signer"`
+		Period    pos `pack:"period"`
+	}
+	declPeriod struct {
+		SchoolDays pos `pack:"school_days,required" hint:"the school days after the letter's date"`
+	}
+	declLetterhead struct {
+		Name    string   `pack:"name,required" hint:"the district's name"`
+		Address []string `pack:"address"`
+		Phone   string   `pack:"phone"`
+		Email   string   `pack:"email"`
+		Web     string   `pack:"web"`
+	}
 )
 
 // letter reads a step's letter:.
 func (r *reader) letter(what string, n *yaml.Node) *rawLetter {
-	f := r.fields(n, what, letterKeys...)
+	var f declLetter
+	r.decode(n, what, &f)
 	l := &rawLetter{at: pos{r.file, n}}
 	langs := func(v *yaml.Node, key string, each func(lang string, v *yaml.Node)) {
 		for _, e := range r.mapping(v, what+": "+key) {
@@ -302,15 +317,13 @@ func (r *reader) letter(what string, n *yaml.Node) *rawLetter {
 			each(e.key, e.val)
 		}
 	}
-	if v := f["templates"]; v == nil {
-		r.errorf(n, "%s: missing key \"templates\" (the letter's text by language: en, es, ...)", what)
-	} else {
+	if v := f.Templates.n; v != nil {
 		langs(v, "templates", func(lang string, v *yaml.Node) {
 			l.templates = append(l.templates, rawLangText{lang: lang, text: r.str(v, what+": templates "+lang), at: pos{r.file, v}})
 		})
 	}
-	if v := f["reason"]; v != nil {
-		l.reasonAt = pos{r.file, v}
+	if v := f.Reason.n; v != nil {
+		l.reasonAt = f.Reason
 		langs(v, "reason", func(lang string, v *yaml.Node) {
 			rr := rawLangReason{lang: lang, at: pos{r.file, v}}
 			if v.Kind == yaml.SequenceNode {
@@ -321,7 +334,7 @@ func (r *reader) letter(what string, n *yaml.Node) *rawLetter {
 			l.reasons = append(l.reasons, rr)
 		})
 	}
-	if v := f["signer"]; v != nil {
+	if v := f.Signer.n; v != nil {
 		if v.Kind == yaml.ScalarNode {
 			l.signers = append(l.signers, rawLangText{text: r.str(v, what+": signer"), at: pos{r.file, v}})
 		} else {
@@ -330,13 +343,12 @@ func (r *reader) letter(what string, n *yaml.Node) *rawLetter {
 			})
 		}
 	}
-	if v := f["period"]; v != nil {
-		pf := r.fields(v, what+": period", periodKeys...)
-		l.periodAt = pos{r.file, v}
-		if pf["school_days"] == nil {
-			r.errorf(v, "%s: period: missing key \"school_days\" (the school days after the letter's date)", what)
-		} else {
-			l.period, _ = r.integer(pf["school_days"], what+": period school_days", 1)
+	if v := f.Period.n; v != nil {
+		var pf declPeriod
+		r.decode(v, what+": period", &pf)
+		l.periodAt = f.Period
+		if pf.SchoolDays.given() {
+			l.period, _ = r.integer(pf.SchoolDays.n, what+": period school_days", 1)
 		}
 	}
 	return l
@@ -344,17 +356,9 @@ func (r *reader) letter(what string, n *yaml.Node) *rawLetter {
 
 // letterhead reads the pack's letterhead:.
 func (r *reader) letterhead(n *yaml.Node) *rawLetterhead {
-	f := r.fields(n, "letterhead", letterheadKeys...)
-	h := &rawLetterhead{at: pos{r.file, n}}
-	h.name = r.str(f["name"], "letterhead: name")
-	if f["name"] == nil {
-		r.errorf(n, "letterhead: missing key \"name\" (the district's name)")
-	}
-	h.address = r.strings(f["address"], "letterhead: address")
-	h.phone = r.str(f["phone"], "letterhead: phone")
-	h.email = r.str(f["email"], "letterhead: email")
-	h.web = r.str(f["web"], "letterhead: web")
-	return h
+	var f declLetterhead
+	r.decode(n, "letterhead", &f)
+	return &rawLetterhead{at: pos{r.file, n}, name: f.Name, address: f.Address, phone: f.Phone, email: f.Email, web: f.Web}
 }
 
 // compileLetter checks a step's letter and compiles its texts. Problems go to d.
