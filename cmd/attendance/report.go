@@ -485,23 +485,25 @@ func (s *summary) print(w io.Writer) {
 	fmt.Fprintf(w, "  rejected rows  %d\n", s.Problems)
 }
 
-// tuneGC lets the heap grow by about gcRoom between collections, unless GOGC says
-// otherwise, and returns the function that restores the collector's setting. A
-// streamed report keeps little alive (a few batches, the index of an unsorted file) and
-// allocates a lot while it evaluates: with Go's default the collector would run after
-// every few megabytes.
+// tuneGC has the collector run when the heap has grown tenfold since the last one, or
+// by gcRoom when more is alive (the index of a large unsorted file), unless GOGC says
+// otherwise; it returns the function that restores the setting. A streamed report
+// keeps little alive (what the plan holds, a few batches in flight) and allocates a
+// lot while it evaluates: with Go's default the collector would run after every few
+// megabytes (GOGC=400 costs 15% more time than 1000 on 330,000 students).
 func tuneGC() (restore func()) {
-	const gcRoom = 128 << 20
+	const gcRoom, inFlight = 512 << 20, 16 << 20
 	if os.Getenv("GOGC") != "" {
 		return func() {}
 	}
+	runtime.GC() // what the plan keeps alive, measured now: a few MiB, or an index
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(sample)
-	live := uint64(4 << 20)
+	var live uint64
 	if sample[0].Value.Kind() == metrics.KindUint64 {
-		live = max(live, sample[0].Value.Uint64())
+		live = sample[0].Value.Uint64()
 	}
-	old := debug.SetGCPercent(int(min(max(100, gcRoom*100/live), 5000)))
+	old := debug.SetGCPercent(int(min(max(100, gcRoom*100/(live+inFlight)), 1000)))
 	return func() { debug.SetGCPercent(old) }
 }
 

@@ -587,8 +587,7 @@ func (p *streamPlan) readBatch(b *batch, sh shardSet) ([]roster.Entry, []roster.
 	for i := range entries {
 		en := &entries[i]
 		en.Source.Line = mapLine(segsOf[en.Source.File], en.Source.Line)
-		if len(en.Sources) > 0 {
-			en.Sources = slices.Clone(en.Sources)
+		if len(en.Sources) > 0 { // the batch's own roster: its entries are the batch's
 			for j := range en.Sources {
 				en.Sources[j].Line = mapLine(segsOf[en.Sources[j].File], en.Sources[j].Line)
 			}
@@ -716,56 +715,91 @@ func readAt(f *os.File, off, n int64) ([]byte, error) {
 
 // latestRowsAccepted returns the latest date of the event rows when the engine accepts
 // an event of that date (ok): then it is the date latestEvent would find, for no
-// accepted event is later. It reads only the rows of that date and the students rows of
-// their students.
+// accepted event is later. It reads only rows of that date and the students rows of
+// their students, a batch at a time, until one is accepted.
 func (p *streamPlan) latestRowsAccepted() (d calendar.Date, ok bool, err error) {
 	if p.maxDate == "" || len(p.dateRecs) == 0 {
 		return d, false, nil
 	}
-	d, err = calendar.ParseDate(p.maxDate)
-	if err != nil {
+	if d, err = calendar.ParseDate(p.maxDate); err != nil {
 		return d, false, nil
 	}
-	ids := map[string]bool{}
+	byBatch := map[int][]iloc{}
+	var ks []int
 	for _, l := range p.dateRecs {
-		ids[p.ids[l.id]] = true
+		k := sort.SearchStrings(p.his, p.ids[l.id])
+		if byBatch[k] == nil {
+			ks = append(ks, k)
+		}
+		byBatch[k] = append(byBatch[k], l)
 	}
-	ro := roster.New(p.eng, p.cal)
-	for _, in := range p.files {
-		var recs []iloc
-		switch in.kind {
-		case kindEvents:
-			recs = p.dateRecs
-		case kindStudents:
-			sc := in.rows()
-			for {
-				r, err := sc.next()
-				if errors.Is(err, io.EOF) {
-					break
+	slices.Sort(ks)
+	for _, k := range ks {
+		ids := map[string]bool{}
+		for _, l := range byBatch[k] {
+			ids[p.ids[l.id]] = true
+		}
+		ro := roster.New(p.eng, p.cal)
+		for _, in := range p.files {
+			var recs []iloc
+			switch in.kind {
+			case kindEvents:
+				recs = byBatch[k]
+			case kindStudents:
+				if recs, err = p.rowsOf(in, k, ids); err != nil {
+					return d, false, err
 				}
-				if err != nil {
-					return d, false, fmt.Errorf("%s: %w", in.name, err)
-				}
-				if r.kind == recRow && ids[string(r.id)] {
-					recs = append(recs, iloc{off: r.off, size: r.end - r.off, line: r.line, lines: r.lines, id: p.idIndex(r.id)})
-				}
+			default:
+				continue
 			}
-		default:
-			continue
+			fd := in.newFeed()
+			var alone []iloc
+			if err := p.feedRecords(in, recs, shardSet{0, 1}, fd, &alone); err != nil {
+				return d, false, err
+			}
+			if err := in.read(ro)(bytes.NewReader(fd.data), in.name); err != nil {
+				return d, false, fmt.Errorf("%s: %w", in.name, err)
+			}
 		}
-		fd := in.newFeed()
-		var alone []iloc
-		if err := p.feedRecords(in, recs, shardSet{0, 1}, fd, &alone); err != nil {
-			return d, false, err
-		}
-		if err := in.read(ro)(bytes.NewReader(fd.data), in.name); err != nil {
-			return d, false, fmt.Errorf("%s: %w", in.name, err)
-		}
-	}
-	for _, en := range ro.Entries() {
-		if classify.LastDate(p.eng.Pack(), en.History) == d {
-			return d, true, nil
+		for _, en := range ro.Entries() {
+			if classify.LastDate(p.eng.Pack(), en.History) == d {
+				return d, true, nil
+			}
 		}
 	}
 	return d, false, nil
+}
+
+// rowsOf returns the rows of batch k of a file that belong to the students ids.
+func (p *streamPlan) rowsOf(in *inFile, k int, ids map[string]bool) ([]iloc, error) {
+	var out []iloc
+	if !in.sorted {
+		for _, l := range in.byHi[k] {
+			if l.kind == recRow && ids[p.idOf(l.id)] {
+				out = append(out, l)
+			}
+		}
+		return out, nil
+	}
+	off, line := in.dataOff, in.dataLine
+	if k > 0 {
+		off, line = in.cuts[k-1].off, in.cuts[k-1].line
+	}
+	end := in.size
+	if k < len(in.cuts) {
+		end = in.cuts[k].off
+	}
+	sc := in.scanner(io.NewSectionReader(in.f, off, end-off), off, line)
+	for {
+		r, err := sc.next()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", in.name, err)
+		}
+		if r.kind == recRow && ids[string(r.id)] {
+			out = append(out, iloc{off: r.off, size: r.end - r.off, line: r.line, lines: r.lines, id: p.idIndex(r.id)})
+		}
+	}
 }
