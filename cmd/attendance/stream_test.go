@@ -245,3 +245,26 @@ func FuzzJSONStudentID(f *testing.F) {
 		}
 	})
 }
+
+// An events file of any content reads the same streamed, in batches of one student, as
+// whole: the rows, the problems, the summary and the exit status.
+func FuzzReportStreamed(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join(hostileDir, "*.events.csv"))
+	for _, name := range append(seeds, "testdata/events.csv") {
+		data, err := os.ReadFile(name)
+		require.NoError(f, err)
+		f.Add(data)
+	}
+	f.Add([]byte("student_id,date,code,comment\nS2,2024-09-04,UNX,\"a\nS1,2024-09-05,UNX,b\"\nS1,2024-09-06,UNX,\n"))
+	f.Fuzz(func(t *testing.T, events []byte) {
+		name := filepath.Join(t.TempDir(), "events.csv")
+		require.NoError(t, os.WriteFile(name, events, 0o644))
+		args := []string{"report", "--policy", "il-roe-sop", "--calendar", "testdata/calendar.json",
+			"--students", "testdata/students.csv", "--events", name}
+		wantOut, wantErr, wantCode := runWhole(t, args...)
+		out, errOut, code := runBatches(t, 1, args...)
+		if out != wantOut || errOut != wantErr || code != wantCode {
+			t.Fatalf("streamed:\n%s%s(exit %d)\nwhole:\n%s%s(exit %d)", out, errOut, code, wantOut, wantErr, wantCode)
+		}
+	})
+}
