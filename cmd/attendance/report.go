@@ -204,6 +204,9 @@ func (r *reportRun) run(rf *rosterFlags) error {
 	}
 	defer tuneGC()()
 
+	if r.sharded {
+		total = (total + r.shard.n - 1) / r.shard.n // about
+	}
 	stopProgress := progress(e, "report", &r.done, total)
 	sum := summary{AsOf: r.asOf, Pack: r.eng.Pack().Name, Due: map[string]int{}}
 	for _, s := range r.eng.Pack().At(r.asOf).Steps {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/rollcall-go/rollcall/calendar"
 	"github.com/rollcall-go/rollcall/roster"
 )
 
@@ -50,8 +51,10 @@ type srec struct {
 	lines int32  // how many lines it spans
 	raw   []byte // its bytes, line endings included (nil for recLong); valid until the next call
 	id    []byte // the student id, trimmed; empty when the row belongs to no student
-	date  []byte // events: the date column, trimmed
-	long  int64  // recLong: the line's length, as roster reports it
+	date  []byte // events: the date column, trimmed; histories: the latest event date
+	// noDate: a history whose latest event date could not be read without decoding it
+	noDate bool
+	long   int64 // recLong: the line's length, as roster reports it
 }
 
 // scanner reads records from one file. Lines are read ahead only inside a quote; a
@@ -367,9 +370,9 @@ func (s *scanner) nextJSON() (srec, error) {
 		if len(text) == 0 {
 			continue
 		}
-		r := srec{off: l.off, end: l.end, line: l.n, lines: 1, raw: l.raw}
-		if id, ok := jsonStudentID(text); ok {
-			r.id = id
+		r := srec{off: l.off, end: l.end, line: l.n, lines: 1, raw: l.raw, noDate: true}
+		if id, date, ok, datesOK := jsonLine(text); ok {
+			r.id, r.date, r.noDate = id, date, !datesOK
 		} else {
 			s.jsonID.Student.ID = ""
 			if json.Unmarshal(text, &s.jsonID) == nil {
@@ -412,39 +415,121 @@ func (s *scanner) header() (fields []string, r srec, ok bool, err error) {
 // a value not of the expected kind), and the caller decodes it. A line that is not
 // JSON at all may still give an id: roster reports it, and it makes no student.
 func jsonStudentID(b []byte) (id []byte, ok bool) {
+	id, _, ok, _ = jsonLine(b)
+	return id, ok
+}
+
+// jsonLine is jsonStudentID, and the latest date of the history's events (datesOK is
+// false when an event's date could not be read so; a date that is not one is left
+// out: such a history does not decode).
+func jsonLine(b []byte) (id, date []byte, ok, datesOK bool) {
+	datesOK = true
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
-		return nil, false
+		return nil, nil, false, false
 	}
 	i++
 	for {
 		i = skipSpace(b, i)
 		if i < len(b) && b[i] == '}' {
-			return id, true
+			return id, date, true, datesOK
 		}
 		key, j, ok := plainString(b, i)
 		if !ok {
-			return nil, false
+			return nil, nil, false, false
 		}
 		if i = skipSpace(b, j); i >= len(b) || b[i] != ':' {
-			return nil, false
+			return nil, nil, false, false
 		}
 		i = skipSpace(b, i+1)
-		if asciiFold(key, "student") {
+		switch {
+		case asciiFold(key, "student"):
 			if i, ok = studentID(b, i, &id); !ok {
-				return nil, false
+				return nil, nil, false, false
 			}
-		} else if i, ok = skipValue(b, i); !ok {
-			return nil, false
+		case asciiFold(key, "events"):
+			end, ok := latestEventDate(b, i, &date)
+			if !ok {
+				datesOK = false
+				if end, ok = skipValue(b, i); !ok {
+					return nil, nil, false, false
+				}
+			}
+			i = end
+		default:
+			if i, ok = skipValue(b, i); !ok {
+				return nil, nil, false, false
+			}
 		}
 		if i = skipSpace(b, i); i < len(b) && b[i] == ',' {
 			i++
 			continue
 		}
 		if i < len(b) && b[i] == '}' {
-			return id, true
+			return id, date, true, datesOK
 		}
-		return nil, false
+		return nil, nil, false, false
+	}
+}
+
+// latestEventDate reads an array of events at b[i:], keeping in *date the latest of
+// their dates that is a date.
+func latestEventDate(b []byte, i int, date *[]byte) (int, bool) {
+	if bytes.HasPrefix(b[i:], []byte("null")) {
+		return i + 4, true
+	}
+	if i >= len(b) || b[i] != '[' {
+		return i, false
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return i + 1, true
+	}
+	for {
+		if i >= len(b) || b[i] != '{' {
+			return i, false
+		}
+		i++
+		for {
+			i = skipSpace(b, i)
+			if i < len(b) && b[i] == '}' {
+				i++
+				break
+			}
+			key, j, ok := plainString(b, i)
+			if !ok {
+				return i, false
+			}
+			if i = skipSpace(b, j); i >= len(b) || b[i] != ':' {
+				return i, false
+			}
+			i = skipSpace(b, i+1)
+			if asciiFold(key, "date") {
+				d, j, ok := plainString(b, i)
+				if !ok {
+					return i, false
+				}
+				if len(d) == 10 && bytes.Compare(d, *date) > 0 {
+					if _, err := calendar.ParseDate(string(d)); err == nil {
+						*date = d
+					}
+				}
+				i = j
+			} else if i, ok = skipValue(b, i); !ok {
+				return i, false
+			}
+			if i = skipSpace(b, i); i < len(b) && b[i] == ',' {
+				i++
+			}
+		}
+		if i = skipSpace(b, i); i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+			continue
+		}
+		if i < len(b) && b[i] == ']' {
+			return i + 1, true
+		}
+		return i, false
 	}
 }
 

@@ -86,9 +86,11 @@ type streamPlan struct {
 	files []*inFile
 	his   []string // batch k holds the students with ids in (his[k-1], his[k]]; the last batch those after
 	total int      // students in the driving file (for progress)
-	// events: the latest date of a row with a student and the rows of that date
+	// events (or histories): the latest date of a row with a student and the rows of
+	// that date; noLatest: a history's latest date could not be read
 	maxDate  string
 	dateRecs []iloc
+	noLatest bool
 	// the students of indexed rows, by number
 	ids    []string
 	intern map[string]int32
@@ -323,7 +325,8 @@ func (p *streamPlan) scanSorted(in *inFile, driver bool) (bool, error) {
 			distinct++
 			last = append(last[:0], r.id...)
 		}
-		if in.kind == kindEvents {
+		if in.kind == kindEvents || in.kind == kindHistories {
+			p.noLatest = p.noLatest || r.noDate
 			maxDate, dateRecs = p.latestRows(maxDate, dateRecs, r)
 		}
 	}
@@ -335,7 +338,7 @@ func (p *streamPlan) scanSorted(in *inFile, driver bool) (bool, error) {
 		}
 	}
 	in.cuts = cuts
-	if in.kind == kindEvents {
+	if in.kind == kindEvents || in.kind == kindHistories {
 		p.maxDate, p.dateRecs = string(maxDate), dateRecs
 	}
 	return true, nil
@@ -386,7 +389,8 @@ func (p *streamPlan) index(in *inFile, driver bool) error {
 			}
 		}
 		recs = append(recs, l)
-		if in.kind == kindEvents && l.id >= 0 {
+		if (in.kind == kindEvents || in.kind == kindHistories) && l.id >= 0 {
+			p.noLatest = p.noLatest || r.noDate
 			maxDate, dateRecs = p.latestRows(maxDate, dateRecs, r)
 		}
 	}
@@ -399,7 +403,7 @@ func (p *streamPlan) index(in *inFile, driver bool) error {
 		}
 		p.his, p.total = his, len(ids)
 	}
-	if in.kind == kindEvents {
+	if in.kind == kindEvents || in.kind == kindHistories {
 		p.maxDate, p.dateRecs = string(maxDate), dateRecs
 	}
 	// File the rows by batch, in line order: count, then place.
@@ -718,7 +722,7 @@ func readAt(f *os.File, off, n int64) ([]byte, error) {
 // accepted event is later. It reads only rows of that date and the students rows of
 // their students, a batch at a time, until one is accepted.
 func (p *streamPlan) latestRowsAccepted() (d calendar.Date, ok bool, err error) {
-	if p.maxDate == "" || len(p.dateRecs) == 0 {
+	if p.maxDate == "" || len(p.dateRecs) == 0 || p.noLatest {
 		return d, false, nil
 	}
 	if d, err = calendar.ParseDate(p.maxDate); err != nil {
@@ -745,7 +749,7 @@ func (p *streamPlan) latestRowsAccepted() (d calendar.Date, ok bool, err error) 
 			switch in.kind {
 			case kindEvents:
 				recs = byBatch[k]
-			case kindStudents:
+			case kindStudents, kindHistories: // every history of the students: the first counts
 				if recs, err = p.rowsOf(in, k, ids); err != nil {
 					return d, false, err
 				}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/rollcall-go/rollcall/calendar"
 )
 
 // runWhole runs the program with every roster read whole, as before streaming.
@@ -224,11 +226,14 @@ func FuzzJSONStudentID(f *testing.F) {
 		`{"calendar": {"closed": ["2024-09-02"]}, "student": {"birth_date": "2015-03-02", "id": "S4"}}`,
 		`{"student": {"id": "S1"}`, `{"student": {"id": "S\"1"}}`, `{"ſtudent": {"id": "S5"}}`, ` {"student":{"id":"S6"}} `,
 		`{"a": "}", "student": {"id": "S7"}}`, `{"a": [1, {"b": "]"}], "student": {"id": "S8"}}`,
+		`{"student": {"id": "S9"}, "events": [{"date": "2024-09-03", "code": "UNX"}, {"Date": "2024-09-05"}, {"date": "2024-13-01"}]}`,
+		`{"events": [{"date": "2024-09-06"}], "events": [{"date": "2024-09-04"}], "student": {"id": "S10"}}`,
+		`{"events": [], "student": {"id": "S11"}}`, `{"events": null}`, `{"events": [{"date": "2024-09-0\u0036"}]}`,
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, line []byte) {
-		id, ok := jsonStudentID(line)
+		id, date, ok, datesOK := jsonLine(line)
 		if !ok {
 			return
 		}
@@ -236,12 +241,25 @@ func FuzzJSONStudentID(f *testing.F) {
 			Student struct {
 				ID string `json:"id"`
 			} `json:"student"`
+			Events []struct {
+				Date string `json:"date"`
+			} `json:"events"`
 		}
 		if json.Unmarshal(line, &v) != nil {
 			return // not JSON: roster reports the line, whatever its id
 		}
 		if string(id) != v.Student.ID {
 			t.Fatalf("%q: read %q, encoding/json %q", line, id, v.Student.ID)
+		}
+		latest := ""
+		for _, e := range v.Events {
+			if _, err := calendar.ParseDate(e.Date); err == nil && e.Date > latest {
+				latest = e.Date
+			}
+		}
+		// the date read is the latest, or later (a duplicate key): never earlier
+		if datesOK && string(date) < latest {
+			t.Fatalf("%q: latest date read %q, encoding/json %q", line, date, latest)
 		}
 	})
 }
