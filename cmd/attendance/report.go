@@ -148,8 +148,7 @@ type reportRun struct {
 	logDecisions  bool // the decisions of the run are wanted (--decisions, or a shard's)
 
 	plan    *streamPlan    // a streamed roster, or
-	whole   *roster.Roster // a roster read whole
-	entries []roster.Entry
+	entries []roster.Entry // the students of a roster read whole
 
 	done atomic.Int64 // students evaluated, for progress
 }
@@ -193,7 +192,7 @@ func (r *reportRun) run(rf *rosterFlags) error {
 		if err != nil {
 			return err
 		}
-		r.whole, r.entries = ro, ro.Entries()
+		r.entries = ro.Entries()
 		batches = wholeBatches(r.entries, ro.Problems)
 		total = len(r.entries)
 	}
