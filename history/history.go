@@ -4,16 +4,15 @@
 package history
 
 import (
+	"github.com/rollcall-go/rollcall/internal/safetext"
+
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/rollcall-go/rollcall/calendar"
 )
@@ -183,15 +182,15 @@ func (e *DecodeError) Error() string {
 	}
 	p.WriteString(": ")
 	if e.Student != "" {
-		p.WriteString("student " + showID(e.Student) + ": ")
+		p.WriteString("student " + safetext.ShowID(e.Student) + ": ")
 	}
-	prefix := escape(p.String())
+	prefix := safetext.Escape(p.String())
 	var b strings.Builder
 	for i, line := range strings.Split(e.Msg, "\n") {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		b.WriteString(prefix + escape(line))
+		b.WriteString(prefix + safetext.Escape(line))
 	}
 	return b.String()
 }
@@ -211,7 +210,7 @@ func Decode(data []byte, name string) (*History, error) {
 	if err := dec.Decode(&jh); err != nil {
 		if student, where, perr := locate(data); perr != nil {
 			msg := strings.TrimPrefix(strings.TrimPrefix(perr.Error(), "json: "), "calendar: ")
-			return nil, &DecodeError{File: name, Student: student, Msg: where + ": " + clip(msg), err: perr}
+			return nil, &DecodeError{File: name, Student: student, Msg: where + ": " + safetext.Redact(msg), err: perr}
 		}
 		return nil, jsonError(name, data, err, "a JSON history")
 	}
@@ -219,7 +218,7 @@ func Decode(data []byte, name string) (*History, error) {
 		return nil, &DecodeError{File: name, Msg: "more than one JSON value (one history per input; use JSON Lines for a roster)"}
 	}
 	fail := func(err error, format string, args ...any) *DecodeError {
-		return &DecodeError{File: name, Student: jh.Student.ID, Msg: clip(fmt.Sprintf(format, args...)), err: err}
+		return &DecodeError{File: name, Student: jh.Student.ID, Msg: safetext.Redact(fmt.Sprintf(format, args...)), err: err}
 	}
 	var years []calendar.Year
 	switch {
@@ -324,7 +323,7 @@ func jsonError(name string, data []byte, err error, want string) *DecodeError {
 		}
 		return &DecodeError{File: name, Msg: msg} // not wrapped: io.EOF would read as the end of a stream
 	}
-	de := &DecodeError{File: name, Msg: clip(strings.TrimPrefix(msg, "json: ")), err: err}
+	de := &DecodeError{File: name, Msg: safetext.Redact(strings.TrimPrefix(msg, "json: ")), err: err}
 	if off < 0 {
 		return de
 	}
@@ -407,7 +406,7 @@ func DecodeCalendar(data []byte, name string) (*calendar.Calendar, error) {
 	}
 	cal, err := calendar.New(years...)
 	if err != nil {
-		return nil, &DecodeError{File: name, Msg: clip(err.Error()), err: err}
+		return nil, &DecodeError{File: name, Msg: safetext.Redact(err.Error()), err: err}
 	}
 	return cal, nil
 }
@@ -463,91 +462,4 @@ func NormalizeGrade(g string) string {
 		return t
 	}
 	return g
-}
-
-// Decoding errors never echo free text and never let input forge a line of output:
-// the rules of package roster's messages, which this twin keeps in step.
-
-// maxShown is the longest value, in runes, a message quotes.
-const maxShown = 32
-
-// freeText reports whether s reads as free text rather than a code or a number:
-// longer than maxShown runes, or with a space (not a control character) in it.
-func freeText(s string) bool {
-	return utf8.RuneCountInString(s) > maxShown || strings.IndexFunc(s, isSpace) >= 0
-}
-
-func isSpace(r rune) bool { return unicode.IsSpace(r) && !unicode.IsControl(r) }
-
-// showID returns an id for a message: as it is when it is a plain token, quoted when
-// not, by its length when it has a space or is longer than 64 runes.
-func showID(s string) string {
-	if n := utf8.RuneCountInString(s); n > 64 || strings.IndexFunc(s, isSpace) >= 0 {
-		return "(" + strconv.Itoa(n) + " characters, not shown)"
-	}
-	for _, r := range s {
-		if r == utf8.RuneError || r == '"' || r == '\\' || unicode.IsSpace(r) || !strconv.IsPrint(r) {
-			return strconv.Quote(s)
-		}
-	}
-	return s
-}
-
-// escape writes control characters, format characters (bidirectional overrides) and
-// line separators of s, and its invalid UTF-8, as Go escapes.
-func escape(s string) string {
-	unsafe := func(r rune) bool {
-		return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.In(r, unicode.Zl, unicode.Zp)
-	}
-	if strings.IndexFunc(s, unsafe) < 0 && utf8.ValidString(s) {
-		return s
-	}
-	var b strings.Builder
-	for len(s) > 0 {
-		r, n := utf8.DecodeRuneInString(s)
-		switch {
-		case r == utf8.RuneError && n == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[0])
-		case unsafe(r):
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-		default:
-			b.WriteString(s[:n])
-		}
-		s = s[n:]
-	}
-	return b.String()
-}
-
-// clip replaces each Go-quoted string of msg whose value is free text by its length.
-// Lines are kept (a calendar's problems are one a line); each is escaped when printed.
-func clip(msg string) string {
-	if !strings.Contains(msg, `"`) {
-		return msg
-	}
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(msg, '"')
-		if i < 0 {
-			break
-		}
-		b.WriteString(msg[:i])
-		q, err := strconv.QuotedPrefix(msg[i:])
-		if i > 0 && msg[i-1] == '\'' && strings.HasPrefix(msg[i+1:], "'") {
-			err = errors.New("a quote character, as a JSON syntax error gives it: '\"'")
-		}
-		if err != nil {
-			b.WriteByte('"')
-			msg = msg[i+1:]
-			continue
-		}
-		if v, err := strconv.Unquote(q); err == nil && freeText(v) {
-			b.WriteString("(" + strconv.Itoa(utf8.RuneCountInString(v)) + " characters, not shown)")
-		} else {
-			b.WriteString(q)
-		}
-		msg = msg[i+len(q):]
-	}
-	b.WriteString(msg)
-	return b.String()
 }

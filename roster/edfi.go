@@ -1,6 +1,8 @@
 package roster
 
 import (
+	"github.com/rollcall-go/rollcall/internal/safetext"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -247,9 +249,9 @@ func (r *Roster) readEdFiLines(data []byte, name string) error {
 			if err != nil {
 				var se *json.SyntaxError
 				if errors.As(err, &se) {
-					msg = fmt.Sprintf("column %d: %s", se.Offset, clip(strings.TrimPrefix(err.Error(), "json: ")))
+					msg = fmt.Sprintf("column %d: %s", se.Offset, safetext.Clip(strings.TrimPrefix(err.Error(), "json: ")))
 				} else {
-					msg = clip(strings.TrimPrefix(err.Error(), "json: "))
+					msg = safetext.Clip(strings.TrimPrefix(err.Error(), "json: "))
 				}
 			}
 			r.problem(src, "", "record %d: %s", n, msg)
@@ -291,7 +293,7 @@ func recordError(raw json.RawMessage, err error) string {
 		if field == "" {
 			field = "the record"
 		}
-		return fmt.Sprintf("%s: want %s, not a JSON %s", showID(field), te.Type, te.Value)
+		return fmt.Sprintf("%s: want %s, not a JSON %s", safetext.ShowID(field), te.Type, te.Value)
 	}
 	var date struct {
 		EventDate json.RawMessage `json:"eventDate"`
@@ -301,12 +303,12 @@ func recordError(raw json.RawMessage, err error) string {
 		if json.Unmarshal(date.EventDate, &d) != nil {
 			var s string
 			if json.Unmarshal(date.EventDate, &s) == nil {
-				return fmt.Sprintf("eventDate: bad date %s (want YYYY-MM-DD)", show(s))
+				return fmt.Sprintf("eventDate: bad date %s (want YYYY-MM-DD)", safetext.Show(s))
 			}
 			return "eventDate: want a date YYYY-MM-DD"
 		}
 	}
-	return clip(strings.TrimPrefix(err.Error(), "json: "))
+	return safetext.Clip(strings.TrimPrefix(err.Error(), "json: "))
 }
 
 func (r *Roster) addEdFi(src Source, n int, rec EdFiEvent) {
@@ -498,7 +500,7 @@ func (r *Roster) edfiDescriptor(desc string) (category, code, msg string) {
 	}
 	if !strings.EqualFold(ns, rollcall.EdFiCategoryNamespace) && (r.mapping == nil || !slices.Contains(r.mapping.edfi.namespaces, strings.ToLower(ns))) {
 		return "", "", fmt.Sprintf("descriptor %s is not of Ed-Fi's namespace %s: map it in a mapping (edfi.descriptors, or edfi.namespaces)",
-			showID(desc), rollcall.EdFiCategoryNamespace)
+			safetext.ShowID(desc), rollcall.EdFiCategoryNamespace)
 	}
 	return value, "", ""
 }
@@ -582,12 +584,12 @@ func (r *Roster) timesMissed(school string, day int, arrival, departure string) 
 	var okA, okD bool
 	if arrival != "" {
 		if arr, okA = clockMinutes(arrival); !okA {
-			return 0, fmt.Sprintf("arrivalTime %s is not a time of day (want HH:MM:SS)", show(arrival))
+			return 0, fmt.Sprintf("arrivalTime %s is not a time of day (want HH:MM:SS)", safetext.Show(arrival))
 		}
 	}
 	if departure != "" {
 		if dep, okD = clockMinutes(departure); !okD {
-			return 0, fmt.Sprintf("departureTime %s is not a time of day (want HH:MM:SS)", show(departure))
+			return 0, fmt.Sprintf("departureTime %s is not a time of day (want HH:MM:SS)", safetext.Show(departure))
 		}
 	}
 	if day == 0 {
@@ -605,7 +607,7 @@ func (r *Roster) timesMissed(school string, day int, arrival, departure string) 
 	switch {
 	case okA && okD:
 		if dep <= arr {
-			return 0, fmt.Sprintf("departureTime %s is not after arrivalTime %s", show(departure), show(arrival))
+			return 0, fmt.Sprintf("departureTime %s is not after arrivalTime %s", safetext.Show(departure), safetext.Show(arrival))
 		}
 		missed = float64(day) - (dep - arr)
 	case !haveStart:
@@ -613,12 +615,12 @@ func (r *Roster) timesMissed(school string, day int, arrival, departure string) 
 	case okA:
 		missed = arr - float64(start)
 		if missed <= 0 {
-			return 0, fmt.Sprintf("arrivalTime %s is not after the school day's start %s: no time missed", show(arrival), clock(start))
+			return 0, fmt.Sprintf("arrivalTime %s is not after the school day's start %s: no time missed", safetext.Show(arrival), clock(start))
 		}
 	default:
 		missed = float64(start+day) - dep
 		if missed <= 0 {
-			return 0, fmt.Sprintf("departureTime %s is not before the school day's end %s: no time missed", show(departure), clock(start+day))
+			return 0, fmt.Sprintf("departureTime %s is not before the school day's end %s: no time missed", safetext.Show(departure), clock(start+day))
 		}
 	}
 	m := int(math.Round(missed))
@@ -636,7 +638,7 @@ func clock(m int) string { return fmt.Sprintf("%02d:%02d", m/60%24, m%60) }
 // "-_/.", single spaces between, at most maxShown runes), by its length otherwise.
 func showCategory(c string) string {
 	words := strings.Split(c, " ")
-	ok := c != "" && utf8.RuneCountInString(c) <= maxShown && len(words) <= 3
+	ok := c != "" && utf8.RuneCountInString(c) <= safetext.MaxShown && len(words) <= 3
 	for _, w := range words {
 		if w == "" || strings.IndexFunc(w, func(r rune) bool {
 			return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("-_/.", r)
@@ -645,7 +647,7 @@ func showCategory(c string) string {
 		}
 	}
 	if !ok {
-		return show(c)
+		return safetext.Show(c)
 	}
 	return strconv.Quote(c)
 }

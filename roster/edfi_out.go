@@ -1,6 +1,8 @@
 package roster
 
 import (
+	"github.com/rollcall-go/rollcall/internal/safetext"
+
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -88,7 +90,7 @@ func (en Entry) EdFiEvents(eng *rollcall.Engine, events []rollcall.Classified) (
 				noSchool[school] = true
 				msg := "no school: an Ed-Fi resource needs a schoolReference (give the student's school)"
 				if school != "" {
-					msg = fmt.Sprintf("school %s is not an Ed-Fi schoolId (a number): its events are not written", showID(school))
+					msg = fmt.Sprintf("school %s is not an Ed-Fi schoolId (a number): its events are not written", safetext.ShowID(school))
 				}
 				problems = append(problems, RowError{Source: src, Student: id, Msg: msg})
 			}

@@ -1,6 +1,8 @@
 package roster
 
 import (
+	"github.com/rollcall-go/rollcall/internal/safetext"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -36,18 +38,18 @@ func (r *Roster) UseMapping(m *Mapping) error {
 				for _, c := range catalog.All() {
 					ids = append(ids, c.ID)
 				}
-				bad = append(bad, fmt.Sprintf("%s: %s is not a code of pack %s%s", where, showID(code), r.engine.Pack().Name, suggestion(code, ids)))
+				bad = append(bad, fmt.Sprintf("%s: %s is not a code of pack %s%s", where, safetext.ShowID(code), r.engine.Pack().Name, suggestion(code, ids)))
 			}
 		}
 		for from, to := range m.codeMap {
-			check("codes.map: "+showID(from), to)
+			check("codes.map: "+safetext.ShowID(from), to)
 		}
 		for cat, to := range m.edfi.trust {
 			check("edfi.trust: "+cat, to)
 		}
 		for uri, to := range m.edfi.descriptors {
 			if _, ok := edfiCategoryName(to); !ok {
-				check("edfi.descriptors: "+show(uri), to)
+				check("edfi.descriptors: "+safetext.Show(uri), to)
 			}
 		}
 		if len(bad) > 0 {
@@ -125,7 +127,7 @@ func ReadSchoolCalendars(data []byte, name string) (map[string]*calendar.Calenda
 			var de *history.DecodeError
 			if errors.As(err, &de) {
 				de.Line, de.Column = 0, 0 // a position inside the school's value, not the file's
-				de.Msg = "school " + showID(school) + ": " + de.Msg
+				de.Msg = "school " + safetext.ShowID(school) + ": " + de.Msg
 				return nil, de
 			}
 			return nil, err
@@ -169,7 +171,7 @@ func (r *Roster) ReadCodes(rd io.Reader, name string) error {
 		}
 		ce := codeEntry{code: t.get("code"), present: cf.present[strings.ToLower(t.get("presence"))], src: t.src()}
 		if prev, dup := r.codeTable[key]; dup && (prev.code != ce.code || prev.present != ce.present) {
-			r.problem(t.src(), "", "%s %s given twice with different codes (first at %s)", t.label("key"), showID(key), prev.src)
+			r.problem(t.src(), "", "%s %s given twice with different codes (first at %s)", t.label("key"), safetext.ShowID(key), prev.src)
 			return
 		}
 		r.codeTable[key] = ce
@@ -340,7 +342,7 @@ func (r *Roster) translate(t *table, raw string, d calendar.Date) (code string, 
 		}
 		ce, ok := r.codeTable[raw]
 		if !ok {
-			return "", false, fmt.Sprintf("%s %s is not in %s", t.label("code"), showID(raw), r.codesName)
+			return "", false, fmt.Sprintf("%s %s is not in %s", t.label("code"), safetext.ShowID(raw), r.codesName)
 		}
 		raw, present = ce.code, ce.present
 	}
@@ -426,7 +428,7 @@ func (r *Roster) finish() {
 				if school == "" {
 					r.problem(e.Source, id, "no school, and no calendar for every school (\"*\"): the student is left out")
 				} else {
-					r.problem(e.Source, id, "school %s has no calendar: the student is left out", showID(school))
+					r.problem(e.Source, id, "school %s has no calendar: the student is left out", safetext.ShowID(school))
 				}
 				delete(r.byID, id)
 				continue

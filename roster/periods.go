@@ -1,6 +1,8 @@
 package roster
 
 import (
+	"github.com/rollcall-go/rollcall/internal/safetext"
+
 	"math"
 	"strings"
 
@@ -149,7 +151,7 @@ func (r *Roster) rollDay(e *Entry, k dayKey, recs []periodRec, spec periodSpec) 
 			}
 			if m == 0 {
 				r.problem(rec.src, k.id, "%s: period %s of school %s is not in the bell schedule (periods.bell): its minutes are not counted",
-					k.date, showID(rec.period), showID(school))
+					k.date, safetext.ShowID(rec.period), safetext.ShowID(school))
 				continue
 			}
 			missed += m

@@ -1,6 +1,8 @@
 package roster
 
 import (
+	"github.com/rollcall-go/rollcall/internal/safetext"
+
 	"cmp"
 	"flag"
 	"io"
@@ -128,7 +130,7 @@ func TestHostileCorpus(t *testing.T) {
 // another line or reorder what a terminal shows, and no known free text of the corpus.
 func assertSafeLine(t *testing.T, line string) {
 	t.Helper()
-	assert.Equal(t, -1, strings.IndexFunc(line, unsafeRune), "a control or format character in %q", line)
+	assert.Equal(t, -1, strings.IndexFunc(line, safetext.Unsafe), "a control or format character in %q", line)
 	for _, text := range []string{"Jane Doe", "called in", "bus", "grandmother", "funeral", "please call", "sick", "forged", "twenty"} {
 		assert.NotContains(t, line, text, "free text echoed")
 	}

@@ -1,6 +1,8 @@
 package roster
 
 import (
+	"github.com/rollcall-go/rollcall/internal/safetext"
+
 	"errors"
 	"strings"
 	"testing"
@@ -31,18 +33,18 @@ func TestShow(t *testing.T) {
 		{"José", `"José"`, "José"},
 		{"S1\u00a0", "(3 characters, not shown)", "(3 characters, not shown)"},
 	} {
-		assert.Equal(t, c.show, show(c.in), "show(%q)", c.in)
-		assert.Equal(t, c.id, showID(c.in), "showID(%q)", c.in)
+		assert.Equal(t, c.show, safetext.Show(c.in), "Show(%q)", c.in)
+		assert.Equal(t, c.id, safetext.ShowID(c.in), "ShowID(%q)", c.in)
 	}
 }
 
 func TestEscapeAndClip(t *testing.T) {
-	assert.Equal(t, "plain text", escape("plain text"))
-	assert.Equal(t, `a\nb\u202ec\x00d\xff\u2028`, escape("a\nb\u202ec\x00d\xff\u2028"))
-	assert.Equal(t, `unknown code "QQQ" (did you mean "UNX"?)`, clip(`unknown code "QQQ" (did you mean "UNX"?)`))
-	assert.Equal(t, `unknown code (33 characters, not shown)`, clip(`unknown code "called in sick, will bring a note"`))
-	assert.Equal(t, `unknown code "UN\u202eX"`, clip(`unknown code "UN\u202eX"`))
-	assert.Equal(t, `invalid character '"' after "a" \n`, clip("invalid character '\"' after \"a\" \n"), "an unmatched quote is kept")
+	assert.Equal(t, "plain text", safetext.Escape("plain text"))
+	assert.Equal(t, `a\nb\u202ec\x00d\xff\u2028`, safetext.Escape("a\nb\u202ec\x00d\xff\u2028"))
+	assert.Equal(t, `unknown code "QQQ" (did you mean "UNX"?)`, safetext.Clip(`unknown code "QQQ" (did you mean "UNX"?)`))
+	assert.Equal(t, `unknown code (33 characters, not shown)`, safetext.Clip(`unknown code "called in sick, will bring a note"`))
+	assert.Equal(t, `unknown code "UN\u202eX"`, safetext.Clip(`unknown code "UN\u202eX"`))
+	assert.Equal(t, `invalid character '"' after "a" \n`, safetext.Clip("invalid character '\"' after \"a\" \n"), "an unmatched quote is kept")
 }
 
 // Whatever a row holds, its problem prints as one line without control or format
@@ -52,10 +54,10 @@ func FuzzRowErrorOneLine(f *testing.F) {
 		f.Add(s, s)
 	}
 	f.Fuzz(func(t *testing.T, student, value string) {
-		e := RowError{Source: Source{"e.csv", 2}, Student: student, Msg: "code " + show(value) + ": " + clip(`unknown code "`+value+`"`)}
+		e := RowError{Source: Source{"e.csv", 2}, Student: student, Msg: "code " + safetext.Show(value) + ": " + safetext.Clip(`unknown code "`+value+`"`)}
 		line := e.Error()
 		assert.NotContains(t, line, "\n")
-		assert.Equal(t, -1, strings.IndexFunc(line, unsafeRune), "%q", line)
+		assert.Equal(t, -1, strings.IndexFunc(line, safetext.Unsafe), "%q", line)
 	})
 }
 

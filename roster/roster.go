@@ -14,6 +14,8 @@
 package roster
 
 import (
+	"github.com/rollcall-go/rollcall/internal/safetext"
+
 	"bytes"
 	"errors"
 	"fmt"
@@ -57,9 +59,9 @@ type RowError struct {
 // forge a line of output.
 func (e RowError) Error() string {
 	if e.Student == "" {
-		return escape(fmt.Sprintf("%s: %s", e.Source, e.Msg))
+		return safetext.Escape(fmt.Sprintf("%s: %s", e.Source, e.Msg))
 	}
-	return escape(fmt.Sprintf("%s: student %s: %s", e.Source, showID(e.Student), e.Msg))
+	return safetext.Escape(fmt.Sprintf("%s: student %s: %s", e.Source, safetext.ShowID(e.Student), e.Msg))
 }
 
 // Entry is one student's history in a [Roster], with where each event was read.
@@ -146,11 +148,11 @@ func (r Entry) RowErrors(err error) []RowError {
 			if ev.Index >= 0 && ev.Index < len(r.Sources) {
 				src = r.Sources[ev.Index]
 			}
-			what := fmt.Sprintf("%s %s", ev.Event.Date, showID(ev.Event.Code))
+			what := fmt.Sprintf("%s %s", ev.Event.Date, safetext.ShowID(ev.Event.Code))
 			if r.whole || len(r.Sources) == 0 {
 				what = fmt.Sprintf("event %d (%s)", ev.Index+1, what)
 			}
-			out = append(out, RowError{Source: src, Student: herr.Student, Msg: what + ": " + clip(ev.Msg)})
+			out = append(out, RowError{Source: src, Student: herr.Student, Msg: what + ": " + safetext.Clip(ev.Msg)})
 		}
 	}
 	walk(err)
@@ -167,7 +169,7 @@ func (r Entry) otherMsg(err error, id string) string {
 			m = strings.TrimPrefix(m, "student "+id+": ")
 		}
 		if m == msg {
-			return clip(msg)
+			return safetext.Clip(msg)
 		}
 		msg = m
 	}
@@ -227,10 +229,10 @@ func (r *Roster) Entries() []Entry {
 	return out
 }
 
-// problem records a row not used. Its message must give input values through show
-// or showID; it is escaped to one line all the same.
+// problem records a row not used. Its message must give input values through safetext.Show
+// or safetext.ShowID; it is escaped to one line all the same.
 func (r *Roster) problem(src Source, student, format string, args ...any) {
-	r.Problems = append(r.Problems, RowError{Source: src, Student: student, Msg: escape(fmt.Sprintf(format, args...))})
+	r.Problems = append(r.Problems, RowError{Source: src, Student: student, Msg: safetext.Escape(fmt.Sprintf(format, args...))})
 }
 
 // student returns the entry for id, making it when no students file was read.
@@ -336,7 +338,7 @@ func (r *Roster) readCSV(rd io.Reader, name string, known []string, required []s
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		if !slices.Contains(known, h) {
-			return fmt.Errorf("%s:%d: unknown column %s (want %s)", name, n, show(h), strings.Join(known, ","))
+			return fmt.Errorf("%s:%d: unknown column %s (want %s)", name, n, safetext.Show(h), strings.Join(known, ","))
 		}
 		if _, dup := t.cols[h]; dup {
 			return fmt.Errorf("%s:%d: column %q given twice", name, n, h)
@@ -401,7 +403,7 @@ func (t *table) date(col, student string) (calendar.Date, bool) {
 	}
 	d, ok := parseDateIn(s, t.formats)
 	if !ok {
-		t.roster.problem(t.src(), student, "%s: bad date %s (want %s)", t.label(col), show(s), formatNames(t.formats))
+		t.roster.problem(t.src(), student, "%s: bad date %s (want %s)", t.label(col), safetext.Show(s), formatNames(t.formats))
 		return calendar.Date{}, false
 	}
 	return d, true
@@ -465,7 +467,7 @@ func (r *Roster) studentRow(t *table) {
 	if t.spec != nil && t.spec.exitExclusive && !to.IsZero() {
 		// The SIS's exit date is the first day the student is no longer enrolled.
 		if !to.After(from) && !from.IsZero() {
-			r.problem(t.src(), id, "%s %s is not after %s %s: enrolled for no day (a no-show)", t.label("enrolled_to"), to, t.label("enrolled_from"), from)
+			r.problem(t.src(), id, "%s %s is not after %s %s: enrolled for no day (a no-safetext.Show)", t.label("enrolled_to"), to, t.label("enrolled_from"), from)
 			return
 		}
 		to = to.AddDays(-1)
@@ -479,7 +481,7 @@ func (r *Roster) studentRow(t *table) {
 		parts := strings.Split(f, ":")
 		fl := history.Flag{Name: strings.TrimSpace(parts[0])}
 		if len(parts) != 1 && len(parts) != 3 || fl.Name == "" {
-			r.problem(t.src(), id, "flag %s: want NAME or NAME:FROM:TO", show(f))
+			r.problem(t.src(), id, "flag %s: want NAME or NAME:FROM:TO", safetext.Show(f))
 			return
 		}
 		if len(parts) == 3 {
@@ -489,7 +491,7 @@ func (r *Roster) studentRow(t *table) {
 				fl.To, err2 = calendar.ParseDate(s)
 			}
 			if err1 != nil || err2 != nil {
-				r.problem(t.src(), id, "flag %s: bad date (want NAME:YYYY-MM-DD:YYYY-MM-DD)", show(f))
+				r.problem(t.src(), id, "flag %s: bad date (want NAME:YYYY-MM-DD:YYYY-MM-DD)", safetext.Show(f))
 				return
 			}
 		}
@@ -575,10 +577,10 @@ func (r *Roster) eventRow(t *table) {
 	if s := t.get("minutes"); s != "" {
 		m, err := strconv.Atoi(s)
 		if err != nil || m < 0 {
-			if freeText(s) {
-				r.problem(t.src(), id, "%s %s: %s is not a whole number of minutes %s", d, showID(ev.Code), t.label("minutes"), notShown(s))
+			if safetext.FreeText(s) {
+				r.problem(t.src(), id, "%s %s: %s is not a whole number of minutes %s", d, safetext.ShowID(ev.Code), t.label("minutes"), safetext.NotShown(s))
 			} else {
-				r.problem(t.src(), id, "%s %s: %s %s is not a whole number of minutes", d, showID(ev.Code), t.label("minutes"), show(s))
+				r.problem(t.src(), id, "%s %s: %s %s is not a whole number of minutes", d, safetext.ShowID(ev.Code), t.label("minutes"), safetext.Show(s))
 			}
 			return
 		}
@@ -643,7 +645,7 @@ func (r *Roster) checkIntervention(iv history.Intervention) string {
 		ids = append(ids, s.ID)
 	}
 	if !slices.Contains(ids, iv.Step) {
-		return fmt.Sprintf("unknown step %s for pack %s%s", show(iv.Step), r.engine.Pack().Name, suggestion(iv.Step, ids))
+		return fmt.Sprintf("unknown step %s for pack %s%s", safetext.Show(iv.Step), r.engine.Pack().Name, suggestion(iv.Step, ids))
 	}
 	return ""
 }
@@ -651,7 +653,7 @@ func (r *Roster) checkIntervention(iv history.Intervention) string {
 // suggestion is a did-you-mean hint for a value not among options; none for free text,
 // so that its cost is bounded by maxShown whatever the input.
 func suggestion(s string, options []string) string {
-	if freeText(s) {
+	if safetext.FreeText(s) {
 		return ""
 	}
 	return suggest.DidYouMean(s, options)
@@ -691,7 +693,7 @@ func (r *Roster) interventionRow(t *table) {
 	}
 	iv := history.Intervention{Step: t.get("step"), Date: d, Outcome: t.get("outcome"), OutcomeDate: od, Actor: t.get("actor"), Note: t.get("note")}
 	if msg := r.checkIntervention(iv); msg != "" {
-		r.problem(t.src(), id, "intervention %s %s: %s", d, showID(iv.Step), msg)
+		r.problem(t.src(), id, "intervention %s %s: %s", d, safetext.ShowID(iv.Step), msg)
 		return
 	}
 	if e, ok := r.student(id, t.src()); ok {
@@ -734,7 +736,7 @@ func (r *Roster) readHistory(text []byte, src Source) {
 	if err != nil {
 		var de *history.DecodeError
 		if !errors.As(err, &de) {
-			r.problem(src, "", "%s", clip(strings.TrimPrefix(err.Error(), src.String()+": ")))
+			r.problem(src, "", "%s", safetext.Clip(strings.TrimPrefix(err.Error(), src.String()+": ")))
 			return
 		}
 		msg := de.Msg
@@ -742,7 +744,7 @@ func (r *Roster) readHistory(text []byte, src Source) {
 			// a position inside the line (always its line 1): "h.jsonl:3: column 17: ..."
 			msg = fmt.Sprintf("column %d: %s", de.Column, de.Msg)
 		}
-		r.Problems = append(r.Problems, RowError{Source: src, Student: de.Student, Msg: clip(msg)})
+		r.Problems = append(r.Problems, RowError{Source: src, Student: de.Student, Msg: safetext.Clip(msg)})
 		return
 	}
 	id := h.Student.ID
@@ -757,7 +759,7 @@ func (r *Roster) readHistory(text []byte, src Source) {
 	ivs := h.Interventions[:0:0]
 	for i, iv := range h.Interventions {
 		if msg := r.checkIntervention(iv); msg != "" {
-			r.problem(src, id, "intervention %d (%s %s): %s", i+1, iv.Date, showID(iv.Step), msg)
+			r.problem(src, id, "intervention %d (%s %s): %s", i+1, iv.Date, safetext.ShowID(iv.Step), msg)
 			continue
 		}
 		ivs = append(ivs, iv)
