@@ -314,24 +314,14 @@ func recordError(raw json.RawMessage, err error) string {
 func (r *Roster) addEdFi(src Source, n int, rec EdFiEvent) {
 	id := rec.StudentReference.StudentUniqueID
 	date := rec.EventDate.Date
-	category, code, msg := r.edfiDescriptor(rec.Category)
+	category, code, ok := r.edfiHead(src, n, id, date, rec.Category)
 	switch {
-	case id == "":
-		r.problem(src, "", "record %d: no studentReference.studentUniqueId", n)
-		return
-	case date.IsZero():
-		r.problem(src, id, "record %d: no eventDate", n)
-		return
-	case msg != "":
-		r.problem(src, id, "record %d (%s): %s", n, date, msg)
-		return
-	case category == "" && code == "":
-		r.problem(src, id, "record %d (%s): no attendanceEventCategoryDescriptor", n, date)
+	case !ok:
 		return
 	case code == "" && strings.EqualFold(category, codes.EdFiInAttendance):
 		return // a day present
 	}
-	code, ok := r.edfiCode(src, id, n, date, category, code, rec.Reason)
+	code, ok = r.edfiCode(src, id, n, date, category, code, rec.Reason)
 	if !ok {
 		return
 	}
@@ -397,19 +387,8 @@ func (r *Roster) addEdFi(src Source, n int, rec EdFiEvent) {
 func (r *Roster) addEdFiSection(src Source, n int, rec EdFiSectionEvent) {
 	id := rec.StudentReference.StudentUniqueID
 	date := rec.EventDate.Date
-	category, code, msg := r.edfiDescriptor(rec.Category)
-	switch {
-	case id == "":
-		r.problem(src, "", "record %d: no studentReference.studentUniqueId", n)
-		return
-	case date.IsZero():
-		r.problem(src, id, "record %d: no eventDate", n)
-		return
-	case msg != "":
-		r.problem(src, id, "record %d (%s): %s", n, date, msg)
-		return
-	case category == "" && code == "":
-		r.problem(src, id, "record %d (%s): no attendanceEventCategoryDescriptor", n, date)
+	category, code, ok := r.edfiHead(src, n, id, date, rec.Category)
+	if !ok {
 		return
 	}
 	sec := rec.SectionReference
@@ -435,7 +414,7 @@ func (r *Roster) addEdFiSection(src Source, n int, rec EdFiSectionEvent) {
 		r.addPeriod(src, id, p)
 		return
 	}
-	code, ok := r.edfiCode(src, id, n, date, category, code, rec.Reason)
+	code, ok = r.edfiCode(src, id, n, date, category, code, rec.Reason)
 	if !ok {
 		return
 	}
@@ -480,6 +459,25 @@ func (r *Roster) edfiCode(src Source, id string, n int, date calendar.Date, cate
 // edfiDescriptor reads a category descriptor: the Ed-Fi category it names (of Ed-Fi's
 // namespace, a namespace the mapping reads as Ed-Fi's, or a bare category), or the
 // code the mapping maps the full descriptor to, or why it cannot be read.
+// edfiHead checks what every Ed-Fi record needs (a student, a date, a descriptor the
+// roster knows) and returns its category and code; a record without them is reported.
+func (r *Roster) edfiHead(src Source, n int, id string, date calendar.Date, desc string) (category, code string, ok bool) {
+	category, code, msg := r.edfiDescriptor(desc)
+	switch {
+	case id == "":
+		r.problem(src, "", "record %d: no studentReference.studentUniqueId", n)
+	case date.IsZero():
+		r.problem(src, id, "record %d: no eventDate", n)
+	case msg != "":
+		r.problem(src, id, "record %d (%s): %s", n, date, msg)
+	case category == "" && code == "":
+		r.problem(src, id, "record %d (%s): no attendanceEventCategoryDescriptor", n, date)
+	default:
+		return category, code, true
+	}
+	return "", "", false
+}
+
 func (r *Roster) edfiDescriptor(desc string) (category, code, msg string) {
 	desc = strings.TrimSpace(desc)
 	if m := r.mapping; m != nil {
