@@ -210,27 +210,15 @@ func engineKey(ev *Evaluation) handKeyEval {
 func BenchmarkEvaluate(b *testing.B) {
 	hs := ladderDistrict(b, 2000, 5, false)
 	asOf := d("2025-05-16")
+	e := engine(b, "il-roe-sop")
 	b.Run("engine", func(b *testing.B) {
-		e := engine(b, "il-roe-sop")
-		b.ReportAllocs()
-		for b.Loop() {
-			for _, h := range hs {
-				if _, err := e.Evaluate(h, asOf); err != nil {
-					b.Fatal(err)
-				}
+		perStudent(b, hs, func(h *History) {
+			if _, err := e.Evaluate(h, asOf); err != nil {
+				b.Fatal(err)
 			}
-		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(hs)), "ns/student")
+		})
 	})
-	b.Run("hand", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			for _, h := range hs {
-				handEvaluate(h, asOf)
-			}
-		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(hs)), "ns/student")
-	})
+	b.Run("hand", func(b *testing.B) { perStudent(b, hs, func(h *History) { handEvaluate(h, asOf) }) })
 }
 
 // The hand-written evaluation: the illinois codes and the il-roe-sop ladder (seed 003)
