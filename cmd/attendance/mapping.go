@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"slices"
@@ -98,22 +97,8 @@ func (r *rosterFlags) loadMapped(e *env, eng *rollcall.Engine) (*roster.Roster, 
 			return nil, err
 		}
 	}
-	steps := []struct {
-		file string
-		read func(io.Reader, string) error
-	}{
-		{r.students, ro.ReadStudents},
-		{r.events, ro.ReadEvents},
-		{r.edfi, ro.ReadEdFi},
-		{r.interventions, ro.ReadInterventions},
-	}
-	for _, s := range steps {
-		if s.file == "" {
-			continue
-		}
-		if err := readFile(s.file, s.read); err != nil {
-			return nil, err
-		}
+	if err := r.readInto(ro); err != nil {
+		return nil, err
 	}
 	return ro, nil
 }

@@ -79,22 +79,8 @@ func (r *rosterFlags) load(e *env, eng *rollcall.Engine) (*roster.Roster, error)
 		return nil, err
 	}
 	ro := roster.New(eng, cal)
-	steps := []struct {
-		file string
-		read func(io.Reader, string) error
-	}{
-		{r.students, ro.ReadStudents},
-		{r.events, ro.ReadEvents},
-		{r.edfi, ro.ReadEdFi},
-		{r.interventions, ro.ReadInterventions},
-	}
-	for _, s := range steps {
-		if s.file == "" {
-			continue
-		}
-		if err := readFile(s.file, s.read); err != nil {
-			return nil, err
-		}
+	if err := r.readInto(ro); err != nil {
+		return nil, err
 	}
 	return ro, nil
 }
@@ -253,4 +239,27 @@ func sortProblems(ps []roster.RowError) {
 	slices.SortStableFunc(ps, func(a, b roster.RowError) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
 	})
+}
+
+// readInto reads the roster's files given (students, events, Ed-Fi events,
+// interventions), in that order, into ro.
+func (r *rosterFlags) readInto(ro *roster.Roster) error {
+	steps := []struct {
+		file string
+		read func(io.Reader, string) error
+	}{
+		{r.students, ro.ReadStudents},
+		{r.events, ro.ReadEvents},
+		{r.edfi, ro.ReadEdFi},
+		{r.interventions, ro.ReadInterventions},
+	}
+	for _, s := range steps {
+		if s.file == "" {
+			continue
+		}
+		if err := readFile(s.file, s.read); err != nil {
+			return err
+		}
+	}
+	return nil
 }
