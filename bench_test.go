@@ -639,7 +639,7 @@ func handClassify(h *History, asOf calendar.Date) []Classified {
 			j++
 		}
 		ord := c.cal.Ordinal(h.Events[order[k]].Date)
-		handDay(h, order[k:j], out, nil, func(_ int, ev *Event) Classified { return c.decide(ev, ord) })
+		handDay(h, order[k:j], out, nil, nil, func(_ int, ev *Event) Classified { return c.decide(ev, ord) })
 		k = j
 	}
 	return out
@@ -649,9 +649,9 @@ func handClassify(h *History, asOf calendar.Date) []Classified {
 // event twice is counted once, two whole-day codes are a conflict counted once as not
 // excused, and partial absences add up to at most the day's minutes. counts, when not
 // nil, holds what each decided event adds to the pack's counts: they are zeroed or
-// scaled with the event's minutes, as decided (the excuse of a conflict does not
-// change them).
-func handDay(h *History, idx []int, out []Classified, counts [][]float64, decide func(i int, ev *Event) Classified) {
+// scaled with the event's minutes, as decided, and an event a conflict makes not
+// excused adds what recount says an event of its new excuse adds.
+func handDay(h *History, idx []int, out []Classified, counts [][]float64, recount func(r Classified) []float64, decide func(i int, ev *Event) Classified) {
 	if len(idx) == 1 {
 		out[idx[0]] = decide(idx[0], &h.Events[idx[0]])
 		out[idx[0]].Whole = false
@@ -707,7 +707,11 @@ func handDay(h *History, idx []int, out []Classified, counts [][]float64, decide
 		counted := false
 		for _, i := range whole {
 			if r := &out[i]; r.Status == "absent" {
+				changed := r.Excuse != worst
 				r.Excuse = worst
+				if changed && counts != nil {
+					counts[i] = recount(*r)
+				}
 				if counted {
 					r.Days, r.Minutes = 0, 0
 					if counts != nil {

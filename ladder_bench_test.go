@@ -381,7 +381,7 @@ func (c *handIL) classify() ([]Classified, [][]float64) {
 		}
 		year, _ := c.cal.YearOf(date)
 		before := yearNV[year]
-		handDay(h, order[k:j], out, counts, func(i int, ev *Event) Classified {
+		handDay(h, order[k:j], out, counts, ilAdd, func(i int, ev *Event) Classified {
 			r, add := c.decide(ev, year, before)
 			counts[i] = add
 			return r
@@ -493,27 +493,33 @@ func (c *handIL) decide(ev *Event, year int, nvBefore float64) (Classified, []fl
 	if r.MissingDocuments == nil {
 		r.MissingDocuments = []string{}
 	}
-	add := make([]float64, ilCounts)
 	if s.code.present {
 		r.Status = "present"
-		return r, add
+		return r, make([]float64, ilCounts)
 	}
 	if r.Minutes <= 0 || r.Minutes > dayMin {
 		r.Minutes = dayMin
 	}
 	r.Days = float64(r.Minutes) / float64(dayMin)
 	r.Whole = ev.Minutes == 0
+	return r, ilAdd(r)
+}
+
+// ilAdd is what a decided absence adds to the counts: a day at most, by its excuse and
+// effective code.
+func ilAdd(r Classified) []float64 {
+	add := make([]float64, ilCounts)
 	days := math.Min(1, r.Days)
-	if s.excuse == "unverified" || s.excuse == "unexcused" {
+	if r.Excuse == "unverified" || r.Excuse == "unexcused" {
 		add[ilNotVerified] = days
 	}
-	if s.excuse == "unexcused" {
+	if r.Excuse == "unexcused" {
 		add[ilUnexcused] = days
 	}
-	if s.excuse == "unexcused" || ilVacation[s.id] {
+	if r.Excuse == "unexcused" || ilVacation[r.EffectiveCode] {
 		add[ilNoValidCause] = days
 	}
-	return r, add
+	return add
 }
 
 // series keeps, for every day with an absence up to the as-of date, the prefix sums of

@@ -301,8 +301,10 @@ func (c *classifier) day(items []item) {
 	c.flush(first.ev.Date)
 	c.pendingDate, c.pendingYear = first.ev.Date, first.year
 	if len(items) == 1 {
-		c.decide(items[0], &c.out[items[0].i])
-		c.addPending(&c.out[items[0].i])
+		r := &c.out[items[0].i]
+		c.decide(items[0], r)
+		c.record(&c.st, r)
+		c.addPending(r)
 		return
 	}
 	for k, it := range items {
@@ -318,9 +320,31 @@ func (c *classifier) day(items []item) {
 		c.decide(it, &c.out[it.i])
 	}
 	c.settleDay(items)
+	// The caps count the day as settled: an event a conflict made not excused is not
+	// counted toward a cap of excused days.
 	for _, it := range items {
+		if r := &c.out[it.i]; r.Rejected == "" && !isDuplicate(r) {
+			c.record(c.decided(it, r), r)
+		}
 		c.addPending(&c.out[it.i])
 	}
+}
+
+// decided is what the caps and counts read of an event once decided: its effective
+// code and its excuse.
+func (c *classifier) decided(it item, r *Result) *state {
+	code, ok := it.version.Codes.Lookup(r.EffectiveCode)
+	if !ok {
+		code = it.code
+	}
+	x, _ := codes.ParseExcuse(r.Excuse)
+	return &state{it: it, code: code, excuse: x}
+}
+
+// isDuplicate reports whether a decided event repeats another of its date (it counts
+// nothing of its own).
+func isDuplicate(r *Result) bool {
+	return r.Days == 0 && r.Minutes == 0 && hasSource(r.Notes, "input")
 }
 
 // addPending adds a decided event's counts to its date's totals.
@@ -383,12 +407,16 @@ func (c *classifier) settleDay(items []item) {
 	var live []int // decided, not duplicates
 	for _, it := range items {
 		r := &c.out[it.i]
-		if r.Rejected == "" && !(r.Days == 0 && r.Minutes == 0 && hasSource(r.Notes, "input")) {
+		if r.Rejected == "" && !isDuplicate(r) {
 			live = append(live, it.i)
 		}
 	}
 	if len(live) < 2 {
 		return
+	}
+	itemOf := make(map[int]item, len(items))
+	for _, it := range items {
+		itemOf[it.i] = it
 	}
 	var whole []int
 	for _, i := range live {
@@ -416,7 +444,7 @@ func (c *classifier) settleDay(items []item) {
 			if r.Status == "absent" {
 				if r.Excuse != worst {
 					text += fmt.Sprintf("; until then the day counts once, as %s", worst)
-					r.Excuse = worst
+					c.downgrade(itemOf[i], r, worst)
 				}
 				if counted {
 					r.Days, r.Minutes = 0, 0
@@ -461,6 +489,19 @@ func (c *classifier) settleDay(items []item) {
 			}
 		}
 		total += r.Minutes
+	}
+}
+
+// downgrade makes a decided event count as the excuse x (the worse excuse of a
+// conflict): its excuse, Ed-Fi category, the event its expressions see, and what it
+// adds to the counts.
+func (c *classifier) downgrade(it item, r *Result, x string) {
+	r.Excuse = x
+	r.Env.Excuse = x
+	s := c.decided(it, r)
+	r.EdFi = edfiCategory(s.code, s.excuse)
+	if r.Counts != nil {
+		r.Counts = c.counts(it.version, r, s)
 	}
 }
 
@@ -562,7 +603,6 @@ func (c *classifier) decide(it item, r *Result) {
 	r.EdFi = edfiCategory(s.code, s.excuse)
 	r.Env = c.env(s)
 	r.Env.Minutes = r.Minutes
-	c.record(s, r)
 	if c.withCounts || v.ReadsYear {
 		r.Counts = c.counts(v, r, s)
 	}

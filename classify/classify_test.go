@@ -134,3 +134,43 @@ func TestCapWithoutKeyCountsConsecutiveDays(t *testing.T) {
 	}
 	assert.Equal(t, []string{"excused", "excused", "excused", "unverified", "excused"}, got)
 }
+
+// A day with an excused and an unexcused whole-day code counts once, as unexcused: in
+// the counts the ladder reads and in the caps, not only in the events' excuse.
+func TestConflictCountsAsNotExcusedInCountsAndCaps(t *testing.T) {
+	p, err := policy.Load([]byte(`
+pack: conflict-test
+documents:
+  medical-note: {name: Medical note}
+  principal-approval: {name: Principal's approval}
+codes:
+  UNX: {status: absent, excuse: unexcused}
+  MED: {status: absent, excuse: excused, documents: medical-note}
+counts:
+  excused: {when: excuse == "excused"}
+  unexcused: {when: excuse == "unexcused"}
+caps:
+  medical:
+    codes: [MED]
+    limit: 1
+    past: {require: principal-approval}
+`), "conflict-test.yaml")
+	require.NoError(t, err)
+	med := func(date string) history.Event {
+		return history.Event{Date: d(date), Code: "MED", Documents: []string{"medical-note"}}
+	}
+	// Tue 09-03: a documented MED and a UNX; Wed 09-04 and Thu 09-05: documented MEDs.
+	res := classify.Classify(p, hist(t, med("2024-09-03"), history.Event{Date: d("2024-09-03"), Code: "UNX"}, med("2024-09-04"), med("2024-09-05")), d("2024-09-05"))
+	require.Len(t, res, 4)
+	var sum [2]float64
+	for _, r := range res[:2] {
+		assert.Equal(t, "unexcused", r.Excuse, r.Code)
+		sum[0] += r.Counts[0]
+		sum[1] += r.Counts[1]
+	}
+	assert.Equal(t, [2]float64{0, 1}, sum, "09-03 adds no excused day and one unexcused day")
+	assert.Equal(t, "excused", res[2].Excuse, "09-03 did not use the one MED day of the cap")
+	assert.Equal(t, []float64{1, 0}, res[2].Counts)
+	assert.Equal(t, "unverified", res[3].Excuse, "the second MED day is past the cap")
+	assert.Equal(t, []string{"principal-approval"}, res[3].MissingDocuments)
+}
