@@ -72,17 +72,32 @@ type Note struct {
 // have not happened; documentation deadlines are judged on asOf; a zero asOf judges
 // none), and computes what each event adds to the pack's counts. It never fails: an
 // event that cannot be classified comes out with Rejected set.
-func Classify(p *policy.Pack, h *history.History, asOf calendar.Date) []Result {
+func Classify(p *policy.Pack, h *history.History, asOf calendar.Date, opts ...Option) []Result {
 	c := &classifier{p: p, h: h, asOf: asOf, out: make([]Result, len(h.Events)), withCounts: true}
+	for _, o := range opts {
+		o(c)
+	}
 	c.run()
 	return c.out
 }
 
+// Option changes what a classification includes.
+type Option func(*classifier)
+
+// Brief leaves the notes out: every Result's Notes is empty, and nothing else changes
+// (effective codes, excuses, missing documents, counts and caps are decided the same
+// way). It is for callers that keep the decisions only, such as a nightly report over
+// a whole district, where writing every note costs a sixth of the time.
+func Brief() Option { return func(c *classifier) { c.brief = true } }
+
 // Decide classifies like [Classify] but leaves Counts nil unless the pack's rules,
 // caps, deadlines or actions read the year's counts: for callers that want the
 // classification only.
-func Decide(p *policy.Pack, h *history.History, asOf calendar.Date) []Result {
+func Decide(p *policy.Pack, h *history.History, asOf calendar.Date, opts ...Option) []Result {
 	c := &classifier{p: p, h: h, asOf: asOf, out: make([]Result, len(h.Events))}
+	for _, o := range opts {
+		o(c)
+	}
 	c.run()
 	return c.out
 }
@@ -106,7 +121,9 @@ func LastDate(p *policy.Pack, h *history.History) calendar.Date {
 }
 
 type classifier struct {
-	withCounts bool // compute every event's counts (else only when expressions read them)
+	withCounts bool   // compute every event's counts (else only when expressions read them)
+	brief      bool   // leave out the notes
+	dup        []bool // events that repeat another of their date (allocated when a date has several)
 	p          *policy.Pack
 	h          *history.History
 	asOf       calendar.Date
@@ -307,14 +324,20 @@ func (c *classifier) day(items []item) {
 		c.addPending(r)
 		return
 	}
+	if c.dup == nil {
+		c.dup = make([]bool, len(c.out))
+	}
 	for k, it := range items {
 		if dup := c.duplicateOf(items[:k], it); dup >= 0 {
 			r := c.out[dup]
 			r.Code = it.ev.Code
 			r.Minutes, r.Days = 0, 0
 			r.Counts = make([]float64, len(r.Counts))
-			r.Notes = append(slices.Clone(r.Notes), Note{Source: "input", Text: fmt.Sprintf("duplicate of event %d (same date and code): the day is counted once, with that event", dup+1)})
+			if !c.brief {
+				r.Notes = append(slices.Clone(r.Notes), Note{Source: "input", Text: fmt.Sprintf("duplicate of event %d (same date and code): the day is counted once, with that event", dup+1)})
+			}
 			c.out[it.i] = r
+			c.dup[it.i] = true
 			continue
 		}
 		c.decide(it, &c.out[it.i])
@@ -323,7 +346,7 @@ func (c *classifier) day(items []item) {
 	// The caps count the day as settled: an event a conflict made not excused is not
 	// counted toward a cap of excused days.
 	for _, it := range items {
-		if r := &c.out[it.i]; r.Rejected == "" && !isDuplicate(r) {
+		if r := &c.out[it.i]; r.Rejected == "" && !c.dup[it.i] {
 			c.record(c.decided(it, r), r)
 		}
 		c.addPending(&c.out[it.i])
@@ -339,12 +362,6 @@ func (c *classifier) decided(it item, r *Result) *state {
 	}
 	x, _ := codes.ParseExcuse(r.Excuse)
 	return &state{it: it, code: code, excuse: x}
-}
-
-// isDuplicate reports whether a decided event repeats another of its date (it counts
-// nothing of its own).
-func isDuplicate(r *Result) bool {
-	return r.Days == 0 && r.Minutes == 0 && hasSource(r.Notes, "input")
 }
 
 // addPending adds a decided event's counts to its date's totals.
@@ -407,7 +424,7 @@ func (c *classifier) settleDay(items []item) {
 	var live []int // decided, not duplicates
 	for _, it := range items {
 		r := &c.out[it.i]
-		if r.Rejected == "" && !isDuplicate(r) {
+		if r.Rejected == "" && !c.dup[it.i] {
 			live = append(live, it.i)
 		}
 	}
@@ -452,7 +469,9 @@ func (c *classifier) settleDay(items []item) {
 				}
 				counted = true
 			}
-			r.Notes = append(r.Notes, Note{Source: "input", Text: text})
+			if !c.brief {
+				r.Notes = append(r.Notes, Note{Source: "input", Text: text})
+			}
 		}
 	}
 	// Absences on one day add up to at most the day's minutes: a whole-day absence
@@ -481,7 +500,9 @@ func (c *classifier) settleDay(items []item) {
 			if r.Minutes > 0 {
 				scale = float64(keep) / float64(r.Minutes)
 			}
-			r.Notes = append(r.Notes, Note{Source: "input", Text: fmt.Sprintf("with the other absences of %s it adds up to more than the day's %d minutes: counted as %d minutes", r.Date, dayMin, keep)})
+			if !c.brief {
+				r.Notes = append(r.Notes, Note{Source: "input", Text: fmt.Sprintf("with the other absences of %s it adds up to more than the day's %d minutes: counted as %d minutes", r.Date, dayMin, keep)})
+			}
 			r.Minutes = keep
 			r.Days = float64(keep) / float64(dayMin)
 			for k := range r.Counts {
@@ -505,8 +526,35 @@ func (c *classifier) downgrade(it item, r *Result, x string) {
 	}
 }
 
-func hasSource(notes []Note, src string) bool {
-	return slices.ContainsFunc(notes, func(n Note) bool { return n.Source == src })
+// docNotes remembers the note on an unknown document of a version: an export that
+// sends the same unknown document on many rows asks for the same suggestion each time.
+var (
+	docNotes     sync.Map // docKey -> string
+	docNoteCount atomic.Int64
+)
+
+type docKey struct {
+	v   *policy.Version
+	doc string
+}
+
+// unknownDocument is the note on a document v does not know, with the closest it does.
+func unknownDocument(v *policy.Version, doc string) string {
+	key := docKey{v, doc}
+	if text, ok := docNotes.Load(key); ok {
+		return text.(string)
+	}
+	ids := make([]string, len(v.Documents))
+	for i, t := range v.Documents {
+		ids[i] = t.ID
+	}
+	text := fmt.Sprintf("unknown document %q ignored%s", doc, suggest.DidYouMean(doc, ids))
+	if docNoteCount.Load() < maxStaticMemos {
+		if _, loaded := docNotes.LoadOrStore(key, text); !loaded {
+			docNoteCount.Add(1)
+		}
+	}
+	return text
 }
 
 // state is a classification in progress.
@@ -552,7 +600,9 @@ func (c *classifier) decide(it item, r *Result) {
 		Age: c.h.Student.AgeOn(ev.Date), Grade: c.h.Student.GradeLevel(), Year: s.year,
 	}
 	c.judge(s)
-	s.note("code "+it.code.ID, describe(s), it.code.Citation)
+	if !c.brief {
+		s.note("code "+it.code.ID, describe(s), it.code.Citation)
+	}
 
 	applied := c.applied[:0]
 	applied = append(applied, make([]bool, len(v.Rules))...)
@@ -572,8 +622,10 @@ func (c *classifier) decide(it item, r *Result) {
 	if r.MissingDocuments == nil {
 		r.MissingDocuments = []string{}
 	}
-	if problem := it.code.Comment.Check(ev.Comment); problem != "" {
-		r.Notes = append(r.Notes, Note{Source: "code " + it.code.ID + " comment", Text: problem, Citation: it.code.Citation})
+	if !c.brief {
+		if problem := it.code.Comment.Check(ev.Comment); problem != "" {
+			r.Notes = append(r.Notes, Note{Source: "code " + it.code.ID + " comment", Text: problem, Citation: it.code.Citation})
+		}
 	}
 	r.Minutes = ev.Minutes
 	if s.code.Status == codes.Absent {
@@ -589,12 +641,8 @@ func (c *classifier) decide(it item, r *Result) {
 	}
 	r.Whole = ev.Minutes == 0 && s.code.Span == codes.FullDay
 	for _, doc := range ev.Documents {
-		if !slices.ContainsFunc(v.Documents, func(t policy.Term) bool { return t.ID == doc }) {
-			ids := make([]string, len(v.Documents))
-			for i, t := range v.Documents {
-				ids[i] = t.ID
-			}
-			r.Notes = append(r.Notes, Note{Source: "input", Text: fmt.Sprintf("unknown document %q ignored%s", doc, suggest.DidYouMean(doc, ids))})
+		if !c.brief && !slices.ContainsFunc(v.Documents, func(t policy.Term) bool { return t.ID == doc }) {
+			r.Notes = append(r.Notes, Note{Source: "input", Text: unknownDocument(v, doc)})
 		}
 	}
 	if r.Notes == nil {
@@ -662,11 +710,13 @@ func (c *classifier) counts(v *policy.Version, r *Result, s *state) []float64 {
 		held, err := cnt.When.Eval(&c.r, env)
 		return held && err == nil
 	}
-	key := staticKey{v, s.it.code, s.code, s.excuse}
+	var memo []atomic.Int32 // looked up once, when a count is static
 	for k, cnt := range v.Counts {
 		var ok bool
 		if cnt.When.Static() {
-			memo := staticMemo(key, len(v.Counts))
+			if memo == nil {
+				memo = staticMemo(staticKey{v, s.it.code, s.code, s.excuse}, len(v.Counts))
+			}
 			if m := memo[k].Load(); m != 0 {
 				ok = m == 1
 			} else {
@@ -804,7 +854,9 @@ func (c *classifier) rules(s *state, applied []bool) {
 			ok, err := ru.When.Eval(&c.r, env)
 			if err != nil {
 				applied[k] = true
-				s.note(ru.Source(), "not applied: the condition failed to run", ru.Citation)
+				if !c.brief {
+					s.note(ru.Source(), "not applied: the condition failed to run", ru.Citation)
+				}
 				continue
 			}
 			if !ok {
@@ -814,6 +866,9 @@ func (c *classifier) rules(s *state, applied []bool) {
 			before, beforeCode := s.excuse, s.code.ID
 			c.apply(s, ru.Then)
 			env = nil
+			if c.brief {
+				continue
+			}
 			text := ru.Then.Note
 			if text == "" {
 				text = effectText(ru.Then)
@@ -848,6 +903,9 @@ func (c *classifier) capsPast(s *state) bool {
 		before := s.excuse
 		spent = true
 		c.apply(s, cp.Past)
+		if c.brief {
+			continue
+		}
 		text := fmt.Sprintf("%s of %s %s used, the limit is %d: %s", policy.FormatNumber(used), capWhat(cp), perText(cp.Per), cp.Limit, effectText(cp.Past))
 		if cp.Past.Note != "" {
 			text = cp.Past.Note + " " + text
@@ -981,6 +1039,9 @@ func (c *classifier) deadlines(s *state) {
 		}
 		before := s.excuse
 		c.apply(s, dl.Then)
+		if c.brief {
+			continue
+		}
 		text := dl.Then.Note
 		if text == "" {
 			text = effectText(dl.Then)

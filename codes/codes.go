@@ -198,9 +198,10 @@ func compileTemplate(t string) *regexp.Regexp {
 	return regexp.MustCompile(b.String())
 }
 
-func normalizeQuotes(s string) string {
-	return strings.NewReplacer("\u201c", `"`, "\u201d", `"`, "\u2019", "'", "\u2018", "'").Replace(s)
-}
+// quotes turns typographic quotes into plain ones.
+var quotes = strings.NewReplacer("\u201c", `"`, "\u201d", `"`, "\u2019", "'", "\u2018", "'")
+
+func normalizeQuotes(s string) string { return quotes.Replace(s) }
 
 func enumName(names []string, i int) string {
 	if i < 0 || i >= len(names) {
