@@ -660,27 +660,36 @@ func (c *classifier) decide(it item, r *Result) {
 // a static condition (one that reads only the codes, status, excuse, span and tags) for
 // every event alike in those.
 func (c *classifier) holds(cond *policy.Condition, s *state) bool {
+	ok, err := c.eval(cond, s)
+	return ok && err == nil
+}
+
+// eval is holds with the condition's error; a condition whose static terms (its
+// guard) fail is false without running.
+func (c *classifier) eval(cond *policy.Condition, s *state) (bool, error) {
 	if cond.Excludes(s.code.ID, s.it.ev.Code) {
-		return false
+		return false, nil
 	}
-	judge := func() bool {
-		ok, err := cond.Eval(&c.r, c.envOf(s))
-		return ok && err == nil
+	if g := cond.Guard(); g != nil && !c.holds(g, s) {
+		return false, nil
 	}
 	if !cond.Static() {
-		return judge()
+		return cond.Eval(&c.r, c.envOf(s))
 	}
 	key := condKey{cond, s.it.code, s.code, s.excuse}
 	if m, ok := condMemos.Load(key); ok {
-		return m.(bool)
+		return m.(bool), nil
 	}
-	ok := judge()
+	ok, err := cond.Eval(&c.r, c.envOf(s))
+	if err != nil {
+		return false, err
+	}
 	if condMemoCount.Load() < maxStaticMemos {
 		if _, loaded := condMemos.LoadOrStore(key, ok); !loaded {
 			condMemoCount.Add(1)
 		}
 	}
-	return ok
+	return ok, nil
 }
 
 // condKey is what a static condition's result depends on.
@@ -843,15 +852,11 @@ func (c *classifier) rules(s *state, applied []bool) {
 	v := s.it.version
 	for changed := true; changed && len(v.Rules) > 0; {
 		changed = false
-		var env any // boxed once per pass, when a rule is to be judged; rebuilt after one applies
 		for k, ru := range v.Rules {
 			if applied[k] || ru.When.Excludes(s.code.ID, s.it.ev.Code) || (ru.Step != "" && !c.inEffect(ru, s.it)) {
 				continue
 			}
-			if env == nil {
-				env = c.envOf(s)
-			}
-			ok, err := ru.When.Eval(&c.r, env)
+			ok, err := c.eval(ru.When, s)
 			if err != nil {
 				applied[k] = true
 				if !c.brief {
@@ -865,7 +870,6 @@ func (c *classifier) rules(s *state, applied []bool) {
 			applied[k], changed = true, true
 			before, beforeCode := s.excuse, s.code.ID
 			c.apply(s, ru.Then)
-			env = nil
 			if c.brief {
 				continue
 			}

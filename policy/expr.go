@@ -35,6 +35,7 @@ type Condition struct {
 
 	program *vm.Program
 	static  bool // an Event condition that reads only the codes, status, excuse, span and tags
+	guard   *Condition // the static terms of a conjunction that is not static itself
 	guards  []codeGuard
 	reads   []Read // the facts it reads, in the order written (Facts conditions)
 	plain   []string
@@ -66,6 +67,18 @@ func (c *Condition) Plain() []string { return c.plain }
 // original_code, status, excuse, span and tags, so that its result is the same for every
 // event alike in those.
 func (c *Condition) Static() bool { return c.static }
+
+// Guard returns, for an [Event] condition that is not static but is a conjunction
+// some of whose terms are (`excuse == "excused" and reason matches "..."`), the
+// conjunction of those terms: a static condition that is false whenever the whole
+// condition is. It returns nil for other conditions. Callers remember the guard's
+// result for events alike in what it reads, and skip the whole condition when it fails.
+func (c *Condition) Guard() *Condition {
+	if c == nil {
+		return nil
+	}
+	return c.guard
+}
 
 // Excludes reports whether an [Event] condition is false, without running it, for an
 // event whose effective code is code and recorded code is original: the condition is a
@@ -626,8 +639,38 @@ func (x *exprCompiler) compileEvent(src string, at pos, what string, noYear bool
 	c.static = staticEvent(src)
 	if tree, err := parser.Parse(src); err == nil {
 		c.guards = codeGuards(tree.Node)
+		if !c.static {
+			c.guard = x.staticTerms(tree.Node, at, what, noYear)
+		}
 	}
 	return c
+}
+
+// staticTerms compiles the conjunction of the terms of the top-level conjunction n
+// that are static (see [Condition.Static]), or returns nil when there are none.
+func (x *exprCompiler) staticTerms(n ast.Node, at pos, what string, noYear bool) *Condition {
+	var terms []string
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		if b, ok := n.(*ast.BinaryNode); ok && (b.Operator == "and" || b.Operator == "&&") {
+			walk(b.Left)
+			walk(b.Right)
+			return
+		}
+		if src := n.String(); staticEvent(src) {
+			terms = append(terms, "("+src+")")
+		}
+	}
+	walk(n)
+	if len(terms) == 0 {
+		return nil
+	}
+	var d diag
+	g := x.compileEvent(strings.Join(terms, " and "), at, what, noYear, &d)
+	if g == nil || !g.static {
+		return nil // a term the printer wrote otherwise: judge the whole condition only
+	}
+	return g
 }
 
 // codeGuard is a term of a conjunction that holds only for some codes.

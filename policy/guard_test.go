@@ -37,3 +37,38 @@ func TestConditionExcludes(t *testing.T) {
 	}
 	assert.False(t, (*Condition)(nil).Excludes("PAA", "PAA"), "no condition excludes nothing")
 }
+
+// Guard is the static terms of a conjunction that is not static itself: a condition
+// that fails whenever the whole fails, and reads only what the static memos key on.
+func TestConditionGuard(t *testing.T) {
+	x := &exprCompiler{}
+	cases := []struct {
+		src, guard string // "" for no guard
+	}{
+		{`excuse == "excused" and reason matches "appt"`, `(excuse == "excused")`},
+		{`days_to_document > 7 and excuse == "excused"`, `(excuse == "excused")`},
+		{`status == "absent" && minutes < 60 && "medical" in tags`, `(status == "absent") and ("medical" in tags)`},
+		{`excuse == "excused" and (code == "PAA" or minutes > 5)`, `(excuse == "excused")`},
+		// Static already, or no static term, or not a conjunction: no guard.
+		{`status == "absent" and excuse == "unverified"`, ``},
+		{`minutes < day_minutes and days_to_document > 2`, ``},
+		{`excuse == "excused" or minutes > 5`, ``},
+	}
+	for _, tc := range cases {
+		c := x.compileEvent(tc.src, pos{}, "rule", false, &diag{})
+		if !assert.NotNil(t, c, tc.src) {
+			continue
+		}
+		g := c.Guard()
+		if tc.guard == "" {
+			assert.Nil(t, g, tc.src)
+			continue
+		}
+		if assert.NotNil(t, g, tc.src) {
+			assert.Equal(t, tc.guard, g.Source, tc.src)
+			assert.True(t, g.Static(), tc.src)
+			assert.Nil(t, g.Guard(), "a guard has no guard of its own")
+		}
+	}
+	assert.Nil(t, (*Condition)(nil).Guard())
+}
