@@ -34,7 +34,7 @@ type Condition struct {
 	Column int
 
 	program *vm.Program
-	static  bool // an Event condition that reads only the codes, status, excuse, span and tags
+	static  bool       // an Event condition that reads only the codes, status, excuse, span and tags
 	guard   *Condition // the static terms of a conjunction that is not static itself
 	guards  []codeGuard
 	reads   []Read // the facts it reads, in the order written (Facts conditions)
