@@ -72,6 +72,46 @@ func (m *Missing) add(o Missing) {
 
 // Check reports whether the evidence satisfies the requirement and, if not, what is missing.
 func (r Requirement) Check(ev Evidence) (ok bool, missing Missing) {
+	if r.satisfied(ev) {
+		return true, Missing{}
+	}
+	return false, r.missing(ev)
+}
+
+// satisfied is Check's answer, found without listing what is missing.
+func (r Requirement) satisfied(ev Evidence) bool {
+	switch r.Kind {
+	case Nothing:
+		return true
+	case Document:
+		return slices.Contains(ev.Documents, r.Name)
+	case Flag:
+		return slices.Contains(ev.Flags, r.Name)
+	case AnyOf:
+		for _, it := range r.Items {
+			if it.satisfied(ev) {
+				return true
+			}
+		}
+		return len(r.Items) == 0
+	case AllOf:
+		for _, it := range r.Items {
+			if !it.satisfied(ev) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// missing lists what a requirement that is not satisfied lacks.
+func (r Requirement) missing(ev Evidence) Missing {
+	_, m := r.check(ev)
+	return m
+}
+
+func (r Requirement) check(ev Evidence) (ok bool, missing Missing) {
 	switch r.Kind {
 	case Nothing:
 		return true, Missing{}
@@ -88,7 +128,7 @@ func (r Requirement) Check(ev Evidence) (ok bool, missing Missing) {
 	case AnyOf:
 		var all Missing
 		for _, it := range r.Items {
-			ok, m := it.Check(ev)
+			ok, m := it.check(ev)
 			if ok {
 				return true, Missing{}
 			}
@@ -98,7 +138,7 @@ func (r Requirement) Check(ev Evidence) (ok bool, missing Missing) {
 	case AllOf:
 		var all Missing
 		for _, it := range r.Items {
-			if ok, m := it.Check(ev); !ok {
+			if ok, m := it.check(ev); !ok {
 				all.add(m)
 			}
 		}
