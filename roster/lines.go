@@ -23,8 +23,16 @@ const maxRecordLines = 1000
 // line is one line of input, without its line ending.
 type line struct {
 	n       int    // 1-based line number
-	text    []byte // nil when the line is too long
+	text    []byte // nil when the line is too long; see lineReader.next for how long it is valid
 	tooLong int64  // the line's length when it is longer than MaxLine, else 0
+}
+
+// owned returns the line with text of its own, to be kept past the next read.
+func (l line) owned() line {
+	if l.text != nil {
+		l.text = bytes.Clone(l.text)
+	}
+	return l
 }
 
 // lineReader reads lines of any length in constant memory per line (up to MaxLine),
@@ -32,15 +40,25 @@ type line struct {
 type lineReader struct {
 	br      *bufio.Reader
 	n       int    // lines read from br
-	pending []line // lines given back, read before br
-	buf     []byte
+	pending []line // lines given back, read before br (their text their own)
+	buf     []byte // a line longer than br's buffer
 }
 
+// lineBuffer is the size of a lineReader's buffer: lines longer than that are read in
+// pieces.
+const lineBuffer = 64 << 10
+
 func newLineReader(rd io.Reader) *lineReader {
-	return &lineReader{br: bufio.NewReaderSize(rd, 64<<10)}
+	size := lineBuffer
+	if l, ok := rd.(interface{ Len() int }); ok && l.Len() < size { // bytes.Reader, strings.Reader: no more than what is left
+		size = l.Len() + 1
+	}
+	return &lineReader{br: bufio.NewReaderSize(rd, size)}
 }
 
 // next returns the next line, or io.EOF after the last; other errors are the reader's.
+// The line's text is valid until the next call (a line given back with unread keeps
+// its own): use line.owned to keep it longer.
 func (lr *lineReader) next() (line, error) {
 	if len(lr.pending) > 0 {
 		l := lr.pending[0]
@@ -50,11 +68,17 @@ func (lr *lineReader) next() (line, error) {
 	lr.buf = lr.buf[:0]
 	var size int64
 	var prev, last byte // the last two bytes read
-	for {
+	var whole []byte    // the line with its ending, when it is not too long
+	for chunks := 1; ; chunks++ {
 		chunk, err := lr.br.ReadSlice('\n')
 		size += int64(len(chunk))
-		if size <= MaxLine+2 { // room for the line ending
+		full := errors.Is(err, bufio.ErrBufferFull)
+		switch {
+		case chunks == 1 && !full:
+			whole = chunk // the line as br holds it
+		case size <= MaxLine+2: // room for the line ending
 			lr.buf = append(lr.buf, chunk...)
+			whole = lr.buf
 		}
 		switch len(chunk) {
 		case 0:
@@ -63,7 +87,7 @@ func (lr *lineReader) next() (line, error) {
 		default:
 			prev, last = chunk[len(chunk)-2], chunk[len(chunk)-1]
 		}
-		if errors.Is(err, bufio.ErrBufferFull) {
+		if full {
 			continue
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
@@ -82,8 +106,11 @@ func (lr *lineReader) next() (line, error) {
 		if size > MaxLine {
 			return line{n: lr.n, tooLong: size}, nil
 		}
-		text := bytes.TrimSuffix(bytes.TrimSuffix(lr.buf, []byte("\n")), []byte("\r"))
-		return line{n: lr.n, text: bytes.Clone(text)}, nil
+		text := bytes.TrimSuffix(bytes.TrimSuffix(whole, []byte("\n")), []byte("\r"))
+		if text == nil {
+			text = []byte{} // a line is never nil
+		}
+		return line{n: lr.n, text: text}, nil
 	}
 }
 
@@ -114,10 +141,15 @@ type csvReader struct {
 	feed         bytes.Reader
 	br           *bufio.Reader
 	strict, lazy *csv.Reader
+
+	rec  []string  // the fields of a record without quotes, reused: valid until the next
+	strs *strCache // the strings of fields without quotes
 }
 
-func newCSVReader(rd io.Reader) *csvReader {
-	c := &csvReader{lr: newLineReader(rd), comma: ','}
+// newCSVReader returns a reader of CSV records from rd, interning the strings of
+// fields in strs.
+func newCSVReader(rd io.Reader, strs *strCache) *csvReader {
+	c := &csvReader{lr: newLineReader(rd), comma: ',', strs: strs}
 	c.br = bufio.NewReader(&c.feed)
 	c.strict, c.lazy = csv.NewReader(c.br), csv.NewReader(c.br) // both read c.br itself
 	c.strict.FieldsPerRecord, c.lazy.FieldsPerRecord = -1, -1
@@ -157,6 +189,15 @@ func (c *csvReader) next() (rec []string, n int, prob *csvProblem, err error) {
 		if first.tooLong > 0 {
 			return nil, first.n, &csvProblem{line: first.n, msg: tooLongMsg(first.tooLong)}, nil
 		}
+		if bytes.IndexByte(first.text, '"') < 0 {
+			// No quote: the record is the line, its fields split at the delimiter, as
+			// encoding/csv reads it.
+			if rec := c.split(first.text); rec != nil {
+				return rec, first.n, nil, nil
+			}
+			continue // a blank line
+		}
+		first = first.owned()
 		lines := []line{first}
 		open := bytes.Count(first.text, []byte{'"'})%2 == 1
 		size := len(first.text)
@@ -172,7 +213,7 @@ func (c *csvReader) next() (rec []string, n int, prob *csvProblem, err error) {
 				c.lr.unread([]line{l})
 				break
 			}
-			lines = append(lines, l)
+			lines = append(lines, l.owned())
 			size += 1 + len(l.text)
 			open = open != (bytes.Count(l.text, []byte{'"'})%2 == 1)
 		}
@@ -211,6 +252,66 @@ func (c *csvReader) next() (rec []string, n int, prob *csvProblem, err error) {
 	}
 }
 
+// split returns the fields of a line without quotes as encoding/csv reads it: a
+// trailing "\r" dropped (as before the end of input), no record at all (nil) when
+// nothing is left, else the fields between delimiters. The slice is c.rec, valid until
+// the next record; its strings are interned.
+func (c *csvReader) split(text []byte) []string {
+	if n := len(text); n > 0 && text[n-1] == '\r' {
+		text = text[:n-1]
+	}
+	if len(text) == 0 {
+		return nil
+	}
+	rec := c.rec[:0]
+	for {
+		i := bytes.IndexByte(text, c.comma)
+		if i < 0 {
+			rec = append(rec, c.strs.get(text))
+			break
+		}
+		rec = append(rec, c.strs.get(text[:i]))
+		text = text[i+1:]
+	}
+	c.rec = rec
+	return rec
+}
+
+// strCache interns the short strings of a file's fields (ids, codes, dates, schools,
+// the same few comments), so that a value read again is not allocated again: a table
+// of recent strings by hash, a new string taking the place of the one it collides
+// with. Strings are immutable: sharing one is never seen.
+type strCache struct {
+	slots []string
+}
+
+const (
+	strCacheSlots = 1024 // a power of two
+	strCacheMax   = 64   // longer values are not kept
+)
+
+// get returns b as a string, the one kept when it was read before.
+func (c *strCache) get(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > strCacheMax {
+		return string(b)
+	}
+	if c.slots == nil {
+		c.slots = make([]string, strCacheSlots)
+	}
+	h := uint32(2166136261) // FNV-1a
+	for _, x := range b {
+		h = (h ^ uint32(x)) * 16777619
+	}
+	s := &c.slots[h&(strCacheSlots-1)]
+	if *s != string(b) {
+		*s = string(b)
+	}
+	return *s
+}
+
 // detectComma sets the delimiter from the first line that is not blank: a tab or a
 // "|" when the line has more of them than commas (a tab-delimited export, as
 // PowerSchool's Data Export Manager writes by default). The line is read again.
@@ -225,7 +326,7 @@ func (c *csvReader) detectComma() error {
 		if err != nil {
 			return err
 		}
-		seen = append(seen, l)
+		seen = append(seen, l.owned())
 		if l.tooLong > 0 || len(bytes.TrimSpace(l.text)) == 0 {
 			if l.tooLong > 0 {
 				return nil

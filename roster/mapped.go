@@ -229,7 +229,7 @@ func bareName(h string) string {
 // columns (in any order, case-insensitive); columns spec does not read are ignored.
 // prepare, when not nil, sees the table once its columns are placed.
 func (r *Roster) readSpec(rd io.Reader, name string, spec *tableSpec, required []string, row func(t *table), prepare func(t *table, n int) error) error {
-	cr := newCSVReader(rd)
+	cr := newCSVReader(rd, &r.strs)
 	if err := cr.detectComma(); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/rollcall-go/rollcall/codes"
 	"github.com/rollcall-go/rollcall/history"
 	"github.com/rollcall-go/rollcall/internal/suggest"
+	"github.com/rollcall-go/rollcall/policy"
 )
 
 // Source is where a row of input was read: a file and its 1-based line.
@@ -205,6 +206,10 @@ type Roster struct {
 	dayOrder   []dayKey                      // pending's keys in the order first read
 	periodsOf  map[string]map[string]bool    // the periods each school's rows name
 	foldCodes  map[*codes.Catalog]map[string]string
+
+	strs    strCache            // the strings of CSV fields, shared by the roster's files
+	events  slab[history.Event] // the students' events, run by run
+	sources slab[Source]        // and where they were read
 }
 
 // New returns an empty roster for the histories an engine will evaluate under the
@@ -251,7 +256,13 @@ func (r *Roster) student(id string, src Source) (*Entry, bool) {
 
 // newEntry returns the entry of a student known by id alone, first read at src.
 func (r *Roster) newEntry(id string, src Source) *Entry {
-	return &Entry{History: &history.History{Student: history.Student{ID: id, Flags: []history.Flag{}}, Calendar: r.cal}, Source: src, mapping: r.mapping}
+	a := &struct { // one allocation for both
+		e Entry
+		h history.History
+	}{}
+	a.h = history.History{Student: history.Student{ID: id, Flags: []history.Flag{}}, Calendar: r.cal}
+	a.e = Entry{History: &a.h, Source: src, mapping: r.mapping}
+	return &a.e
 }
 
 // ReadCalendar reads a school calendar as JSON for [New]; see [history.DecodeCalendar].
@@ -267,7 +278,8 @@ func ReadCalendar(data []byte, name string) (*calendar.Calendar, error) {
 type table struct {
 	name   string
 	cols   map[string]int // rollcall's own columns: field -> index
-	rec    []string
+	own    [numFields]int // rollcall's own columns: fields[f] -> index, or -1
+	rec    []string       // the current record; valid until the next
 	line   int
 	roster *Roster
 
@@ -282,6 +294,74 @@ type table struct {
 	ignore   []string       // a mapped file: columns never read (lower case)
 	joined   bool           // a mapped events file holds the code itself, not its id
 	presence int            // a joined events file: the presence column, or -1
+}
+
+// field is a field a row is read for, by number: rollcall's own column fieldNames[f],
+// or where a mapping reads it.
+type field uint8
+
+const (
+	fStudentID field = iota
+	fBirthDate
+	fGrade
+	fSchool
+	fEnrolledFrom
+	fEnrolledTo
+	fFlags
+	fName
+	fGuardianName
+	fGuardianLanguage
+	fGuardianAddress
+	fGuardianPhone
+	fGuardianEmail
+	fGuardian2Name
+	fGuardian2Language
+	fGuardian2Address
+	fGuardian2Phone
+	fGuardian2Email
+	fDate
+	fCode
+	fMinutes
+	fDocuments
+	fComment
+	fReason
+	fPeriod
+	fDocumented
+	fStep
+	fOutcome
+	fOutcomeDate
+	fActor
+	fNote
+	numFields
+)
+
+// fieldNames are the fields' names: their columns in rollcall's own files, and their
+// keys in a mapping.
+var fieldNames = [numFields]string{
+	"student_id", "birth_date", "grade", "school", "enrolled_from", "enrolled_to", "flags", "name",
+	"guardian_name", "guardian_language", "guardian_address", "guardian_phone", "guardian_email",
+	"guardian2_name", "guardian2_language", "guardian2_address", "guardian2_phone", "guardian2_email",
+	"date", "code", "minutes", "documents", "comment", "reason", "period", "documented",
+	"step", "outcome", "outcome_date", "actor", "note",
+}
+
+// guardianFields are the fields of the first guardian and of the second.
+var guardianFields = [2][5]field{
+	{fGuardianName, fGuardianLanguage, fGuardianAddress, fGuardianPhone, fGuardianEmail},
+	{fGuardian2Name, fGuardian2Language, fGuardian2Address, fGuardian2Phone, fGuardian2Email},
+}
+
+// val returns field f of the current row, trimmed: [table.get] by the field's name,
+// from the column placed once per file in rollcall's own files.
+func (t *table) val(f field) string {
+	if t.mapped != nil {
+		return t.get(fieldNames[f])
+	}
+	i := t.own[f]
+	if i < 0 || i >= len(t.rec) {
+		return ""
+	}
+	return strings.TrimSpace(t.rec[i])
 }
 
 func (t *table) get(col string) string {
@@ -323,7 +403,7 @@ func (t *table) label(col string) string {
 func (t *table) src() Source { return Source{File: t.name, Line: t.line} }
 
 func (r *Roster) readCSV(rd io.Reader, name string, known []string, required []string, row func(t *table)) error {
-	cr := newCSVReader(rd)
+	cr := newCSVReader(rd, &r.strs)
 	header, n, prob, err := cr.next()
 	if errors.Is(err, io.EOF) {
 		return fmt.Errorf("%s: empty file: want a header row (%s)", name, strings.Join(known, ","))
@@ -348,6 +428,12 @@ func (r *Roster) readCSV(rd io.Reader, name string, known []string, required []s
 	for _, c := range required {
 		if _, ok := t.cols[c]; !ok {
 			return fmt.Errorf("%s:%d: no column %q (want %s)", name, n, c, strings.Join(known, ","))
+		}
+	}
+	for f, c := range fieldNames {
+		t.own[f] = -1
+		if i, ok := t.cols[c]; ok {
+			t.own[f] = i
 		}
 	}
 	return r.readRows(cr, t, len(header), row)
@@ -394,35 +480,42 @@ func (t *table) skipped() bool {
 	return false
 }
 
-// date parses a required date column, reporting a problem when it is missing or bad.
-func (t *table) date(col, student string) (calendar.Date, bool) {
-	s := t.get(col)
+// date parses a required date field, reporting a problem when it is missing or bad.
+func (t *table) date(f field, student string) (calendar.Date, bool) {
+	s := t.val(f)
 	if s == "" {
-		t.roster.problem(t.src(), student, "no %s", t.label(col))
+		t.roster.problem(t.src(), student, "no %s", t.label(fieldNames[f]))
 		return calendar.Date{}, false
 	}
 	d, ok := parseDateIn(s, t.formats)
 	if !ok {
-		t.roster.problem(t.src(), student, "%s: bad date %s (want %s)", t.label(col), safetext.Show(s), formatNames(t.formats))
+		t.roster.problem(t.src(), student, "%s: bad date %s (want %s)", t.label(fieldNames[f]), safetext.Show(s), formatNames(t.formats))
 		return calendar.Date{}, false
 	}
 	return d, true
 }
 
-// optDate parses an optional date column.
-func (t *table) optDate(col, student string) (calendar.Date, bool) {
-	if t.get(col) == "" {
+// optDate parses an optional date field.
+func (t *table) optDate(f field, student string) (calendar.Date, bool) {
+	if t.val(f) == "" {
 		return calendar.Date{}, true
 	}
-	return t.date(col, student)
+	return t.date(f, student)
 }
 
+// splitList returns the items of a list separated by ";", trimmed, without the empty
+// ones; nil when there is none.
 func splitList(s string) []string {
 	var out []string
-	for _, p := range strings.Split(s, ";") {
+	for s != "" {
+		p, rest, _ := strings.Cut(s, ";")
 		if p = strings.TrimSpace(p); p != "" {
+			if out == nil {
+				out = make([]string, 0, strings.Count(rest, ";")+1)
+			}
 			out = append(out, p)
 		}
+		s = rest
 	}
 	return out
 }
@@ -453,14 +546,14 @@ func (r *Roster) ReadStudents(rd io.Reader, name string) error {
 }
 
 func (r *Roster) studentRow(t *table) {
-	id := t.get("student_id")
+	id := t.val(fStudentID)
 	if id == "" {
 		r.problem(t.src(), "", "no %s", t.label("student_id"))
 		return
 	}
-	birth, ok1 := t.optDate("birth_date", id)
-	from, ok2 := t.optDate("enrolled_from", id)
-	to, ok3 := t.optDate("enrolled_to", id)
+	birth, ok1 := t.optDate(fBirthDate, id)
+	from, ok2 := t.optDate(fEnrolledFrom, id)
+	to, ok3 := t.optDate(fEnrolledTo, id)
 	if !ok1 || !ok2 || !ok3 {
 		return
 	}
@@ -477,7 +570,7 @@ func (r *Roster) studentRow(t *table) {
 		return
 	}
 	var flags []history.Flag
-	for _, f := range splitList(t.get("flags")) {
+	for _, f := range splitList(t.val(fFlags)) {
 		parts := strings.Split(f, ":")
 		fl := history.Flag{Name: strings.TrimSpace(parts[0])}
 		if len(parts) != 1 && len(parts) != 3 || fl.Name == "" {
@@ -497,20 +590,20 @@ func (r *Roster) studentRow(t *table) {
 		}
 		flags = append(flags, fl)
 	}
-	school := t.get("school")
+	school := t.val(fSchool)
 	e, seen := r.byID[id]
 	if !seen {
 		e = r.newEntry(id, t.src())
 		r.byID[id] = e
-		e.History.Student.BirthDate, e.History.Student.Grade, e.History.Student.School = birth, t.get("grade"), school
+		e.History.Student.BirthDate, e.History.Student.Grade, e.History.Student.School = birth, t.val(fGrade), school
 	}
 	e.History.Student.Flags = append(e.History.Student.Flags, flags...)
-	if n := t.get("name"); n != "" && e.History.Student.Name == "" {
+	if n := t.val(fName); n != "" && e.History.Student.Name == "" {
 		e.History.Student.Name = n
 	}
-	for _, g := range []string{"guardian_", "guardian2_"} {
-		gd := history.Guardian{Name: t.get(g + "name"), Language: t.get(g + "language"), Address: t.get(g + "address"),
-			Phone: t.get(g + "phone"), Email: t.get(g + "email")}
+	for _, g := range guardianFields {
+		gd := history.Guardian{Name: t.val(g[0]), Language: t.val(g[1]), Address: t.val(g[2]),
+			Phone: t.val(g[3]), Email: t.val(g[4])}
 		if gd != (history.Guardian{}) && !slices.Contains(e.History.Student.Guardians, gd) {
 			e.History.Student.Guardians = append(e.History.Student.Guardians, gd)
 		}
@@ -548,16 +641,16 @@ func (r *Roster) ReadEvents(rd io.Reader, name string) error {
 }
 
 func (r *Roster) eventRow(t *table) {
-	id := t.get("student_id")
+	id := t.val(fStudentID)
 	if id == "" {
 		r.problem(t.src(), "", "no %s", t.label("student_id"))
 		return
 	}
-	d, ok := t.date("date", id)
+	d, ok := t.date(fDate, id)
 	if !ok {
 		return
 	}
-	code, present := t.get("code"), false
+	code, present := t.val(fCode), false
 	if r.mapping != nil {
 		var msg string
 		code, present, msg = r.translate(t, code, d)
@@ -569,12 +662,12 @@ func (r *Roster) eventRow(t *table) {
 			return // a day present
 		}
 	}
-	ev := history.Event{Date: d, Code: code, Documents: splitList(t.get("documents")), Comment: t.get("comment"), Reason: t.get("reason")}
+	ev := history.Event{Date: d, Code: code, Documents: splitList(t.val(fDocuments)), Comment: t.val(fComment), Reason: t.val(fReason)}
 	if ev.Code == "" {
 		r.problem(t.src(), id, "%s: no code", d)
 		return
 	}
-	if s := t.get("minutes"); s != "" {
+	if s := t.val(fMinutes); s != "" {
 		m, err := strconv.Atoi(s)
 		if err != nil || m < 0 {
 			if safetext.FreeText(s) {
@@ -587,12 +680,12 @@ func (r *Roster) eventRow(t *table) {
 		ev.Minutes = m
 	}
 	if t.mapped != nil {
-		if ev.Documented, ok = t.optDate("documented", id); !ok {
+		if ev.Documented, ok = t.optDate(fDocumented, id); !ok {
 			return
 		}
 	}
-	school := t.get("school")
-	if period := t.get("period"); t.mapped != nil && period != "" && !t.spec.noPeriod[period] {
+	school := t.val(fSchool)
+	if period := t.val(fPeriod); t.mapped != nil && period != "" && !t.spec.noPeriod[period] {
 		r.addPeriod(t.src(), id, periodRec{school: school, period: period, ev: ev, present: present})
 		return
 	}
@@ -614,8 +707,8 @@ func (r *Roster) addEventRef(src Source, id string, ev history.Event, ref EventR
 	if e.History.Student.School == "" && ref.School != "" {
 		e.History.Student.School = ref.School
 	}
-	e.History.Events = append(e.History.Events, ev)
-	e.Sources = append(e.Sources, src)
+	e.History.Events = r.events.add(e, e.History.Events, ev)
+	e.Sources = r.sources.add(e, e.Sources, src)
 	e.setRef(len(e.History.Events)-1, ref)
 	r.Events++
 }
@@ -640,11 +733,12 @@ func (r *Roster) checkIntervention(iv history.Intervention) string {
 	if r.engine == nil {
 		return ""
 	}
-	var ids []string
-	for _, s := range r.engine.Pack().At(iv.Date).Steps {
-		ids = append(ids, s.ID)
-	}
-	if !slices.Contains(ids, iv.Step) {
+	steps := r.engine.Pack().At(iv.Date).Steps
+	if !slices.ContainsFunc(steps, func(s *policy.Step) bool { return s.ID == iv.Step }) {
+		ids := make([]string, 0, len(steps))
+		for _, s := range steps {
+			ids = append(ids, s.ID)
+		}
 		return fmt.Sprintf("unknown step %s for pack %s%s", safetext.Show(iv.Step), r.engine.Pack().Name, suggestion(iv.Step, ids))
 	}
 	return ""
@@ -681,17 +775,17 @@ func (r *Roster) ReadInterventions(rd io.Reader, name string) error {
 }
 
 func (r *Roster) interventionRow(t *table) {
-	id := t.get("student_id")
+	id := t.val(fStudentID)
 	if id == "" {
 		r.problem(t.src(), "", "no %s", t.label("student_id"))
 		return
 	}
-	d, ok1 := t.date("date", id)
-	od, ok2 := t.optDate("outcome_date", id)
+	d, ok1 := t.date(fDate, id)
+	od, ok2 := t.optDate(fOutcomeDate, id)
 	if !ok1 || !ok2 {
 		return
 	}
-	iv := history.Intervention{Step: t.get("step"), Date: d, Outcome: t.get("outcome"), OutcomeDate: od, Actor: t.get("actor"), Note: t.get("note")}
+	iv := history.Intervention{Step: t.val(fStep), Date: d, Outcome: t.val(fOutcome), OutcomeDate: od, Actor: t.val(fActor), Note: t.val(fNote)}
 	if msg := r.checkIntervention(iv); msg != "" {
 		r.problem(t.src(), id, "intervention %s %s: %s", d, safetext.ShowID(iv.Step), msg)
 		return
