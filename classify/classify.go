@@ -166,39 +166,6 @@ type capState struct {
 	run     int
 }
 
-// staticMemos holds, for the counts whose condition reads only what staticKey holds,
-// their results (1 held, 2 did not, 0 not yet known), shared by every classification;
-// it stops growing at maxStaticMemos keys.
-var (
-	staticMemos     sync.Map // staticKey -> []atomic.Int32
-	staticMemoCount atomic.Int64
-)
-
-const maxStaticMemos = 1 << 16
-
-func staticMemo(key staticKey, n int) []atomic.Int32 {
-	if m, ok := staticMemos.Load(key); ok {
-		return m.([]atomic.Int32)
-	}
-	memo := make([]atomic.Int32, n)
-	if staticMemoCount.Load() >= maxStaticMemos {
-		return memo // full: decide this one without remembering
-	}
-	m, loaded := staticMemos.LoadOrStore(key, memo)
-	if !loaded {
-		staticMemoCount.Add(1)
-	}
-	return m.([]atomic.Int32)
-}
-
-// staticKey is what a count condition that reads only the event's codes, status, excuse
-// and span (and so the code's tags) can depend on.
-type staticKey struct {
-	v               *policy.Version
-	code, effective *codes.Code // the effective code gives the status, span and tags
-	excuse          codes.Excuse
-}
-
 // item is one event on its way through classification.
 type item struct {
 	key     string // the canonical order of events that record the same thing
@@ -533,6 +500,8 @@ var (
 	docNoteCount atomic.Int64
 )
 
+const maxDocNotes = 1 << 16
+
 type docKey struct {
 	v   *policy.Version
 	doc string
@@ -549,7 +518,7 @@ func unknownDocument(v *policy.Version, doc string) string {
 		ids[i] = t.ID
 	}
 	text := fmt.Sprintf("unknown document %q ignored%s", doc, suggest.DidYouMean(doc, ids))
-	if docNoteCount.Load() < maxStaticMemos {
+	if docNoteCount.Load() < maxDocNotes {
 		if _, loaded := docNotes.LoadOrStore(key, text); !loaded {
 			docNoteCount.Add(1)
 		}
@@ -676,33 +645,16 @@ func (c *classifier) eval(cond *policy.Condition, s *state) (bool, error) {
 	if !cond.Static() {
 		return cond.Eval(&c.r, c.envOf(s))
 	}
-	key := condKey{cond, s.it.code, s.code, s.excuse}
-	if m, ok := condMemos.Load(key); ok {
-		return m.(bool), nil
+	if held, known := cond.Recall(s.code, s.excuse); known {
+		return held, nil
 	}
 	ok, err := cond.Eval(&c.r, c.envOf(s))
 	if err != nil {
 		return false, err
 	}
-	if condMemoCount.Load() < maxStaticMemos {
-		if _, loaded := condMemos.LoadOrStore(key, ok); !loaded {
-			condMemoCount.Add(1)
-		}
-	}
+	cond.Remember(s.code, s.excuse, ok)
 	return ok, nil
 }
-
-// condKey is what a static condition's result depends on.
-type condKey struct {
-	cond            *policy.Condition
-	code, effective *codes.Code
-	excuse          codes.Excuse
-}
-
-var (
-	condMemos     sync.Map // condKey -> bool
-	condMemoCount atomic.Int64
-)
 
 // counts returns what a decided event adds to each declared count.
 func (c *classifier) counts(v *policy.Version, r *Result, s *state) []float64 {
@@ -719,21 +671,13 @@ func (c *classifier) counts(v *policy.Version, r *Result, s *state) []float64 {
 		held, err := cnt.When.Eval(&c.r, env)
 		return held && err == nil
 	}
-	var memo []atomic.Int32 // looked up once, when a count is static
 	for k, cnt := range v.Counts {
-		var ok bool
-		if cnt.When.Static() {
-			if memo == nil {
-				memo = staticMemo(staticKey{v, s.it.code, s.code, s.excuse}, len(v.Counts))
-			}
-			if m := memo[k].Load(); m != 0 {
-				ok = m == 1
-			} else {
-				ok = judge(cnt)
-				memo[k].Store(map[bool]int32{true: 1, false: 2}[ok])
-			}
-		} else {
+		ok, known := cnt.When.Recall(s.code, s.excuse)
+		if !known {
 			ok = judge(cnt)
+			if cnt.When.Static() {
+				cnt.When.Remember(s.code, s.excuse, ok)
+			}
 		}
 		if ok {
 			out[k] = amount(cnt.Unit, missed, r.Env.DayMinutes)

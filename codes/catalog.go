@@ -21,6 +21,7 @@ func NewCatalog(list []Code) (*Catalog, error) {
 		if _, dup := c.index[code.ID]; dup {
 			return nil, fmt.Errorf("codes: duplicate code %q", code.ID)
 		}
+		code.pos, code.catalog = len(c.list), c
 		c.list = append(c.list, &code)
 		c.index[code.ID] = &code
 	}
@@ -35,6 +36,15 @@ func (c *Catalog) Lookup(id string) (*Code, bool) {
 
 // Len returns the number of codes.
 func (c *Catalog) Len() int { return len(c.list) }
+
+// Position returns where code is in c (0 for the first), or -1 when it is not one of
+// c's codes.
+func (c *Catalog) Position(code *Code) int {
+	if code == nil || code.catalog != c {
+		return -1
+	}
+	return code.pos
+}
 
 // All returns the codes in catalog order. The codes must not be modified.
 func (c *Catalog) All() []*Code { return c.list }

@@ -110,6 +110,9 @@ type Code struct {
 	EdFi       string      // Ed-Fi attendance event category
 	Tags       []string    // groups the code belongs to (medical, suspension, parent-authorized, ...)
 	Citation   string      // where the code is defined
+
+	catalog *Catalog // the catalog that holds it, and its place there
+	pos     int
 }
 
 // HasTag reports whether the code carries tag.

@@ -71,7 +71,7 @@ func compileVersion(from calendar.Date, b rawBody, d *diag) *Version {
 	}
 	v.Codes = cat
 
-	x := &exprCompiler{counts: b.counts.present(), steps: b.steps.present(), reads: &v.Reads}
+	x := &exprCompiler{counts: b.counts.present(), steps: b.steps.present(), reads: &v.Reads, codes: cat}
 	compileCounts(v, b, x, d)
 	b.caps.each(func(id string, c *rawCap) {
 		v.Caps = append(v.Caps, compileCap(id, c, cat, &rc, x, d))

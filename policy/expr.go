@@ -9,12 +9,15 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
+
+	"github.com/rollcall-go/rollcall/codes"
 )
 
 // Runner runs compiled conditions and templates. It holds the evaluation machine, so
@@ -36,6 +39,10 @@ type Condition struct {
 	program *vm.Program
 	static  bool       // an Event condition that reads only the codes, status, excuse, span and tags
 	guard   *Condition // the static terms of a conjunction that is not static itself
+	// memo remembers a static condition's result by effective code and excuse (0 not
+	// known, 1 held, 2 did not); nil when the condition reads original_code too.
+	memo    []atomic.Uint32
+	catalog *codes.Catalog
 	guards  []codeGuard
 	reads   []Read // the facts it reads, in the order written (Facts conditions)
 	plain   []string
@@ -67,6 +74,45 @@ func (c *Condition) Plain() []string { return c.plain }
 // original_code, status, excuse, span and tags, so that its result is the same for every
 // event alike in those.
 func (c *Condition) Static() bool { return c.static }
+
+// maxMemoCodes bounds the catalogs whose static conditions remember their results.
+const maxMemoCodes = 4096
+
+// excuses is the number of [codes.Excuse] values.
+const excuses = int(codes.Unverified) + 1
+
+// Recall returns the result a static condition (see [Condition.Static]) remembered for
+// events whose effective code is code, from the condition's own version, and whose
+// excuse is x; known is false when it has none yet, or remembers none (a condition
+// that reads original_code, or a catalog of more than 4,096 codes). It is safe for
+// concurrent use, like [Condition.Remember].
+func (c *Condition) Recall(code *codes.Code, x codes.Excuse) (held, known bool) {
+	i := c.memoIndex(code, x)
+	if i < 0 {
+		return false, false
+	}
+	m := c.memo[i].Load()
+	return m == 1, m != 0
+}
+
+// Remember records a static condition's result for events whose effective code is code
+// and whose excuse is x, for [Condition.Recall].
+func (c *Condition) Remember(code *codes.Code, x codes.Excuse, held bool) {
+	if i := c.memoIndex(code, x); i >= 0 {
+		c.memo[i].Store(map[bool]uint32{true: 1, false: 2}[held])
+	}
+}
+
+func (c *Condition) memoIndex(code *codes.Code, x codes.Excuse) int {
+	if c == nil || c.memo == nil || int(x) < 0 || int(x) >= excuses {
+		return -1
+	}
+	pos := c.catalog.Position(code)
+	if pos < 0 {
+		return -1
+	}
+	return pos*excuses + int(x)
+}
 
 // Guard returns, for an [Event] condition that is not static but is a conjunction
 // some of whose terms are (`excuse == "excused" and reason matches "..."`), the
@@ -209,7 +255,8 @@ func isReserved(name string) bool {
 // exprCompiler compiles the expressions of one version: it knows its counts and steps,
 // and assigns the slots of the facts its ladder reads.
 type exprCompiler struct {
-	readsYear bool     // some event expression reads year counts
+	readsYear bool // some event expression reads year counts
+	codes     *codes.Catalog
 	counts    []string // count identifiers, in order
 	steps     []string // step identifiers
 	reads     *[]Read
@@ -637,6 +684,9 @@ func (x *exprCompiler) compileEvent(src string, at pos, what string, noYear bool
 	c := newCondition(src, at)
 	c.program = prog
 	c.static = staticEvent(src)
+	if c.static && x.codes != nil && x.codes.Len() <= maxMemoCodes && !strings.Contains(src, "original_code") {
+		c.memo, c.catalog = make([]atomic.Uint32, x.codes.Len()*excuses), x.codes
+	}
 	if tree, err := parser.Parse(src); err == nil {
 		c.guards = codeGuards(tree.Node)
 		if !c.static {

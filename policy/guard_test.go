@@ -4,6 +4,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/rollcall-go/rollcall/codes"
 )
 
 // Excludes answers false whenever the condition could hold: it is only a short cut.
@@ -71,4 +74,39 @@ func TestConditionGuard(t *testing.T) {
 		}
 	}
 	assert.Nil(t, (*Condition)(nil).Guard())
+}
+
+// A static condition remembers its result per effective code and excuse of its own
+// version's catalog; one that reads original_code, or a code of another catalog, is
+// never remembered.
+func TestConditionRecall(t *testing.T) {
+	cat, err := codes.NewCatalog([]codes.Code{{ID: "MED"}, {ID: "UNX"}})
+	require.NoError(t, err)
+	other, err := codes.NewCatalog([]codes.Code{{ID: "MED"}, {ID: "UNX"}})
+	require.NoError(t, err)
+	x := &exprCompiler{codes: cat}
+	med, _ := cat.Lookup("MED")
+	unx, _ := cat.Lookup("UNX")
+	otherMED, _ := other.Lookup("MED")
+
+	c := x.compileEvent(`excuse == "excused"`, pos{}, "rule", false, &diag{})
+	_, known := c.Recall(med, codes.Excused)
+	assert.False(t, known, "nothing remembered yet")
+	c.Remember(med, codes.Excused, true)
+	c.Remember(med, codes.Unverified, false)
+	held, known := c.Recall(med, codes.Excused)
+	assert.True(t, known && held)
+	held, known = c.Recall(med, codes.Unverified)
+	assert.True(t, known && !held)
+	_, known = c.Recall(unx, codes.Excused)
+	assert.False(t, known, "another code")
+	_, known = c.Recall(otherMED, codes.Excused)
+	assert.False(t, known, "a code of another catalog")
+
+	for _, src := range []string{`original_code == "MED"`, `minutes > 5`} {
+		c := x.compileEvent(src, pos{}, "rule", false, &diag{})
+		c.Remember(med, codes.Excused, true)
+		_, known := c.Recall(med, codes.Excused)
+		assert.False(t, known, src)
+	}
 }

@@ -57,3 +57,15 @@ func TestSatisfiedAgreesWithCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestCatalogPosition(t *testing.T) {
+	cat, err := NewCatalog([]Code{{ID: "A"}, {ID: "B"}})
+	assert.NoError(t, err)
+	b, _ := cat.Lookup("B")
+	assert.Equal(t, 1, cat.Position(b))
+	assert.Equal(t, -1, cat.Position(&Code{ID: "B"}), "a copy is not the catalog's")
+	assert.Equal(t, -1, cat.Position(nil))
+	other, _ := NewCatalog([]Code{{ID: "B"}})
+	ob, _ := other.Lookup("B")
+	assert.Equal(t, -1, cat.Position(ob))
+}
