@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -14,9 +15,44 @@ var identPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 
 // The keys a pack file may use, by section. They are the schema; doc.go describes them.
 var (
-	packKeys    = []string{"pack", "title", "extends", "citation", "source", "effective", "versions"}
+	packKeys    = headerKeyNames()
 	versionKeys = append([]string{"effective"}, bodyKeys...)
 )
+
+// headerKey is a key of a pack file's header (what is not body: its name, title, the
+// pack it extends, its versions) with its reader.
+type headerKey struct {
+	key  string
+	read func(r *reader, p *rawPack, e entry)
+}
+
+// headerKeys are the header's keys, in the order the schema lists them.
+var headerKeys = []headerKey{
+	{"pack", func(r *reader, p *rawPack, e entry) {
+		p.name = r.str(e.val, "pack")
+		p.nameAt = pos{r.file, e.val}
+		if p.name != "" && !identPattern.MatchString(p.name) {
+			r.errorf(e.val, "pack name %q must be letters, digits, '-', '_' or '.'", p.name)
+		}
+	}},
+	{"title", func(r *reader, p *rawPack, e entry) { p.title = r.str(e.val, "title") }},
+	{"extends", func(r *reader, p *rawPack, e entry) {
+		p.extends = r.str(e.val, "extends")
+		p.extendsAt = pos{r.file, e.val}
+	}},
+	{"citation", func(r *reader, p *rawPack, e entry) { p.citation = r.str(e.val, "citation") }},
+	{"source", func(r *reader, p *rawPack, e entry) { p.source = r.str(e.val, "source") }},
+	{"effective", func(r *reader, p *rawPack, e entry) { p.effective = r.date(e.val, "effective") }},
+	{"versions", func(r *reader, p *rawPack, e entry) { p.versions = r.versions(e.val) }},
+}
+
+func headerKeyNames() []string {
+	out := make([]string, len(headerKeys))
+	for i, h := range headerKeys {
+		out[i] = h.key
+	}
+	return out
+}
 
 // parseFile reads one pack file into its raw form. Problems go to d.
 func parseFile(file string, data []byte, d *diag) *rawPack {
@@ -42,33 +78,15 @@ func parseFile(file string, data []byte, d *diag) *rawPack {
 		return nil
 	}
 	for _, e := range r.mapping(root, "pack") {
-		switch e.key {
-		case "pack":
-			p.name = r.str(e.val, "pack")
-			p.nameAt = pos{file, e.val}
-			if p.name != "" && !identPattern.MatchString(p.name) {
-				r.errorf(e.val, "pack name %q must be letters, digits, '-', '_' or '.'", p.name)
-			}
-		case "title":
-			p.title = r.str(e.val, "title")
-		case "citation":
-			p.citation = r.str(e.val, "citation")
-		case "source":
-			p.source = r.str(e.val, "source")
-		case "extends":
-			p.extends = r.str(e.val, "extends")
-			p.extendsAt = pos{file, e.val}
-		case "effective":
-			p.effective = r.date(e.val, "effective")
-		case "versions":
-			p.versions = r.versions(e.val)
-		default:
-			if contains(bodyKeys, e.key) {
-				bodyEntries = append(bodyEntries, e)
-				continue
-			}
-			r.unknown(e, "pack", append(append([]string{}, packKeys...), bodyKeys...))
+		if i := slices.IndexFunc(headerKeys, func(h headerKey) bool { return h.key == e.key }); i >= 0 {
+			headerKeys[i].read(r, p, e)
+			continue
 		}
+		if contains(bodyKeys, e.key) {
+			bodyEntries = append(bodyEntries, e)
+			continue
+		}
+		r.unknown(e, "pack", append(append([]string{}, packKeys...), bodyKeys...))
 	}
 	if p.name == "" {
 		r.errorf(root, "pack: missing key \"pack\" (the pack's name)")
