@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/rollcall-go/rollcall/calendar"
 	"github.com/rollcall-go/rollcall/classify"
@@ -27,17 +28,84 @@ type series struct {
 }
 
 // counter computes the facts of one student: the declared counts over windows, the
-// calendar's measures, and the step functions. It is built once per evaluation.
+// calendar's measures, and the step functions. It is built once per evaluation; its
+// buffers are reused from one evaluation to the next (see getCounter).
 type counter struct {
-	closed       calendar.Date // a case closed then (see classify.CaseClosed)
-	byStep       map[string][]history.Intervention
-	wholeHistory map[string]bool // steps whose interventions count for the whole history
-	scratch      policy.Facts    // reused by holdsOn
-	v            *policy.Version
-	h            *history.History
-	asOf         calendar.Date
-	count        []series // by count, then the absent days last
-	done         []history.Intervention
+	closed  calendar.Date // a case closed then (see classify.CaseClosed)
+	byStep  []stepDone    // the interventions done, by step, in order of first date
+	scratch policy.Facts  // reused by holdsOn
+	v       *policy.Version
+	h       *history.History
+	asOf    calendar.Date
+	count   []series // by count, then the absent days last
+	done    []history.Intervention
+
+	// buffers and caches of one evaluation
+	order    []int           // the accepted events to asOf, in date order
+	dayMin   []int           // the school minutes of each accepted event's day, by order
+	evDates  []calendar.Date // the days of the counts, in order, each once
+	ivDates  []calendar.Date // the dates of the interventions done and their outcomes
+	dates    []calendar.Date // the dates a trigger that does not vary can change on (see candidatesFor)
+	hasDates bool            // dates is computed
+	cand     []calendar.Date // the candidates last returned
+	memo     []memo          // the last inputs and result of each trigger judged by holdsOn
+	age      ageMemo
+}
+
+// stepDone is the interventions of one step done up to the as-of date, in date order.
+type stepDone struct {
+	step  string
+	whole bool // they count for the whole history (policy.Step.History)
+	ivs   []history.Intervention
+}
+
+// memo is a condition's last judgement by holdsOn: the values it read and whether it
+// held. A condition reads its facts and nothing else, so the same values give the same
+// judgement.
+type memo struct {
+	cond      *policy.Condition
+	held      bool
+	nums      []uint64 // numbers (their bits) and booleans (0 or 1), by read
+	texts     []string // texts, by read
+	age       int
+	grade     string
+	flags     []string
+	schoolDay int
+}
+
+// ageMemo is the last date of a month and day found for ageOn: it depends on the
+// school year alone, so it is kept from one evaluation to the next.
+type ageMemo struct {
+	md   string
+	from calendar.Date
+	day  calendar.Date
+	ok   bool
+}
+
+var counters = sync.Pool{New: func() any { return new(counter) }}
+
+// getCounter returns a counter of the facts of h as of asOf, with buffers reused from
+// earlier evaluations; putCounter gives it back once nothing it returned is in use.
+func getCounter(v *policy.Version, h *history.History, res []classify.Result, asOf calendar.Date) *counter {
+	c := counters.Get().(*counter)
+	c.reset(v, h, res, asOf)
+	return c
+}
+
+func putCounter(c *counter) {
+	c.v, c.h = nil, nil
+	clear(c.done)
+	for i := range c.byStep {
+		clear(c.byStep[i].ivs)
+	}
+	for i := range c.memo {
+		c.memo[i].cond = nil
+		clear(c.memo[i].texts)
+		c.memo[i].grade, c.memo[i].flags = "", nil
+	}
+	c.scratch.Grade, c.scratch.Flags = "", nil
+	clear(c.scratch.Texts)
+	counters.Put(c)
 }
 
 // dayCap is the most one school day adds to a count in its unit.
@@ -51,26 +119,77 @@ func dayCap(u policy.Unit, dayMinutes int) float64 {
 	return 1
 }
 
+// newCounter returns a counter of its own, for a caller that keeps what it returns.
 func newCounter(v *policy.Version, h *history.History, res []classify.Result, asOf calendar.Date) *counter {
-	c := &counter{v: v, h: h, asOf: asOf, count: make([]series, len(v.Counts)+1)}
-	order := make([]int, 0, len(res))
-	for i, r := range res {
+	c := new(counter)
+	c.reset(v, h, res, asOf)
+	return c
+}
+
+// reset makes c the counter of the facts of h as of asOf.
+func (c *counter) reset(v *policy.Version, h *history.History, res []classify.Result, asOf calendar.Date) {
+	c.v, c.h, c.asOf, c.closed = v, h, asOf, calendar.Date{}
+	c.hasDates, c.cand = false, c.cand[:0]
+	c.memo = c.memo[:0]
+	if n := v.Slots[policy.ReadNumber]; cap(c.scratch.Values) >= n {
+		c.scratch.Values = c.scratch.Values[:n]
+	} else {
+		c.scratch.Values = make([]float64, n)
+	}
+	if n := v.Slots[policy.ReadBool]; cap(c.scratch.Bools) >= n {
+		c.scratch.Bools = c.scratch.Bools[:n]
+	} else {
+		c.scratch.Bools = make([]bool, n)
+	}
+	if n := v.Slots[policy.ReadText]; cap(c.scratch.Texts) >= n {
+		c.scratch.Texts = c.scratch.Texts[:n]
+	} else {
+		c.scratch.Texts = make([]string, n)
+	}
+	c.scratch.Steps = nil
+
+	order := c.order[:0]
+	sorted := true
+	for i := range res {
+		r := &res[i]
 		if r.Rejected == "" && !r.Date.After(asOf) {
+			if n := len(order); n > 0 && r.Date.Before(res[order[n-1]].Date) {
+				sorted = false
+			}
 			order = append(order, i)
 		}
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return res[a].Date.Compare(res[b].Date) })
+	if !sorted {
+		slices.SortStableFunc(order, func(a, b int) int { return res[a].Date.Compare(res[b].Date) })
+	}
+	c.order = order
 	cal := h.Calendar
+	c.dayMin = c.dayMin[:0]
+	for _, i := range order {
+		c.dayMin = append(c.dayMin, cal.Minutes(res[i].Date))
+	}
+	nc := len(v.Counts)
+	if cap(c.count) >= nc+1 {
+		c.count = c.count[:nc+1]
+	} else {
+		c.count = append(c.count[:cap(c.count)], make([]series, nc+1-cap(c.count))...)
+	}
 	for k := range c.count {
-		s := &c.count[k]
-		unit := policy.Days
-		if k < len(v.Counts) {
-			unit = v.Counts[k].Unit
-		}
-		for _, i := range order {
-			r := &res[i]
+		c.count[k].pts = c.count[k].pts[:0]
+	}
+	c.evDates = c.evDates[:0]
+	for j, i := range order {
+		r := &res[i]
+		dayMin := c.dayMin[j]
+		whole := r.Minutes >= dayMin || r.Whole
+		join := whole || r.Span == "late-arrival"
+		carry := whole || r.Span == "early-leave"
+		ord, counted := -1, false
+		for k := range c.count {
 			var val float64
-			if k < len(v.Counts) {
+			unit := policy.Days
+			if k < nc {
+				unit = v.Counts[k].Unit
 				if k < len(r.Counts) {
 					val = r.Counts[k]
 				}
@@ -80,51 +199,87 @@ func newCounter(v *policy.Version, h *history.History, res []classify.Result, as
 			if val == 0 {
 				continue
 			}
-			dayMin := cal.Minutes(r.Date)
-			whole := r.Minutes >= dayMin || r.Whole
-			join := whole || r.Span == "late-arrival"
-			carry := whole || r.Span == "early-leave"
+			counted = true
+			s := &c.count[k]
 			if n := len(s.pts); n > 0 && s.pts[n-1].date == r.Date {
 				p := &s.pts[n-1]
 				p.v = math.Min(p.v+val, dayCap(unit, dayMin))
 				p.join, p.carry = p.join || join, p.carry || carry
 				continue
 			}
-			s.pts = append(s.pts, point{date: r.Date, ord: cal.Ordinal(r.Date), v: math.Min(val, dayCap(unit, dayMin)), join: join, carry: carry})
+			if ord < 0 {
+				ord = cal.Ordinal(r.Date)
+			}
+			s.pts = append(s.pts, point{date: r.Date, ord: ord, v: math.Min(val, dayCap(unit, dayMin)), join: join, carry: carry})
 		}
-		s.prefix = make([]float64, len(s.pts)+1)
+		if n := len(c.evDates); counted && (n == 0 || c.evDates[n-1] != r.Date) {
+			c.evDates = append(c.evDates, r.Date)
+		}
+	}
+	for k := range c.count {
+		s := &c.count[k]
+		if cap(s.prefix) >= len(s.pts)+1 {
+			s.prefix = s.prefix[:len(s.pts)+1]
+		} else {
+			s.prefix = make([]float64, len(s.pts)+1, 2*len(s.pts)+1)
+		}
+		s.prefix[0] = 0
 		for i, p := range s.pts {
 			s.prefix[i+1] = s.prefix[i] + p.v
 		}
 	}
+
+	done := c.done[:0]
+	sorted = true
 	for _, iv := range h.Interventions {
 		if !iv.Date.After(asOf) {
-			c.done = append(c.done, iv)
+			if n := len(done); n > 0 && iv.Date.Before(done[n-1].Date) {
+				sorted = false
+			}
+			done = append(done, iv)
 		}
 	}
-	slices.SortStableFunc(c.done, func(a, b history.Intervention) int { return a.Date.Compare(b.Date) })
-	c.byStep = map[string][]history.Intervention{}
-	for _, iv := range c.done {
-		c.byStep[iv.Step] = append(c.byStep[iv.Step], iv)
+	if !sorted {
+		slices.SortStableFunc(done, func(a, b history.Intervention) int { return a.Date.Compare(b.Date) })
 	}
-	c.wholeHistory = map[string]bool{}
-	for _, s := range v.Steps {
-		if s.History {
-			c.wholeHistory[s.ID] = true
+	c.done = done
+	for i := range c.byStep {
+		c.byStep[i].ivs = c.byStep[i].ivs[:0]
+	}
+	c.byStep = c.byStep[:0]
+	for _, iv := range done {
+		sd := c.stepDone(iv.Step)
+		if sd == nil {
+			n := len(c.byStep)
+			if n < cap(c.byStep) {
+				c.byStep = c.byStep[:n+1]
+			} else {
+				c.byStep = append(c.byStep, stepDone{})
+			}
+			sd = &c.byStep[n]
+			sd.step, sd.whole = iv.Step, false
+			if s, ok := v.Step(iv.Step); ok {
+				sd.whole = s.History
+			}
+		}
+		sd.ivs = append(sd.ivs, iv)
+	}
+}
+
+// stepDone returns the interventions of step, or nil when none was done.
+func (c *counter) stepDone(step string) *stepDone {
+	for i := range c.byStep {
+		if c.byStep[i].step == step {
+			return &c.byStep[i]
 		}
 	}
-	return c
+	return nil
 }
 
 // quickFacts fills the counter's scratch facts as of at with the given reads only (for
-// judging a trigger on past dates) and returns them.
-func (c *counter) quickFacts(at calendar.Date, reads []policy.Read, plain []string) policy.Facts {
+// judging a trigger on past dates) and returns them; they are good until the next call.
+func (c *counter) quickFacts(at calendar.Date, reads []policy.Read, plain []string) *policy.Facts {
 	f := &c.scratch
-	if f.Values == nil {
-		f.Values = make([]float64, c.v.Slots[policy.ReadNumber])
-		f.Bools = make([]bool, c.v.Slots[policy.ReadBool])
-		f.Texts = make([]string, c.v.Slots[policy.ReadText])
-	}
 	f.Age, f.Grade, f.Flags, f.SchoolDay = 0, "", nil, 0
 	for _, name := range plain {
 		switch name {
@@ -139,7 +294,7 @@ func (c *counter) quickFacts(at calendar.Date, reads []policy.Read, plain []stri
 		}
 	}
 	c.fill(f, at, reads)
-	return *f
+	return f
 }
 
 // sum adds series s over [from, to].
@@ -147,12 +302,35 @@ func (s *series) sum(from, to calendar.Date) float64 {
 	if to.Before(from) {
 		return 0
 	}
-	lo, _ := slices.BinarySearchFunc(s.pts, from, func(p point, d calendar.Date) int { return p.date.Compare(d) })
-	hi, found := slices.BinarySearchFunc(s.pts, to, func(p point, d calendar.Date) int { return p.date.Compare(d) })
-	if found {
-		hi++
+	return s.prefix[s.after(to)] - s.prefix[s.from(from)]
+}
+
+// from returns the index of the first day on or after d.
+func (s *series) from(d calendar.Date) int {
+	lo, hi := 0, len(s.pts)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s.pts[m].date.Before(d) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
 	}
-	return s.prefix[hi] - s.prefix[lo]
+	return lo
+}
+
+// after returns the index of the first day after d.
+func (s *series) after(d calendar.Date) int {
+	lo, hi := 0, len(s.pts)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if !s.pts[m].date.After(d) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // span is a window of dates; an empty span has no days.
@@ -175,16 +353,18 @@ func (c *counter) measure(k int, builtin string, sp span) float64 {
 	if k >= 0 {
 		return round(c.count[k].sum(sp.from, sp.to))
 	}
-	cal := c.h.Calendar
-	school := float64(cal.EnrolledDays(c.h.Enrolment, sp.from, sp.to))
-	absent := c.count[len(c.v.Counts)].sum(sp.from, sp.to)
 	switch builtin {
-	case "school_days":
-		return school
 	case "calendar_days":
 		return float64(sp.to.Sub(sp.from) + 1)
 	case "absent_days":
-		return round(absent)
+		return round(c.count[len(c.v.Counts)].sum(sp.from, sp.to))
+	}
+	school := float64(c.h.Calendar.EnrolledDays(c.h.Enrolment, sp.from, sp.to))
+	if builtin == "school_days" {
+		return school
+	}
+	absent := c.count[len(c.v.Counts)].sum(sp.from, sp.to)
+	switch builtin {
 	case "present_days":
 		return round(math.Max(0, school-absent))
 	case "attendance_rate":
@@ -219,16 +399,15 @@ func (c *counter) yearSpan(at calendar.Date) span {
 // in at's school year unless the step's scope is the whole history, after a case was
 // closed. It returns a part of the counter's own list: callers must not change it.
 func (c *counter) scoped(step string, at calendar.Date) []history.Intervention {
-	ivs := c.byStep[step]
-	if len(ivs) == 0 {
+	sd := c.stepDone(step)
+	if sd == nil || len(sd.ivs) == 0 {
 		return nil
 	}
+	ivs := sd.ivs
 	hi, _ := slices.BinarySearchFunc(ivs, at.AddDays(1), func(iv history.Intervention, d calendar.Date) int { return iv.Date.Compare(d) })
 	var from calendar.Date
-	if !c.wholeHistory[step] {
-		if y, ok := c.h.Calendar.YearOf(at); ok {
-			from = c.h.Calendar.Years()[y].FirstDay
-		}
+	if !sd.whole {
+		from = c.h.Calendar.YearToDate(at).From // the first day of at's school year, or zero
 	}
 	if !c.closed.IsZero() && !c.closed.After(at) && !c.closed.Before(from) {
 		from = c.closed.AddDays(1)
@@ -468,15 +647,28 @@ func (c *counter) facts(at calendar.Date, reads []policy.Read) policy.Facts {
 // first such date on or after the year's first day.
 func (c *counter) ageOn(md string, at calendar.Date) int {
 	from := c.yearSpan(at).from
+	a := &c.age
+	if !a.ok || a.md != md || a.from != from {
+		*a = ageMemo{md: md, from: from, day: ageDay(md, from), ok: true}
+	}
+	if a.day.IsZero() {
+		return 0
+	}
+	return c.h.Student.AgeOn(a.day)
+}
+
+// ageDay returns the first date on a month and day ("09-01") on or after from, or zero
+// when there is none.
+func ageDay(md string, from calendar.Date) calendar.Date {
 	y, _, _ := from.Date()
 	d, err := calendar.ParseDate(fmt.Sprintf("%04d-%s", y, md))
 	if err != nil {
-		return 0
+		return calendar.Date{}
 	}
 	if d.Before(from) {
 		if d, err = calendar.ParseDate(fmt.Sprintf("%04d-%s", y+1, md)); err != nil {
-			return 0
+			return calendar.Date{}
 		}
 	}
-	return c.h.Student.AgeOn(d)
+	return d
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -219,7 +220,8 @@ func Evaluate(in Input) Evaluation {
 	r := runners.Get().(*policy.Runner)
 	defer runners.Put(r)
 	v := in.Version
-	c := newCounter(v, in.History, in.Results, in.AsOf)
+	c := getCounter(v, in.History, in.Results, in.AsOf)
+	defer putCounter(c)
 	c.closed = in.CaseClosed
 	env := c.facts(in.AsOf, v.Reads)
 	ev := Evaluation{Facts: summary(c, env, in.AsOf), CaseClosed: in.CaseClosed}
@@ -347,6 +349,8 @@ func review(r *policy.Runner, c *counter, v *policy.Version, at calendar.Date) [
 // summary is the facts for people: school year to date.
 func summary(c *counter, env policy.Facts, at calendar.Date) Facts {
 	f := Facts{AsOf: at, SchoolDay: env.SchoolDay, env: env, reads: c.v.Reads}
+	n := len(policy.Builtins) + len(c.v.Counts)
+	f.Names, f.Values = make([]string, 0, n), make([]float64, 0, n)
 	year := c.yearSpan(at)
 	for _, b := range policy.Builtins {
 		f.Names = append(f.Names, b)
@@ -370,41 +374,72 @@ func prerequisitesDone(c *counter, s *policy.Step, at calendar.Date) bool {
 
 // candidates are the dates, after start and up to at, on which a trigger can change:
 // the dates of absences and interventions, and every day for a trigger whose facts
-// change with time.
+// change with time. The slice is the counter's: good until the next call.
 func candidates(c *counter, s *policy.Step, start, at calendar.Date) []calendar.Date {
 	return candidatesFor(c, s.When, start, at)
 }
 
 // candidatesFor is candidates for any condition over the facts.
 func candidatesFor(c *counter, cond *policy.Condition, start, at calendar.Date) []calendar.Date {
-	var out []calendar.Date
-	add := func(d calendar.Date) {
-		if d.After(start) && !d.After(at) {
-			out = append(out, d)
-		}
-	}
+	out := c.cand[:0]
 	if cond.Varies() {
+		cal := c.h.Calendar
 		for d := start.AddDays(1); !d.After(at); d = d.AddDays(1) {
-			if c.h.Calendar.IsSchoolDay(d) || d == at {
+			if cal.IsSchoolDay(d) || d == at {
 				out = append(out, d)
 			}
 		}
 	} else {
-		for _, sr := range c.count {
-			for _, p := range sr.pts {
-				add(p.date)
-			}
+		dates := c.changeDates()
+		lo, found := slices.BinarySearchFunc(dates, start, calendar.Date.Compare)
+		if found {
+			lo++
 		}
-		for _, iv := range c.done {
-			add(iv.Date)
-			if !iv.OutcomeDate.IsZero() {
-				add(iv.OutcomeDate)
+		for _, d := range dates[lo:] {
+			if d.After(at) {
+				break
 			}
+			out = append(out, d)
 		}
-		add(at)
+		if n := len(out); start.Before(at) && (n == 0 || out[n-1] != at) {
+			out = append(out, at)
+		}
 	}
-	slices.SortFunc(out, func(a, b calendar.Date) int { return a.Compare(b) })
-	return slices.Compact(out)
+	c.cand = out
+	return out
+}
+
+// changeDates returns the dates of the counts' days and of the interventions done and
+// their outcomes, sorted, each once: the dates a trigger that does not vary with time
+// can change on.
+func (c *counter) changeDates() []calendar.Date {
+	if c.hasDates {
+		return c.dates
+	}
+	iv := c.ivDates[:0]
+	for _, d := range c.done {
+		iv = append(iv, d.Date)
+		if !d.OutcomeDate.IsZero() {
+			iv = append(iv, d.OutcomeDate)
+		}
+	}
+	slices.SortFunc(iv, calendar.Date.Compare)
+	c.ivDates = iv
+	out := c.dates[:0]
+	ev := c.evDates
+	for len(ev) > 0 || len(iv) > 0 {
+		var d calendar.Date
+		if len(iv) == 0 || len(ev) > 0 && ev[0].Before(iv[0]) {
+			d, ev = ev[0], ev[1:]
+		} else {
+			d, iv = iv[0], iv[1:]
+		}
+		if n := len(out); n == 0 || out[n-1] != d {
+			out = append(out, d)
+		}
+	}
+	c.dates, c.hasDates = out, true
+	return c.dates
 }
 
 // scanStart is the day before the first day a step's trigger is judged: the last
@@ -421,9 +456,87 @@ func holdsOn(r *policy.Runner, c *counter, s *policy.Step, d calendar.Date) bool
 	if !prerequisitesDone(c, s, d) {
 		return false
 	}
-	f := c.quickFacts(d, s.When.Reads(), s.When.Plain())
-	ok, err := s.When.Eval(r, f)
-	return err == nil && ok
+	return c.judge(r, s.When, d)
+}
+
+// judge reports whether cond holds on d, on the facts it reads alone. When they are
+// the values it read the last time, it gives the same judgement without running it.
+func (c *counter) judge(r *policy.Runner, cond *policy.Condition, d calendar.Date) bool {
+	reads := cond.Reads()
+	f := c.quickFacts(d, reads, cond.Plain())
+	var m *memo
+	for i := range c.memo {
+		if c.memo[i].cond == cond {
+			m = &c.memo[i]
+			break
+		}
+	}
+	if m == nil {
+		n := len(c.memo)
+		if n < cap(c.memo) {
+			c.memo = c.memo[:n+1]
+		} else {
+			c.memo = append(c.memo, memo{})
+		}
+		m = &c.memo[n]
+		m.cond = nil
+		m.nums, m.texts = m.nums[:0], m.texts[:0]
+		for range reads {
+			m.nums, m.texts = append(m.nums, 0), append(m.texts, "")
+		}
+	} else if m.same(f, reads) {
+		return m.held
+	}
+	ok, err := cond.Eval(r, f)
+	m.cond, m.held = cond, err == nil && ok
+	m.keep(f, reads)
+	return m.held
+}
+
+// same reports whether f holds the values the memo's condition read.
+func (m *memo) same(f *policy.Facts, reads []policy.Read) bool {
+	if m.age != f.Age || m.grade != f.Grade || m.schoolDay != f.SchoolDay || !slices.Equal(m.flags, f.Flags) || (m.flags == nil) != (f.Flags == nil) {
+		return false
+	}
+	for i, rd := range reads {
+		switch rd.Kind {
+		case policy.ReadBool:
+			if (m.nums[i] == 1) != f.Bools[rd.Slot] {
+				return false
+			}
+		case policy.ReadText:
+			if m.texts[i] != f.Texts[rd.Slot] {
+				return false
+			}
+		default:
+			if m.nums[i] != math.Float64bits(f.Values[rd.Slot]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// keep records the values of f its condition read.
+func (m *memo) keep(f *policy.Facts, reads []policy.Read) {
+	m.age, m.grade, m.schoolDay = f.Age, f.Grade, f.SchoolDay
+	m.flags = append(m.flags[:0:0], f.Flags...)
+	if f.Flags == nil {
+		m.flags = nil
+	}
+	for i, rd := range reads {
+		switch rd.Kind {
+		case policy.ReadBool:
+			m.nums[i] = 0
+			if f.Bools[rd.Slot] {
+				m.nums[i] = 1
+			}
+		case policy.ReadText:
+			m.texts[i] = f.Texts[rd.Slot]
+		default:
+			m.nums[i] = math.Float64bits(f.Values[rd.Slot])
+		}
+	}
 }
 
 // firstHeld returns the earliest date from which the trigger has held through at.
@@ -485,8 +598,7 @@ func due(r *policy.Runner, c *counter, s *policy.Step, env *policy.Facts, at, si
 			case dl.When != nil:
 				// due by the first day, from then on, that the condition holds
 				for _, day := range candidatesFor(c, dl.When, from.AddDays(-1), at) {
-					f := c.quickFacts(day, dl.When.Reads(), dl.When.Plain())
-					if ok, err := dl.When.Eval(r, f); err == nil && ok {
+					if c.judge(r, dl.When, day) {
 						d.DueBy = day
 						break
 					}
