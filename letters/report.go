@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,8 +36,11 @@ type Report struct {
 
 // Summary is the counts of a group of students (the district, a school, a grade).
 type Summary struct {
-	Students     int
-	WithDue      int
+	Students int
+	WithDue  int
+	// Review counts the students with no step due and a step done to review (see
+	// rollcall.Evaluation.Review): the CSV report has no row for them.
+	Review       int
 	Due          map[string]int // students due each step
 	Overdue      map[string]int // students for whom the step is overdue
 	Designations map[string]int
@@ -47,12 +51,26 @@ type Summary struct {
 	AtCap        map[string]int
 }
 
-// School is one school's summary, by grade, and (when kept) its students.
+// School is one school's summary, by grade, its students for review and (when kept)
+// its students.
 type School struct {
 	Name string
 	Summary
 	Grades   map[string]*Summary
 	Students []StudentRow
+	// Dir is the directory of the school's page under the district's: Slug(Name) when
+	// empty (set it when two schools' names have the same slug).
+	Dir string
+	// Review lists the students with no step due and a step done to review, always
+	// kept (they are few): staff look at them, for no row of the CSV report names them.
+	Review []ReviewRow
+}
+
+// ReviewRow is a student with no step due and steps done to review.
+type ReviewRow struct {
+	ID    string
+	Steps []string // the steps to review
+	Page  string   // the student's page, relative to the school's, or ""
 }
 
 // StudentRow is one student on a school's page.
@@ -63,7 +81,8 @@ type StudentRow struct {
 	Due             []DueMark
 	Designations    []string
 	Caps            []CapUse
-	Page            string // the student's page, relative to the school's
+	Review          []string // the steps done to review
+	Page            string   // the student's page, relative to the school's
 }
 
 // DueMark is a step due for a student, and whether it is overdue.
@@ -94,46 +113,117 @@ func newSummary() Summary {
 // Add counts one student's evaluation. page names the student's page for the school's
 // list ("" for none).
 func (r *Report) Add(h *history.History, ev *rollcall.Evaluation, page string) {
+	if row, ok := r.AddStudent(h, ev, page); ok && r.KeepStudents {
+		sc := r.Schools[SchoolOf(h)]
+		sc.Students = append(sc.Students, row)
+	}
+}
+
+// AddStudent counts one student's evaluation as Add does and returns the student's row
+// of the school's page, whether or not the report keeps it; ok is false (and nothing is
+// counted) without a history or an evaluation.
+func (r *Report) AddStudent(h *history.History, ev *rollcall.Evaluation, page string) (row StudentRow, ok bool) {
 	if h == nil || ev == nil {
-		return
+		return row, false
 	}
 	if r.cal == nil && h.Calendar != nil {
 		r.cal = h.Calendar
 	}
-	name := strings.TrimSpace(h.Student.School)
-	if name == "" {
-		name = NoSchool
+	sc := r.school(SchoolOf(h))
+	grade := history.NormalizeGrade(h.Student.Grade)
+	if grade == "" {
+		grade = "(none)"
 	}
+	gs := sc.grade(grade)
+	caps := CapUsage(r.Version, h, ev, r.Near)
+	rate, _ := ev.Facts.Get("attendance_rate")
+	absent, _ := ev.Facts.Get("absent_days")
+	r.District.add(ev, rate, caps)
+	sc.Summary.add(ev, rate, caps)
+	gs.add(ev, rate, caps)
+	row = StudentRow{ID: h.Student.ID, Name: strings.TrimSpace(h.Student.Name), Grade: h.Student.Grade, Rate: rate, AbsentDays: absent, Caps: caps, Page: page}
+	for _, d := range ev.Due {
+		row.Due = append(row.Due, DueMark{Step: d.Step, Overdue: d.Overdue})
+	}
+	for _, d := range ev.Designations {
+		row.Designations = append(row.Designations, d.ID)
+	}
+	for _, rv := range ev.Review {
+		row.Review = append(row.Review, rv.Step)
+	}
+	if len(ev.Due) == 0 && len(ev.Review) > 0 {
+		sc.Review = append(sc.Review, ReviewRow{ID: row.ID, Steps: row.Review, Page: page})
+	}
+	return row, true
+}
+
+// SchoolOf returns the school a student is counted in: the record's, trimmed, or
+// NoSchool.
+func SchoolOf(h *history.History) string {
+	if s := strings.TrimSpace(h.Student.School); s != "" {
+		return s
+	}
+	return NoSchool
+}
+
+// school returns the school of that name, made empty when new.
+func (r *Report) school(name string) *School {
 	sc := r.Schools[name]
 	if sc == nil {
 		sc = &School{Name: name, Summary: newSummary(), Grades: map[string]*Summary{}}
 		r.Schools[name] = sc
 	}
-	grade := history.NormalizeGrade(h.Student.Grade)
-	if grade == "" {
-		grade = "(none)"
-	}
-	gs := sc.Grades[grade]
+	return sc
+}
+
+// grade returns the summary of a grade of the school, made empty when new.
+func (sc *School) grade(g string) *Summary {
+	gs := sc.Grades[g]
 	if gs == nil {
 		s := newSummary()
 		gs = &s
-		sc.Grades[grade] = gs
+		sc.Grades[g] = gs
 	}
-	caps := CapUsage(r.Version, h, ev, r.Near)
-	rate, _ := ev.Facts.Get("attendance_rate")
-	absent, _ := ev.Facts.Get("absent_days")
-	for _, s := range []*Summary{&r.District, &sc.Summary, gs} {
-		s.add(ev, rate, caps)
+	return gs
+}
+
+// Merge adds the students of o, a report of the same pack and date, to r: the counts of
+// each group, and the students kept and for review after r's own. A district is
+// counted by parts (a batch of students each) that are then merged in order.
+func (r *Report) Merge(o *Report) {
+	if r.cal == nil {
+		r.cal = o.cal
 	}
-	if r.KeepStudents {
-		row := StudentRow{ID: h.Student.ID, Name: strings.TrimSpace(h.Student.Name), Grade: h.Student.Grade, Rate: rate, AbsentDays: absent, Caps: caps, Page: page}
-		for _, d := range ev.Due {
-			row.Due = append(row.Due, DueMark{Step: d.Step, Overdue: d.Overdue})
+	r.Problems += o.Problems
+	r.District.merge(&o.District)
+	for name, so := range o.Schools {
+		sc := r.school(name)
+		sc.Summary.merge(&so.Summary)
+		for g, gs := range so.Grades {
+			sc.grade(g).merge(gs)
 		}
-		for _, d := range ev.Designations {
-			row.Designations = append(row.Designations, d.ID)
+		sc.Students = append(sc.Students, so.Students...)
+		sc.Review = append(sc.Review, so.Review...)
+	}
+}
+
+func (s *Summary) merge(o *Summary) {
+	s.Students += o.Students
+	s.WithDue += o.WithDue
+	s.Review += o.Review
+	for i, n := range o.Rates {
+		s.Rates[i] += n
+	}
+	for _, m := range []struct{ to, from map[string]int }{{s.Due, o.Due}, {s.Overdue, o.Overdue}, {s.Designations, o.Designations}, {s.NearCap, o.NearCap}, {s.AtCap, o.AtCap}} {
+		for k, n := range m.from {
+			m.to[k] += n
 		}
-		sc.Students = append(sc.Students, row)
+	}
+	for k, v := range o.Months {
+		s.Months[k] += v
+	}
+	for k, v := range o.Excuses {
+		s.Excuses[k] += v
 	}
 }
 
@@ -141,6 +231,8 @@ func (s *Summary) add(ev *rollcall.Evaluation, rate float64, caps []CapUse) {
 	s.Students++
 	if len(ev.Due) > 0 {
 		s.WithDue++
+	} else if len(ev.Review) > 0 {
+		s.Review++
 	}
 	for _, d := range ev.Due {
 		s.Due[d.Step]++
@@ -163,7 +255,7 @@ func (s *Summary) add(ev *rollcall.Evaluation, rate float64, caps []CapUse) {
 			continue
 		}
 		y, m, _ := c.Date.Date()
-		s.Months[fmt.Sprintf("%04d-%02d", y, int(m))] += c.Days
+		s.Months[monthKey(y, m)] += c.Days
 		s.Excuses[c.Excuse] += c.Days
 	}
 	for _, c := range caps {
@@ -173,6 +265,15 @@ func (s *Summary) add(ev *rollcall.Evaluation, rate float64, caps []CapUse) {
 			s.NearCap[c.Cap]++
 		}
 	}
+}
+
+// monthKey returns "YYYY-MM" (fmt.Sprintf costs more, once an absence).
+func monthKey(y int, m time.Month) string {
+	if y < 0 || y > 9999 {
+		return fmt.Sprintf("%04d-%02d", y, int(m))
+	}
+	b := [7]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-', byte('0' + int(m)/10), byte('0' + int(m)%10)}
+	return string(b[:])
 }
 
 // SchoolNames returns the schools in order of name, the students without one last.
@@ -275,20 +376,35 @@ type gradeView struct {
 	*Summary
 }
 
-func (r *Report) view() *view {
+// view returns what the templates see; with schools, every school's section (the
+// district's page), which a school's page does not show.
+func (r *Report) view(schools bool) *view {
 	v := &view{R: r, Steps: r.Version.Steps, Desigs: r.Version.Designations, Caps: r.Version.Caps, CSS: template.CSS(reportCSS)}
 	v.Title = "Attendance report"
 	if r.Pack.Title != "" {
 		v.Title += ": " + r.Pack.Title
 	}
-	for _, n := range r.SchoolNames() {
-		v.Schools = append(v.Schools, r.schoolView(r.Schools[n]))
+	if schools {
+		for _, n := range r.SchoolNames() {
+			v.Schools = append(v.Schools, r.schoolView(r.Schools[n]))
+		}
 	}
 	return v
 }
 
+// sortReview puts a school's students for review in order of id (a report counted by
+// parts has them in the order its parts were merged).
+func (sc *School) sortReview() {
+	slices.SortStableFunc(sc.Review, func(a, b ReviewRow) int { return cmp.Compare(a.ID, b.ID) })
+}
+
 func (r *Report) schoolView(sc *School) schoolView {
-	sv := schoolView{School: sc, Page: Slug(sc.Name) + "/index.html"}
+	sc.sortReview()
+	dir := sc.Dir
+	if dir == "" {
+		dir = Slug(sc.Name)
+	}
+	sv := schoolView{School: sc, Page: dir + "/index.html"}
 	var grades []string
 	for g := range sc.Grades {
 		grades = append(grades, g)
@@ -322,28 +438,121 @@ func compareGrades(a, b string) int {
 }
 
 // WriteHTML writes the district's page: the district's summary and charts, a table of
-// the schools, and each school by grade. With links, each school's row links to its
-// page (see [Report.WriteSchoolHTML]), at SLUG/index.html.
+// the schools, and each school by grade with its students for review (by id). With
+// links, each school's row links to its page (see [Report.WriteSchoolHTML]), at
+// DIR/index.html (School.Dir, by default the school's Slug).
 func (r *Report) WriteHTML(w io.Writer, links bool) error {
-	v := r.view()
+	v := r.view(true)
 	v.Links = links
 	return reportTemplates.ExecuteTemplate(w, "district", v)
 }
 
-// WriteSchoolHTML writes one school's page: its summary by grade, its charts, and its
-// students (kept with KeepStudents), each linking to the student's page. index is the
-// district page, relative to the school's.
+// WriteSchoolHTML writes one school's page: its summary by grade, its charts, its
+// students for review, and its students (kept with KeepStudents), each linking to the
+// student's page. index is the district page, relative to the school's.
 func (r *Report) WriteSchoolHTML(w io.Writer, school, index string) error {
+	v, err := r.schoolPageView(school, index)
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(v.School.Students, func(a, b StudentRow) int { return cmp.Compare(a.ID, b.ID) })
+	return reportTemplates.ExecuteTemplate(w, "school", v)
+}
+
+// WriteSchoolPage writes one school's page as WriteSchoolHTML does, but its students'
+// rows are read from rows: the HTML AppendStudentRow made, in the order to show. A
+// district's school pages are written this way from rows kept on disk while the
+// students were counted, never the whole district's in memory.
+func (r *Report) WriteSchoolPage(w io.Writer, school, index string, rows io.Reader) error {
+	v, err := r.schoolPageView(school, index)
+	if err != nil {
+		return err
+	}
+	if err := reportTemplates.ExecuteTemplate(w, "school-head", v); err != nil {
+		return err
+	}
+	if _, err := io.Copy(w, rows); err != nil {
+		return err
+	}
+	return reportTemplates.ExecuteTemplate(w, "school-tail", v)
+}
+
+func (r *Report) schoolPageView(school, index string) (*view, error) {
 	sc := r.Schools[school]
 	if sc == nil {
-		return fmt.Errorf("letters: no school %q in the report", school)
+		return nil, fmt.Errorf("letters: no school %q in the report", school)
 	}
-	v := r.view()
+	v := r.view(false)
 	sv := r.schoolView(sc)
 	v.School = &sv
 	v.Index = index
-	slices.SortFunc(sc.Students, func(a, b StudentRow) int { return cmp.Compare(a.ID, b.ID) })
-	return reportTemplates.ExecuteTemplate(w, "school", v)
+	return v, nil
+}
+
+// AppendStudentRow appends a student's row of a school's page (a <tr> of the students'
+// table) to b. It is written by hand, every text escaped, for a district has hundreds
+// of thousands of them.
+func AppendStudentRow(b []byte, row StudentRow) []byte {
+	esc := func(s string) { b = append(b, template.HTMLEscapeString(s)...) }
+	b = append(b, `<tr data-student="`...)
+	esc(row.ID)
+	b = append(b, `"><td class="name">`...)
+	if row.Page != "" {
+		b = append(b, `<a href="`...)
+		esc(row.Page)
+		b = append(b, `">`...)
+		esc(row.ID)
+		b = append(b, `</a>`...)
+	} else {
+		esc(row.ID)
+	}
+	b = append(b, `</td><td class="name">`...)
+	esc(row.Name)
+	b = append(b, `</td><td>`...)
+	esc(row.Grade)
+	b = append(b, `</td><td>`...)
+	b = append(b, policy.FormatNumber(round2(row.Rate*100))...)
+	b = append(b, `%</td><td>`...)
+	b = append(b, policy.FormatNumber(round2(row.AbsentDays))...)
+	b = append(b, `</td><td class="name">`...)
+	for i, d := range row.Due {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		if d.Overdue {
+			b = append(b, `<span class="over" title="overdue">`...)
+		} else {
+			b = append(b, `<span>`...)
+		}
+		esc(d.Step)
+		b = append(b, `</span>`...)
+	}
+	b = append(b, `</td><td class="name">`...)
+	for i, d := range row.Designations {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		esc(d)
+	}
+	b = append(b, `</td><td class="name">`...)
+	for i, c := range row.Caps {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		esc(c.Cap)
+		b = append(b, ' ')
+		b = append(b, policy.FormatNumber(round2(c.Used))...)
+		b = append(b, '/')
+		b = strconv.AppendInt(b, int64(c.Limit), 10)
+	}
+	b = append(b, `</td><td class="name">`...)
+	for i, s := range row.Review {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		esc(s)
+	}
+	return append(b, "</td></tr>\n"...)
 }
 
 // Slug returns a file name for a school or a student: letters, digits and '-' of the
@@ -373,6 +582,56 @@ func Slug(name string) string {
 		s += fnv(name)
 	}
 	return s
+}
+
+// PageName returns the name of a student's page (without ".html"), the same for the
+// same id in every run and different for different ids, even on a file system that
+// ignores case: an id of digits, capitals and '-' in lower case (S0001 is s0001); one
+// with small letters as well, in lower case with the places of its capitals after '_'
+// (s0001 is s0001_0, Ab is ab_1); any other, its Slug with a hash of the id after "_h".
+// A school's student pages are written as its students are counted, in parallel, so
+// that no run can hold every name to tell two apart.
+func PageName(id string) string {
+	plain, small := len(id) > 0 && len(id) <= 48 && id[0] != '-' && !reservedName(id), false
+	var caps uint64
+	for i := 0; plain && i < len(id); i++ {
+		switch c := id[i]; {
+		case c >= 'A' && c <= 'Z':
+			caps |= 1 << i
+		case c >= 'a' && c <= 'z':
+			small = true
+		case c >= '0' && c <= '9' || c == '-':
+		default:
+			plain = false
+		}
+	}
+	switch {
+	case plain && !small:
+		return strings.ToLower(id)
+	case plain:
+		return strings.ToLower(id) + "_" + strconv.FormatUint(caps, 16)
+	}
+	s := Slug(id)
+	if len(s) > 32 {
+		s = s[:32]
+	}
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(id); i++ {
+		h ^= uint64(id[i])
+		h *= 1099511628211
+	}
+	return strings.TrimSuffix(s, "-") + "_h" + fmt.Sprintf("%016x", h)
+}
+
+// reservedName reports whether a name is one Windows keeps for devices (CON, NUL,
+// COM1...), whatever follows it.
+func reservedName(id string) bool {
+	l := strings.ToLower(id)
+	switch l {
+	case "con", "prn", "aux", "nul":
+		return true
+	}
+	return len(l) == 4 && (strings.HasPrefix(l, "com") || strings.HasPrefix(l, "lpt")) && l[3] >= '0' && l[3] <= '9'
 }
 
 // needsHash reports whether two different names could give the same slug: any
@@ -450,9 +709,10 @@ var reportFuncs = template.FuncMap{
 		}
 		return pv
 	},
-	"get": func(m map[string]int, k string) int { return m[k] },
-	"pct": func(v float64) string { return policy.FormatNumber(round2(v*100)) + "%" },
-	"num": func(v float64) string { return policy.FormatNumber(round2(v)) },
+	"get":        func(m map[string]int, k string) int { return m[k] },
+	"pct":        func(v float64) string { return policy.FormatNumber(round2(v*100)) + "%" },
+	"num":        func(v float64) string { return policy.FormatNumber(round2(v)) },
+	"studentRow": func(row StudentRow) template.HTML { return template.HTML(AppendStudentRow(nil, row)) },
 	"charts": func(r *Report, s *Summary) []template.HTML {
 		return []template.HTML{r.RateChart(s).SVG(), r.MonthChart(s).SVG(), r.ExcuseChart(s).SVG()}
 	},
@@ -467,8 +727,8 @@ var reportTemplates = template.Must(template.New("report").Funcs(reportFuncs).Pa
 <meta name="robots" content="noindex">
 <title>{{.}}</title>
 {{end}}
-{{define "steps-head"}}<th>students</th><th>with a step due</th>{{range .Steps}}<th title="{{.Title}}">{{.ID}}</th>{{end}}{{end}}
-{{define "steps-row"}}<td data-kind="students">{{.S.Students}}</td><td data-kind="with-due">{{.S.WithDue}}</td>{{range .Steps}}{{$n := get $.S.Due .ID}}{{$o := get $.S.Overdue .ID}}<td data-step="{{.ID}}" data-due="{{$n}}" data-overdue="{{$o}}"{{if not $n}} class="zero"{{end}}>{{$n}}{{if $o}} <span class="over" title="overdue">({{$o}} overdue)</span>{{end}}</td>{{end}}{{end}}
+{{define "steps-head"}}<th>students</th><th>with a step due</th><th title="no step due, a step done to review">for review</th>{{range .Steps}}<th title="{{.Title}}">{{.ID}}</th>{{end}}{{end}}
+{{define "steps-row"}}<td data-kind="students">{{.S.Students}}</td><td data-kind="with-due">{{.S.WithDue}}</td><td data-kind="review"{{if not .S.Review}} class="zero"{{end}}>{{.S.Review}}</td>{{range .Steps}}{{$n := get $.S.Due .ID}}{{$o := get $.S.Overdue .ID}}<td data-step="{{.ID}}" data-due="{{$n}}" data-overdue="{{$o}}"{{if not $n}} class="zero"{{end}}>{{$n}}{{if $o}} <span class="over" title="overdue">({{$o}} overdue)</span>{{end}}</td>{{end}}{{end}}
 {{define "desig-head"}}{{range .Desigs}}<th title="{{.Title}}">{{.ID}}</th>{{end}}{{range .Caps}}<th title="near the cap / at it">{{.ID}}: near / at</th>{{end}}{{end}}
 {{define "desig-row"}}{{range .Desigs}}{{$n := get $.S.Designations .ID}}<td data-designation="{{.ID}}"{{if not $n}} class="zero"{{end}}>{{$n}}</td>{{end}}{{range .Caps}}<td data-cap="{{.ID}}" data-near="{{get $.S.NearCap .ID}}" data-at="{{get $.S.AtCap .ID}}">{{get $.S.NearCap .ID}} / {{get $.S.AtCap .ID}}</td>{{end}}{{end}}
 {{define "district"}}{{template "head" .Title}}<style>{{.CSS}}</style>
@@ -510,9 +770,14 @@ var reportTemplates = template.Must(template.New("report").Funcs(reportFuncs).Pa
 {{range .S.Grades}}<tr data-grade="{{.Grade}}"><td class="name">{{.Grade}}</td>{{template "desig-row" (dict1 $.V .Summary)}}</tr>
 {{end}}</table>{{end}}
 <div class="charts">{{range .S.Charts}}{{.}}{{end}}</div>
+{{with .S.Review}}<h3>For review</h3>
+<p class="note">No step is due for these students, and a step done for them would no longer have been due on their absences as classified now (an absence excused since, say): review it.</p>
+<ul class="review">{{range .}}<li data-student="{{.ID}}">{{if and $.V.School .Page}}<a href="{{.Page}}">{{.ID}}</a>{{else}}{{.ID}}{{end}}: {{range $i, $s := .Steps}}{{if $i}}, {{end}}<span data-step="{{$s}}">{{$s}}</span>{{end}}</li>
+{{end}}</ul>{{end}}
 </section>
 {{end}}
-{{define "school"}}{{template "head" .School.Name}}<style>{{.CSS}}</style>
+{{define "school"}}{{template "school-head" .}}{{range .School.Students}}{{studentRow .}}{{end}}{{template "school-tail"}}{{end}}
+{{define "school-head"}}{{template "head" .School.Name}}<style>{{.CSS}}</style>
 </head>
 <body>
 <p class="meta">{{if .Index}}<a href="{{.Index}}">District report</a> · {{end}}As of {{.R.AsOf}} under pack {{.R.Pack.Name}}</p>
@@ -525,9 +790,9 @@ var reportTemplates = template.Must(template.New("report").Funcs(reportFuncs).Pa
 {{template "school-body" (dict2 . .School)}}
 <h2>Students</h2>
 <table class="students">
-<tr><th class="name">student</th><th class="name">name</th><th>grade</th><th>attendance</th><th>days absent</th><th class="name">steps due</th><th class="name">designations</th><th class="name">caps</th></tr>
-{{range .School.Students}}<tr data-student="{{.ID}}"><td class="name">{{if .Page}}<a href="{{.Page}}">{{.ID}}</a>{{else}}{{.ID}}{{end}}</td><td class="name">{{.Name}}</td><td>{{.Grade}}</td><td>{{pct .Rate}}</td><td>{{num .AbsentDays}}</td><td class="name">{{range $i, $d := .Due}}{{if $i}}, {{end}}<span{{if .Overdue}} class="over" title="overdue"{{end}}>{{.Step}}</span>{{end}}</td><td class="name">{{range $i, $d := .Designations}}{{if $i}}, {{end}}{{$d}}{{end}}</td><td class="name">{{range $i, $c := .Caps}}{{if $i}}, {{end}}{{.Cap}} {{num .Used}}/{{.Limit}}{{end}}</td></tr>
-{{end}}</table>
+<tr><th class="name">student</th><th class="name">name</th><th>grade</th><th>attendance</th><th>days absent</th><th class="name">steps due</th><th class="name">designations</th><th class="name">caps</th><th class="name">to review</th></tr>
+{{end}}
+{{define "school-tail"}}</table>
 </body>
 </html>
 {{end}}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/rollcall-go/rollcall"
@@ -49,6 +48,7 @@ type stepMark struct {
 type dayCell struct {
 	X, Y       float64
 	Date       calendar.Date
+	DateText   string // Date, as text
 	Day        int
 	Status     string // present, absent, partial, closed, future, not-enrolled, weekend
 	Excuse     string
@@ -147,6 +147,7 @@ func yearCalendar(h *history.History, ev *rollcall.Evaluation, marks []stepMark)
 	ly, lm, _ := year.LastDay.Date()
 	i := 0
 	var schoolDays int
+	var title []byte
 	for y, m := fy, fm; y < ly || (y == ly && m <= lm); i++ {
 		mb := monthBlock{X: 8 + float64(i%monthsRow)*(monthW+10), Y: 8 + float64(i/monthsRow)*monthH, Title: fmt.Sprintf("%s %d", m, y)}
 		for k, l := range []string{"M", "T", "W", "T", "F"} {
@@ -167,7 +168,7 @@ func yearCalendar(h *history.History, ev *rollcall.Evaluation, marks []stepMark)
 				continue
 			}
 			row := (dd - 1 + offset) / 7
-			c := dayCell{X: mb.X + float64(int(wd)-1)*cell, Y: mb.Y + 34 + float64(row)*cell, Date: d, Day: dd, TextFill: "#333"}
+			c := dayCell{X: mb.X + float64(int(wd)-1)*cell, Y: mb.Y + 34 + float64(row)*cell, Date: d, DateText: d.String(), Day: dd, TextFill: "#333"}
 			inYear := !d.Before(year.FirstDay) && !d.After(year.LastDay)
 			di := info[d]
 			switch {
@@ -200,20 +201,24 @@ func yearCalendar(h *history.History, ev *rollcall.Evaluation, marks []stepMark)
 			if di != nil {
 				c.Rejected = di.rejected
 			}
-			title := []string{d.String()}
+			// the title: the date, then each of these after " · "
+			title = append(title[:0], c.DateText...)
 			if di != nil {
-				title = append(title, di.codes...)
+				for _, code := range di.codes {
+					title = append(append(title, " · "...), code...)
+				}
 				if c.Status == "partial" {
-					title = append(title, fmt.Sprintf("%s of the day", policy.FormatNumber(round2(di.days))))
+					title = append(append(append(title, " · "...), policy.FormatNumber(round2(di.days))...), " of the day"...)
 				}
 			} else if c.Status == "closed" {
-				title = append(title, "no school")
+				title = append(title, " · no school"...)
 			}
 			for k, m := range byDate[d] {
 				c.Marks = append(c.Marks, cellMark{CX: c.X + cell - 6 - float64(k)*9, CY: c.Y + 6, N: m.N, Kind: m.Kind})
-				title = append(title, fmt.Sprintf("step %d %s %s", m.N, m.ID, m.Kind))
+				title = append(strconv.AppendInt(append(title, " · step "...), int64(m.N), 10), ' ')
+				title = append(append(append(title, m.ID...), ' '), m.Kind...)
 			}
-			c.Title = strings.Join(title, " · ")
+			c.Title = string(title)
 			mb.Days = append(mb.Days, c)
 		}
 		cv.Months = append(cv.Months, mb)
@@ -242,9 +247,19 @@ func excuseRank(e string) int {
 
 // WriteStudentPage writes a student's year at a glance as one self-contained HTML page.
 func WriteStudentPage(w io.Writer, p StudentPage) error {
+	page, err := StudentPageHTML(p)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(page)
+	return err
+}
+
+// StudentPageHTML returns the page WriteStudentPage writes.
+func StudentPageHTML(p StudentPage) ([]byte, error) {
 	h, ev := p.History, p.Eval
 	if h == nil || ev == nil || p.Engine == nil {
-		return fmt.Errorf("letters: a student's page needs the engine, the history and its evaluation")
+		return nil, fmt.Errorf("letters: a student's page needs the engine, the history and its evaluation")
 	}
 	v := p.Engine.Pack().At(ev.AsOf)
 	order := map[string]int{}
@@ -284,7 +299,6 @@ func WriteStudentPage(w io.Writer, p StudentPage) error {
 		return a.N - b.N
 	})
 	cv, _ := yearCalendar(h, ev, marks)
-	type fact struct{ Name, Value string }
 	var facts []fact
 	for i, n := range ev.Facts.Names {
 		facts = append(facts, fact{n, formatValue(n, ev.Facts.Values[i])})
@@ -296,12 +310,9 @@ func WriteStudentPage(w io.Writer, p StudentPage) error {
 		}
 	}
 	slices.SortStableFunc(absences, func(a, b rollcall.Classified) int { return a.Date.Compare(b.Date) })
-	data := map[string]any{
-		"CSS": template.CSS(reportCSS + studentCSS), "S": h.Student, "Name": strings.TrimSpace(h.Student.Name), "Ev": ev, "Pack": p.Engine.Pack(),
-		"CalSVG": cv.svg(), "Marks": marks, "Facts": facts, "Absences": absences, "Back": p.Back, "Fills": excuseFill,
-		"Caps": CapUsage(v, h, ev, DefaultNear),
-	}
-	return studentTemplate.Execute(w, data)
+	page := studentView{CSS: reportCSS + studentCSS, H: h, Ev: ev, Pack: p.Engine.Pack(), CalSVG: string(cv.svg()), Marks: marks, Facts: facts,
+		Absences: absences, Back: p.Back, Caps: CapUsage(v, h, ev, DefaultNear)}
+	return page.html(), nil
 }
 
 const studentCSS = `
@@ -331,60 +342,6 @@ svg.calendar .pevt { fill: #7c5cd6; }
 .cite { font-size: 11.5px; color: #666; }
 `
 
-var studentTemplate = template.Must(template.New("student").Funcs(reportFuncs).Funcs(template.FuncMap{
-	"fmtnum":  func(v any) string { return policy.FormatNumber(v) },
-	"formatv": formatValue,
-}).Parse(`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>{{if .Name}}{{.Name}} ({{.S.ID}}){{else}}Student {{.S.ID}}{{end}}: attendance {{.Ev.AsOf}}</title>
-<style>{{.CSS}}</style>
-</head>
-<body>
-{{if .Back}}<p class="meta"><a href="{{.Back}}">Back to the school</a></p>{{end}}
-<p class="staff">For staff: this page names a student. Keep it within the student's records.</p>
-<h1>{{if .Name}}{{.Name}} · {{end}}student {{.S.ID}}</h1>
-<p class="meta">{{with .S.School}}{{.}} · {{end}}{{with .S.Grade}}grade {{.}} · {{end}}as of {{.Ev.AsOf}} under pack {{.Pack.Name}}</p>
-<table class="facts"><tr>{{range .Facts}}<th>{{.Name}}</th>{{end}}</tr><tr>{{range .Facts}}<td data-fact="{{.Name}}">{{.Value}}</td>{{end}}</tr></table>
-{{if .Ev.Designations}}<p><strong>Designations:</strong> {{range $i, $d := .Ev.Designations}}{{if $i}}; {{end}}<span data-designation="{{.ID}}">{{or .Title .ID}}</span> ({{.Because}}){{end}}</p>{{end}}
-{{if .Caps}}<p><strong>Caps:</strong> {{range $i, $c := .Caps}}{{if $i}}; {{end}}<span data-cap="{{.Cap}}">{{.Cap}}: {{fmtnum .Used}} of {{.Limit}}{{if .At}} (at the cap){{end}}</span>{{end}}</p>{{end}}
-<div class="legend">
-<span><span class="sw" style="background:#fff"></span>present</span>
-<span><span class="sw" style="background:{{index .Fills "excused"}}"></span>absent, excused</span>
-<span><span class="sw" style="background:{{index .Fills "unverified"}}"></span>absent, not yet verified</span>
-<span><span class="sw" style="background:{{index .Fills "unexcused"}}"></span>absent, unexcused</span>
-<span><span class="sw" style="background:linear-gradient(to top, #e5533d 40%, #fff 40%)"></span>part of the day (shaded by the part missed)</span>
-<span><span class="sw" style="background:#dcdfe3"></span>no school</span>
-<span><svg width="14" height="14"><circle cx="7" cy="7" r="5.5" class="mark-due" fill="#fff" stroke="#d9480f" stroke-width="1.4"/></svg> step fell due</span>
-<span><svg width="14" height="14"><circle cx="7" cy="7" r="5.5" fill="#1f3a5f"/></svg> step done</span>
-<span><svg width="14" height="14"><circle cx="7" cy="10" r="2" fill="#7c5cd6"/></svg> tardy or other present code</span>
-</div>
-<div class="year">
-{{.CalSVG}}
-<div class="steps">
-<h2>Steps</h2>
-{{if not .Marks}}<p>No ladder step is due or done this school year.</p>{{end}}
-{{range .Marks}}<div class="step {{.Kind}}" data-step="{{.ID}}" data-kind="{{.Kind}}">
-<h3><span class="num">{{.N}}</span>{{or .Title .ID}}</h3>
-{{if eq .Kind "due"}}<div>Due since {{.Date}}{{if .Latched}} (the rule held then; due until done){{end}}{{with .DueBy}}, to be done by {{.}}{{end}}{{if .Overdue}} <span class="over">overdue</span>{{end}}.</div><div>{{.Because}}</div>{{else}}<div>Done on {{.Date}}{{with .Outcome}}: {{.}}{{end}}.</div>{{end}}
-<ul class="clauses">{{range .Clauses}}<li class="{{if .Held}}held{{else}}not{{end}}"><code>{{.Clause}}</code> <span class="read">{{range $i, $f := .Facts}}{{if $i}}, {{end}}{{.Fact}} = {{fmtnum .Value}}{{end}}</span></li>{{end}}</ul>
-{{with .Citation}}<div class="cite">{{.}}</div>{{end}}
-</div>
-{{end}}
-{{with .Ev.Review}}<h3>To review</h3>{{range .}}<p>{{.Note}}</p>{{end}}{{end}}
-</div>
-</div>
-<h2>Absences and partial days</h2>
-{{if .Absences}}<table class="absences"><tr><th>date</th><th class="name">code</th><th class="name">effective</th><th class="name">excuse</th><th>days</th><th>minutes</th><th class="name">missing documents</th></tr>
-{{range .Absences}}<tr data-date="{{.Date}}"><td>{{.Date}}</td><td class="name">{{.Code}}</td><td class="name">{{.EffectiveCode}}</td><td class="name">{{if .Rejected}}rejected: {{.Rejected}}{{else}}{{.Excuse}}{{end}}</td><td>{{fmtnum .Days}}</td><td>{{if .Minutes}}{{.Minutes}}{{end}}</td><td class="name">{{range $i, $d := .MissingDocuments}}{{if $i}}, {{end}}{{$d}}{{end}}</td></tr>
-{{end}}</table>{{else}}<p>None.</p>{{end}}
-</body>
-</html>
-`))
-
 // svg writes the calendar as inline SVG. It is written by hand rather than through
 // html/template, which costs a few microseconds an attribute and a year has thousands:
 // the only texts from the input (codes, in the days' titles) are escaped here.
@@ -392,47 +349,130 @@ func (cv calView) svg() template.HTML {
 	if len(cv.Months) == 0 {
 		return ""
 	}
-	var b strings.Builder
-	b.Grow(48 << 10)
-	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-	esc := template.HTMLEscapeString
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="calendar" role="img" width="%s" height="%s" viewBox="0 0 %s %s" aria-label="%s">`+"\n",
-		num(cv.Width), num(cv.Height), num(cv.Width), num(cv.Height), esc(cv.Desc))
-	b.WriteString("<title>" + esc(cv.Desc) + "</title>\n")
-	b.WriteString(`<defs><pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="5" height="5" fill="#f1f2f4"/><line x1="0" y1="0" x2="0" y2="5" stroke="#c9ced6" stroke-width="1.5"/></pattern></defs>` + "\n")
-	c := num(cv.Cell)
-	for _, m := range cv.Months {
-		b.WriteString(`<g class="month"><text class="mtitle" x="` + num(m.X) + `" y="` + num(m.Y) + `" dy="12">` + esc(m.Title) + "</text>\n")
-		for _, h := range m.Heads {
-			b.WriteString(`<text class="wd" x="` + num(h.X) + `" y="` + num(h.Y) + `" text-anchor="middle">` + h.L + `</text>`)
+	w := &htmlBuf{b: make([]byte, 0, 64<<10)}
+	num := func(v float64) {
+		if i := int64(v); float64(i) == v { // most coordinates
+			w.b = strconv.AppendInt(w.b, i, 10)
+			return
 		}
-		b.WriteString("\n")
+		w.b = strconv.AppendFloat(w.b, v, 'f', -1, 64)
+	}
+	w.raw(`<svg xmlns="http://www.w3.org/2000/svg" class="calendar" role="img" width="`)
+	num(cv.Width)
+	w.raw(`" height="`)
+	num(cv.Height)
+	w.raw(`" viewBox="0 0 `)
+	num(cv.Width)
+	w.raw(" ")
+	num(cv.Height)
+	w.raw(`" aria-label="`)
+	w.esc(cv.Desc)
+	w.raw("\">\n<title>")
+	w.esc(cv.Desc)
+	w.raw("</title>\n")
+	w.raw(`<defs><pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="5" height="5" fill="#f1f2f4"/><line x1="0" y1="0" x2="0" y2="5" stroke="#c9ced6" stroke-width="1.5"/></pattern></defs>` + "\n")
+	for _, m := range cv.Months {
+		w.raw(`<g class="month"><text class="mtitle" x="`)
+		num(m.X)
+		w.raw(`" y="`)
+		num(m.Y)
+		w.raw(`" dy="12">`)
+		w.esc(m.Title)
+		w.raw("</text>\n")
+		for _, h := range m.Heads {
+			w.raw(`<text class="wd" x="`)
+			num(h.X)
+			w.raw(`" y="`)
+			num(h.Y)
+			w.raw(`" text-anchor="middle">`)
+			w.raw(h.L)
+			w.raw(`</text>`)
+		}
+		w.raw("\n")
 		for _, d := range m.Days {
-			x, y := num(d.X), num(d.Y)
-			b.WriteString(`<g class="d"><rect class="day`)
+			w.raw(`<g class="d"><rect class="day`)
 			if d.Rejected {
-				b.WriteString(" rejected")
+				w.raw(" rejected")
 			}
-			b.WriteString(`" x="` + x + `" y="` + y + `" width="` + c + `" height="` + c + `" fill="` + d.Fill + `" data-date="` + d.Date.String() + `" data-status="` + d.Status + `"`)
+			w.raw(`" x="`)
+			num(d.X)
+			w.raw(`" y="`)
+			num(d.Y)
+			w.raw(`" width="`)
+			num(cv.Cell)
+			w.raw(`" height="`)
+			num(cv.Cell)
+			w.raw(`" fill="`)
+			w.raw(d.Fill)
+			w.raw(`" data-date="`)
+			w.raw(d.DateText)
+			w.raw(`" data-status="`)
+			w.raw(d.Status)
+			w.raw(`"`)
 			if d.Excuse != "" {
-				b.WriteString(` data-excuse="` + esc(d.Excuse) + `" data-days="` + num(d.Days) + `"`)
+				w.raw(` data-excuse="`)
+				w.esc(d.Excuse)
+				w.raw(`" data-days="`)
+				num(d.Days)
+				w.raw(`"`)
 			}
-			b.WriteString("><title>" + esc(d.Title) + "</title></rect>")
+			w.raw("><title>")
+			w.esc(d.Title)
+			w.raw("</title></rect>")
 			if d.PartH > 0 {
-				b.WriteString(`<rect class="part" x="` + x + `" y="` + num(d.PartY) + `" width="` + c + `" height="` + num(d.PartH) + `" fill="` + excuseFill[d.Excuse] + `" opacity="0.85"/>`)
+				w.raw(`<rect class="part" x="`)
+				num(d.X)
+				w.raw(`" y="`)
+				num(d.PartY)
+				w.raw(`" width="`)
+				num(cv.Cell)
+				w.raw(`" height="`)
+				num(d.PartH)
+				w.raw(`" fill="`)
+				w.raw(excuseFill[d.Excuse])
+				w.raw(`" opacity="0.85"/>`)
 			}
 			if d.PresentEvt {
-				b.WriteString(`<circle class="pevt" cx="` + x + `" cy="` + y + `" r="2" transform="translate(12,19)"/>`)
+				w.raw(`<circle class="pevt" cx="`)
+				num(d.X)
+				w.raw(`" cy="`)
+				num(d.Y)
+				w.raw(`" r="2" transform="translate(12,19)"/>`)
 			}
-			b.WriteString(`<text x="` + x + `" y="` + y + `" dx="3" dy="10" fill="` + d.TextFill + `">` + strconv.Itoa(d.Day) + `</text>`)
+			w.raw(`<text x="`)
+			num(d.X)
+			w.raw(`" y="`)
+			num(d.Y)
+			w.raw(`" dx="3" dy="10" fill="`)
+			w.raw(d.TextFill)
+			w.raw(`">`)
+			w.b = strconv.AppendInt(w.b, int64(d.Day), 10)
+			w.raw(`</text>`)
 			for _, mk := range d.Marks {
-				n := strconv.Itoa(mk.N)
-				b.WriteString(`<circle class="mark mark-` + mk.Kind + `" cx="` + num(mk.CX) + `" cy="` + num(mk.CY) + `" r="5" data-step-n="` + n + `" data-kind="` + mk.Kind + `"/><text class="mark-n ` + mk.Kind + `" x="` + num(mk.CX) + `" y="` + num(mk.CY) + `" dy="2.5" text-anchor="middle">` + n + `</text>`)
+				w.raw(`<circle class="mark mark-`)
+				w.raw(mk.Kind)
+				w.raw(`" cx="`)
+				num(mk.CX)
+				w.raw(`" cy="`)
+				num(mk.CY)
+				w.raw(`" r="5" data-step-n="`)
+				w.b = strconv.AppendInt(w.b, int64(mk.N), 10)
+				w.raw(`" data-kind="`)
+				w.raw(mk.Kind)
+				w.raw(`"/><text class="mark-n `)
+				w.raw(mk.Kind)
+				w.raw(`" x="`)
+				num(mk.CX)
+				w.raw(`" y="`)
+				num(mk.CY)
+				w.raw(`" dy="2.5" text-anchor="middle">`)
+				w.b = strconv.AppendInt(w.b, int64(mk.N), 10)
+				w.raw(`</text>`)
 			}
-			b.WriteString("</g>")
+			w.raw("</g>")
 		}
-		b.WriteString("\n</g>\n")
+		w.raw("\n</g>\n")
 	}
-	b.WriteString("</svg>")
-	return template.HTML(b.String())
+	w.raw("</svg>")
+	return template.HTML(w.b)
 }

@@ -50,9 +50,6 @@ func textCell(s string) string {
 
 // cmdReport prints the students of a roster with a ladder step due.
 func cmdReport(e *env, args []string) (err error) {
-	if handled, err := reportHTMLHook(e, args); handled { // --format html: html.go
-		return err
-	}
 	defer recoverAs(&err, "report")
 	fs := flags("report")
 	pol := fs.String("policy", "", "")
@@ -67,6 +64,7 @@ func cmdReport(e *env, args []string) (err error) {
 	fs.Var(&shard, "shard", "")
 	decisions := fs.String("decisions", "", "")
 	merge := fs.Bool("merge", false, "")
+	out := fs.String("out", "", "")
 	pos, perr := parse(fs, args)
 	if perr != nil {
 		return perr
@@ -86,8 +84,11 @@ func cmdReport(e *env, args []string) (err error) {
 	if len(pos) > 0 {
 		return usagef("unexpected argument %q: name the roster's files with --calendar, --events, --edfi, --students, --interventions or --histories", pos[0])
 	}
-	if *format != "csv" && *format != "jsonl" && *format != "edfi" {
-		return usagef("--format %q: want csv, jsonl or edfi", *format)
+	if *format != "csv" && *format != "jsonl" && *format != "edfi" && *format != "html" {
+		return usagef("--format %q: want csv, jsonl, edfi or html", *format)
+	}
+	if *out != "" && *format != "html" {
+		return usagef("--out with --format %s: --out DIR writes the pages of --format html", *format)
 	}
 	if !rf.given() {
 		return usagef("no roster: give --calendar CAL.json with --events EVENTS.csv or --edfi EVENTS.json, or --histories FILE.jsonl")
@@ -121,6 +122,12 @@ func cmdReport(e *env, args []string) (err error) {
 		return err
 	}
 	run.logDecisions = run.sharded || *decisions != ""
+	if *format == "html" {
+		if run.html, err = newHTMLRun(eng, *out); err != nil {
+			return err
+		}
+		defer run.html.close()
+	}
 	return run.run(&rf)
 }
 
@@ -150,6 +157,8 @@ type reportRun struct {
 	plan    *streamPlan    // a streamed roster, or
 	entries []roster.Entry // the students of a roster read whole
 
+	html *htmlRun // --format html
+
 	done atomic.Int64 // students evaluated, for progress
 }
 
@@ -164,6 +173,7 @@ type batchResult struct {
 	events         int
 	rejectedEvents int
 	due            map[string]int
+	html           *htmlBatch // --format html: the batch's counts and rows
 	// the as-of pass: the latest date that can be classified, the latest first day
 	last, first calendar.Date
 }
@@ -219,6 +229,8 @@ func (r *reportRun) run(rf *rosterFlags) error {
 		if err := sw.header(r.shard, r.format, r.pack.digest, &sum); err != nil {
 			return err
 		}
+	case r.html != nil:
+		r.html.start(r.asOf)
 	case r.format == "csv":
 		cw := csv.NewWriter(w)
 		cw.Write(reportColumns)
@@ -232,6 +244,10 @@ func (r *reportRun) run(rf *rosterFlags) error {
 		if sw != nil {
 			return sw.rows(br)
 		}
+		if r.html != nil {
+			decisions = append(decisions, br.decisions...)
+			return r.html.emit(br.html)
+		}
 		decisions = append(decisions, br.decisions...)
 		_, err := w.Write(br.out)
 		return err
@@ -241,6 +257,11 @@ func (r *reportRun) run(rf *rosterFlags) error {
 		return err
 	}
 	sortProblems(problems)
+	if r.html != nil {
+		if sum.Wrote, err = r.html.finish(w, len(problems)); err != nil {
+			return err
+		}
+	}
 	if sw != nil {
 		// a shard's problems and counts go to its file, for attendance merge
 		if err := sw.end(problems, &sum); err != nil {
@@ -361,6 +382,9 @@ func (r *reportRun) evaluate(b *batch) (*batchResult, error) {
 		return nil, err
 	}
 	br := &batchResult{problems: problems, due: map[string]int{}}
+	if r.html != nil {
+		br.html = r.html.newBatch()
+	}
 	var buf bytes.Buffer
 	cw := csv.NewWriter(&buf)
 	enc := json.NewEncoder(&buf)
@@ -385,6 +409,11 @@ func (r *reportRun) evaluate(b *batch) (*batchResult, error) {
 		if err := reportEdFi(r.format, enc, r.eng, res, &br.problems); err != nil {
 			return nil, err
 		}
+		if r.html != nil {
+			if err := r.html.add(br.html, en, ev); err != nil {
+				return nil, err
+			}
+		}
 		if ev.Next == nil {
 			continue
 		}
@@ -403,11 +432,14 @@ func (r *reportRun) evaluate(b *batch) (*batchResult, error) {
 				return nil, err
 			}
 		}
-		if r.format == "jsonl" {
+		switch r.format {
+		case "html":
+			continue // counted above
+		case "jsonl":
 			if err := enc.Encode(reportRow{Student: ev.Student, School: school, AsOf: ev.AsOf, Next: ev.Next, Due: ev.Due, Review: ev.Review}); err != nil {
 				return nil, err
 			}
-		} else {
+		default:
 			review := make([]string, len(ev.Review))
 			for i, rv := range ev.Review {
 				review[i] = rv.Step
@@ -437,6 +469,7 @@ type summary struct {
 	RejectedEvents int
 	Due            map[string]int
 	Problems       int
+	Wrote          []string // the files written (report --format html --out)
 }
 
 func (s *summary) add(br *batchResult) {
@@ -484,6 +517,9 @@ func (s *summary) print(w io.Writer) {
 	fmt.Fprintf(w, "  students       %d (%d with a step due)\n", s.Students, s.WithDue)
 	fmt.Fprintf(w, "  events         %d (%d rejected)\n", s.Events, s.RejectedEvents)
 	fmt.Fprintf(w, "  steps due      %s\n", due)
+	for _, f := range s.Wrote {
+		fmt.Fprintf(w, "  wrote          %s\n", f)
+	}
 	fmt.Fprintf(w, "  rejected rows  %d\n", s.Problems)
 }
 
