@@ -207,9 +207,10 @@ type Roster struct {
 	periodsOf  map[string]map[string]bool    // the periods each school's rows name
 	foldCodes  map[*codes.Catalog]map[string]string
 
-	strs    strCache            // the strings of CSV fields, shared by the roster's files
-	events  slab[history.Event] // the students' events, run by run
-	sources slab[Source]        // and where they were read
+	strs      strCache            // the strings of CSV fields, shared by the roster's files
+	events    slab[history.Event] // the students' events, run by run
+	sources   slab[Source]        // and where they were read
+	histories history.Decoder     // JSON Lines: histories with the same calendar share it
 }
 
 // New returns an empty roster for the histories an engine will evaluate under the
@@ -826,7 +827,7 @@ func (r *Roster) readHistory(text []byte, src Source) {
 	if len(text) == 0 {
 		return
 	}
-	h, err := history.Decode(text, src.String())
+	h, err := r.histories.Decode(text, src.String())
 	if err != nil {
 		var de *history.DecodeError
 		if !errors.As(err, &de) {
