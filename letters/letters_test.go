@@ -437,3 +437,67 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 		}
 	}
 }
+
+// A page's name is the same for the same id and differs for different ids, in lower
+// case: ids that differ only in case, or in characters Slug drops, get names of their
+// own.
+func TestPageName(t *testing.T) {
+	for id, want := range map[string]string{
+		"S0000001": "s0000001",
+		"100234":   "100234",
+		"AB-12":    "ab-12",
+		"s01":      "s01_0",    // small letters: the capitals' places after '_' (none)
+		"S01":      "s01",      // capitals and digits alone: lower case
+		"Ab":       "ab_1",     // A at place 0
+		"aB":       "ab_2",     // B at place 1
+		"xYz9Q":    "xyz9q_12", // Y at 1, Q at 4: 2+16
+	} {
+		assert.Equal(t, want, letters.PageName(id), id)
+	}
+	// others: the slug, then a hash of the id
+	for _, id := range []string{"a b", "a-b ", "../etc/passwd", "名前", "", "CON", "-x", strings.Repeat("A", 49)} {
+		assert.Regexp(t, `^[a-z0-9-]*_h[0-9a-f]{16}$`, letters.PageName(id), id)
+	}
+	assert.NotEqual(t, letters.PageName("a b"), letters.PageName("a  b"))
+	seen := map[string]string{}
+	for _, id := range []string{"S01", "s01", "S01 ", "s-01", "S-01", "Ab", "aB", "AB", "ab", "a b", "a-b", "A-B", "CON", "con"} {
+		n := letters.PageName(id)
+		assert.Empty(t, seen[n], "%q and %q", id, seen[n])
+		seen[n] = id
+	}
+}
+
+// A district counted by parts and merged is the district counted at once: the same
+// page, students for review in order of id.
+func TestReportMerge(t *testing.T) {
+	eng, st := sample(t)
+	ids := slices.Sorted(mapKeys(st))
+	whole := letters.NewReport(eng.Pack(), asOf)
+	for _, id := range ids {
+		whole.Add(st[id].h, st[id].ev, "")
+	}
+	merged := letters.NewReport(eng.Pack(), asOf)
+	for _, part := range [][]string{ids[5:], ids[:2], ids[2:5]} { // out of order: the page sorts
+		r := letters.NewReport(eng.Pack(), asOf)
+		for _, id := range part {
+			r.Add(st[id].h, st[id].ev, "")
+		}
+		merged.Merge(r)
+	}
+	assert.Equal(t, whole.District, merged.District)
+	var a, b strings.Builder
+	require.NoError(t, whole.WriteHTML(&a, true))
+	require.NoError(t, merged.WriteHTML(&b, true))
+	assert.Equal(t, a.String(), b.String())
+	assert.Equal(t, 9, merged.District.Students)
+}
+
+// A school's row escapes what it prints.
+func TestAppendStudentRow(t *testing.T) {
+	row := letters.StudentRow{ID: `S<1>`, Name: `"Bob" & Al's`, Grade: "3", Rate: 0.9125, AbsentDays: 1.5, Page: "s1.html",
+		Due: []letters.DueMark{{Step: "warning-letter"}, {Step: "probation-letter", Overdue: true}}, Designations: []string{"chronic"},
+		Caps: []letters.CapUse{{Cap: "parent-authorized", Used: 4, Limit: 9, Near: true}}, Review: []string{"warning-letter"}}
+	assert.Equal(t, `<tr data-student="S&lt;1&gt;"><td class="name"><a href="s1.html">S&lt;1&gt;</a></td><td class="name">&#34;Bob&#34; &amp; Al&#39;s</td><td>3</td><td>91.25%</td><td>1.5</td>`+
+		`<td class="name"><span>warning-letter</span>, <span class="over" title="overdue">probation-letter</span></td><td class="name">chronic</td><td class="name">parent-authorized 4/9</td><td class="name">warning-letter</td></tr>`+"\n",
+		string(letters.AppendStudentRow(nil, row)))
+}

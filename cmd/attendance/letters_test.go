@@ -258,3 +258,121 @@ func TestEvalHTML(t *testing.T) {
 	_, _, code = runCLI(t, "", "eval", "--policy", "il-roe-sop", "--as-of", "2024-10-18", "testdata/history.json")
 	assert.Equal(t, 0, code)
 }
+
+// reviewRoster writes a roster of four students in two schools, as of 2024-10-18 under
+// il-roe-sop (warning-letter: 5 to 9 absences not verified as excused):
+//
+//	R1 (Adams): 2 unexcused days; a warning letter sent on 2024-09-10, when its rule
+//	   had never held: for review, no step due
+//	R2 (Adams): 5 unexcused days, no letter: the warning letter is due
+//	R3 (Adams): no absence: nothing
+//	R4 (Birch): 1 unexcused day; a warning letter sent on 2024-09-05: for review
+func reviewRoster(t *testing.T) []string {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(data), 0o644))
+		return path
+	}
+	students := write("students.csv", "student_id,birth_date,grade,school,enrolled_from,enrolled_to,flags\n"+
+		"R1,2014-07-02,3,Adams,,,\nR2,2014-03-02,3,Adams,,,\nR3,2013-01-02,4,Adams,,,\nR4,2012-05-06,5,Birch,,,\n")
+	events := write("events.csv", "student_id,date,code,minutes,documents,comment,reason\n"+
+		"R1,2024-09-03,UNX,,,,\nR1,2024-09-04,UNX,,,,\n"+
+		"R2,2024-09-03,UNX,,,,\nR2,2024-09-04,UNX,,,,\nR2,2024-09-05,UNX,,,,\nR2,2024-09-06,UNX,,,,\nR2,2024-09-09,UNX,,,,\n"+
+		"R4,2024-09-03,UNX,,,,\n")
+	interventions := write("interventions.csv", "student_id,step,date\nR1,warning-letter,2024-09-10\nR4,warning-letter,2024-09-05\n")
+	return []string{"report", "--policy", "il-roe-sop", "--as-of", "2024-10-18", "--calendar", "testdata/calendar.json",
+		"--students", students, "--events", events, "--interventions", interventions}
+}
+
+// Students with a step done to review and none due have no row in the CSV report: the
+// HTML report counts them and lists them by school, and a school's page links them.
+func TestReportHTMLReview(t *testing.T) {
+	args := reviewRoster(t)
+	jsonl, stderr, code := runCLI(t, "", append(slices.Clone(args), "--format", "jsonl")...)
+	require.Equal(t, 0, code, stderr)
+	require.Equal(t, 1, strings.Count(jsonl, "\n"), "only R2 has a step due: %s", jsonl)
+	assert.Contains(t, jsonl, `"student":"R2"`)
+
+	page, stderr, code := runCLI(t, "", append(slices.Clone(args), "--format", "html")...)
+	require.Equal(t, 0, code, stderr)
+	district := regexp.MustCompile(`(?s)<table class="summary" id="district">.*?</table>`).FindString(page)
+	assert.Contains(t, district, `<td data-kind="students">4</td><td data-kind="with-due">1</td><td data-kind="review">2</td>`)
+	assert.Contains(t, district, `data-step="warning-letter" data-due="1" data-overdue="0"`)
+	assert.Contains(t, page, `<tr data-school="Adams"><td class="name">Adams</td><td data-kind="students">3</td><td data-kind="with-due">1</td><td data-kind="review">1</td>`)
+	assert.Contains(t, page, `<tr data-school="Birch"><td class="name">Birch</td><td data-kind="students">1</td><td data-kind="with-due">0</td><td data-kind="review">1</td>`)
+	lists := regexp.MustCompile(`(?s)<section class="school" data-school="(\w+)">.*?<ul class="review">(.*?)</ul>`).FindAllStringSubmatch(page, -1)
+	require.Len(t, lists, 2)
+	assert.Equal(t, "Adams", lists[0][1])
+	assert.Equal(t, "\n"+`<li data-student="R1">R1: <span data-step="warning-letter">warning-letter</span></li>`+"\n", "\n"+lists[0][2])
+	assert.Equal(t, "Birch", lists[1][1])
+	assert.Contains(t, lists[1][2], `<li data-student="R4">R4: <span data-step="warning-letter">warning-letter</span></li>`)
+
+	// the school's page: R1 for review, linked to its page; every student in the table
+	out := t.TempDir()
+	_, stderr, code = runCLI(t, "", append(slices.Clone(args), "--format", "html", "--out", out)...)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, "2 school pages and 4 student pages under "+out)
+	adams, err := os.ReadFile(filepath.Join(out, "adams", "index.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(adams), `<li data-student="R1"><a href="r1.html">R1</a>: <span data-step="warning-letter">warning-letter</span></li>`)
+	rows := regexp.MustCompile(`<tr data-student="(\w+)"><td class="name"><a href="([\w.]+)">`).FindAllStringSubmatch(string(adams), -1)
+	require.Len(t, rows, 3)
+	for i, id := range []string{"R1", "R2", "R3"} {
+		assert.Equal(t, []string{id, strings.ToLower(id) + ".html"}, rows[i][1:])
+		_, err := os.Stat(filepath.Join(out, "adams", rows[i][2]))
+		assert.NoError(t, err)
+	}
+	assert.Regexp(t, `<tr data-student="R1">.*<td class="name">warning-letter</td></tr>`, string(adams), "R1's row names the step to review")
+	r1, err := os.ReadFile(filepath.Join(out, "adams", "r1.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(r1), "<h3>To review</h3><p>warning-letter was done on 2024-09-10")
+	entries, err := os.ReadDir(out)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	assert.Equal(t, []string{"adams", "birch", "index.html"}, names, "the spool file is gone")
+}
+
+// report --format html reads a roster as report does, a few students at a time: the
+// page, and every file --out writes, are those of the roster read whole.
+func TestReportHTMLStreamedEqualsWhole(t *testing.T) {
+	for _, args := range [][]string{
+		cmdArgs("report", lettersDir+"interventions.csv"),
+		append([]string{"report", "--policy", "il-roe-sop", "--as-of", "2024-10-18"}, rosterFlagArgs...),
+		reviewRoster(t),
+	} {
+		html := append(slices.Clone(args), "--format", "html")
+		wOut, wErr, wCode := runWhole(t, html...)
+		for _, n := range []int{1, 3} {
+			out, errs, code := runBatches(t, n, html...)
+			assert.Equal(t, wCode, code)
+			assert.Equal(t, wOut, out, "batches of %d", n)
+			assert.Equal(t, wErr, errs)
+		}
+		wholeDir, streamDir := t.TempDir(), t.TempDir()
+		_, _, _ = runWhole(t, append(slices.Clone(html), "--out", wholeDir)...)
+		_, _, _ = runBatches(t, 3, append(slices.Clone(html), "--out", streamDir)...)
+		assert.Equal(t, readTree(t, wholeDir), readTree(t, streamDir))
+	}
+}
+
+// readTree returns the files under dir by path, with their contents.
+func readTree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	require.NoError(t, filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		rel, _ := filepath.Rel(dir, path)
+		out[rel] = string(data)
+		return err
+	}))
+	require.NotEmpty(t, out)
+	return out
+}
