@@ -22,19 +22,59 @@ import (
 // absence or adding a document and calling again re-evaluates everything after it. The
 // zero Engine has no pack: its methods return an error.
 type Engine struct {
-	pack *policy.Pack
+	pack  *policy.Pack
+	brief bool
 }
 
-// New returns an engine for a loaded pack.
-func New(p *policy.Pack) *Engine { return &Engine{pack: p} }
+// Option changes what an [Engine] returns; see [Brief].
+type Option func(*Engine)
 
-// Open returns an engine for the embedded pack with the given name, e.g. "ccs".
-func Open(name string) (*Engine, error) {
+// Brief makes the engine's evaluations leave out what only explains them: the notes of
+// each event (see [classify.Brief]) and the facts read and the clauses of every due
+// step, designation and review (see [escalation.Brief]). Everything they decide is the
+// same, the reasons (because) included. It is for callers that keep the steps due and
+// their reasons but not their workings, such as a report over a whole district. It
+// applies to [Engine.Evaluate], [Engine.Classify] and [Engine.Actions];
+// [Engine.Explain] always explains.
+func Brief() Option { return func(e *Engine) { e.brief = true } }
+
+// New returns an engine for a loaded pack, with options.
+func New(p *policy.Pack, opts ...Option) *Engine {
+	e := &Engine{pack: p}
+	for _, opt := range opts {
+		opt(e)
+	}
+	return e
+}
+
+// Open returns an engine for the embedded pack with the given name, e.g. "ccs", with
+// options.
+func Open(name string, opts ...Option) (*Engine, error) {
 	p, err := policy.Embedded(name)
 	if err != nil {
 		return nil, err
 	}
-	return New(p), nil
+	return New(p, opts...), nil
+}
+
+// With returns an engine for the same pack with opts applied on top of e's own.
+func (e *Engine) With(opts ...Option) *Engine {
+	out := &Engine{}
+	if e != nil {
+		*out = *e
+	}
+	for _, opt := range opts {
+		opt(out)
+	}
+	return out
+}
+
+// classifyOptions are the options of package classify the engine's own imply.
+func (e *Engine) classifyOptions() []classify.Option {
+	if e.brief {
+		return []classify.Option{classify.Brief()}
+	}
+	return nil
 }
 
 // Pack returns the engine's pack.
@@ -124,7 +164,7 @@ func (e *Engine) Classify(h *History, asOf calendar.Date) (*Classification, erro
 		return nil, err
 	}
 	asOf = e.asOf(h, asOf)
-	res := classify.Decide(e.pack, h, asOf)
+	res := classify.Decide(e.pack, h, asOf, e.classifyOptions()...)
 	return &Classification{Student: h.Student.ID, AsOf: asOf, Events: res}, historyError(h, res)
 }
 
@@ -251,10 +291,14 @@ func (e *Engine) Evaluate(h *History, asOf calendar.Date) (*Evaluation, error) {
 		return nil, err
 	}
 	asOf = e.asOf(h, asOf)
-	events := classify.Classify(e.pack, h, asOf)
+	events := classify.Classify(e.pack, h, asOf, e.classifyOptions()...)
 	err := historyError(h, events)
 	v := e.pack.At(asOf)
-	res := escalation.Evaluate(escalation.Input{Version: v, History: h, Results: events, AsOf: asOf, CaseClosed: classify.CaseClosed(e.pack, h, asOf)})
+	var opts []escalation.Option
+	if e.brief {
+		opts = append(opts, escalation.Brief())
+	}
+	res := escalation.Evaluate(escalation.Input{Version: v, History: h, Results: events, AsOf: asOf, CaseClosed: classify.CaseClosed(e.pack, h, asOf)}, opts...)
 	out := &Evaluation{Student: h.Student.ID, AsOf: asOf, Compulsory: res.Compulsory, Events: events, Facts: res.Facts,
 		Designations: res.Designations, Due: res.Due, Next: res.Next, Review: res.Review}
 	if out.Due == nil {

@@ -171,7 +171,7 @@ func clauses(r *policy.Runner, cls []*policy.Clause, join string, f *policy.Fact
 	var held []string
 	withTexts := false
 	for _, c := range cls {
-		h, err := c.When.Eval(r, *f)
+		h, err := c.When.Eval(r, f)
 		h = h && err == nil
 		out = append(out, ClauseResult{Clause: c.Source, Held: h, Facts: c.When.Explain(f)})
 		if c.Because != nil {
@@ -186,6 +186,45 @@ func clauses(r *policy.Runner, cls []*policy.Clause, join string, f *policy.Fact
 		}
 	}
 	return out, strings.Join(held, "; "), withTexts
+}
+
+// clauseTexts reports whether the pack gives texts of its own to some of the clauses
+// of a trigger, so that its because is composed from them (see clauses).
+func clauseTexts(cls []*policy.Clause) bool {
+	if len(cls) < 2 {
+		return false
+	}
+	for _, c := range cls {
+		if c.Because != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// composed is the because clauses composes, without the clauses' results: the clauses
+// are run only when they are joined by or (joined by and, every clause's text is part
+// of it). The clauses must have texts (clauseTexts).
+func composed(r *policy.Runner, cls []*policy.Clause, join string, f *policy.Facts) string {
+	var b strings.Builder
+	n := 0
+	for _, c := range cls {
+		if join != "and" {
+			if h, err := c.When.Eval(r, f); !h || err != nil {
+				continue
+			}
+		}
+		if n > 0 {
+			b.WriteString("; ")
+		}
+		n++
+		if c.Because != nil {
+			b.WriteString(c.Because.Render(r, f))
+		} else {
+			b.WriteString(c.Source)
+		}
+	}
+	return b.String()
 }
 
 // Evaluation is a ladder evaluated as of a date.
@@ -211,12 +250,31 @@ type Evaluation struct {
 
 var runners = sync.Pool{New: func() any { return new(policy.Runner) }}
 
+// Option changes what an evaluation includes.
+type Option func(*options)
+
+type options struct {
+	brief bool
+}
+
+// Brief leaves the explanations out of an evaluation: the facts read and the clauses
+// of every due step and designation (Due.Facts, Due.Clauses, Designated.Facts and
+// Designated.Clauses are nil) and the clauses of every review (Review.Clauses is nil).
+// Everything else is the same as without it, the reasons (because) included. It is for
+// callers that keep the steps due and their reasons but not their workings, such as a
+// report over a whole district.
+func Brief() Option { return func(o *options) { o.brief = true } }
+
 // Evaluate computes the facts of in and returns the designations that hold and every
 // due step. A step is due when its prerequisites are done, its trigger holds (or, for
 // a latched step, held on some day since the school year began or the step was last
 // done), and it was not done already this school year (or it repeats, and its wait
 // has passed).
-func Evaluate(in Input) Evaluation {
+func Evaluate(in Input, opts ...Option) Evaluation {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	r := runners.Get().(*policy.Runner)
 	defer runners.Put(r)
 	v := in.Version
@@ -252,14 +310,24 @@ func Evaluate(in Input) Evaluation {
 		if !ok {
 			continue
 		}
-		d := Designated{ID: ds.ID, Title: ds.Title, Because: ds.When.Source, Facts: ds.When.Explain(&env), Citation: ds.Citation}
-		if ds.Because != nil {
-			d.Because = ds.Because.Render(r, &env)
-		}
-		var composed string
-		var texts bool
-		if d.Clauses, composed, texts = clauses(r, ds.Clauses, ds.Join, &env); texts {
-			d.Because = composed
+		d := Designated{ID: ds.ID, Title: ds.Title, Because: ds.When.Source, Citation: ds.Citation}
+		switch {
+		case o.brief && clauseTexts(ds.Clauses):
+			d.Because = composed(r, ds.Clauses, ds.Join, &env)
+		case o.brief:
+			if ds.Because != nil {
+				d.Because = ds.Because.Render(r, &env)
+			}
+		default:
+			d.Facts = ds.When.Explain(&env)
+			if ds.Because != nil {
+				d.Because = ds.Because.Render(r, &env)
+			}
+			var because string
+			var texts bool
+			if d.Clauses, because, texts = clauses(r, ds.Clauses, ds.Join, &env); texts {
+				d.Because = because
+			}
 		}
 		ev.Designations = append(ev.Designations, d)
 	}
@@ -294,19 +362,19 @@ func Evaluate(in Input) Evaluation {
 		default:
 			continue
 		}
-		ev.Due = append(ev.Due, due(r, c, s, &env, in.AsOf, since, !ok))
+		ev.Due = append(ev.Due, due(r, c, s, &env, in.AsOf, since, !ok, o.brief))
 	}
 	if len(ev.Due) > 0 {
 		ev.Next = &ev.Due[0]
 	}
-	ev.Review = review(r, c, v, in.AsOf)
+	ev.Review = review(r, c, v, in.AsOf, o.brief)
 	return ev
 }
 
 // review finds the steps done whose trigger never held, on today's classification,
 // from the start of their school year (or their previous time) to the day they were
 // done.
-func review(r *policy.Runner, c *counter, v *policy.Version, at calendar.Date) []Review {
+func review(r *policy.Runner, c *counter, v *policy.Version, at calendar.Date, brief bool) []Review {
 	var out []Review
 	for _, s := range v.Steps {
 		ivs := c.scoped(s.ID, at)
@@ -328,6 +396,11 @@ func review(r *policy.Runner, c *counter, v *policy.Version, at calendar.Date) [
 			if held {
 				continue
 			}
+			note := fmt.Sprintf("%s was done on %s, but on the absences as they are classified now its rule never held up to that day", s.ID, iv.Date)
+			if brief {
+				out = append(out, Review{Step: s.ID, Date: iv.Date, Note: note})
+				continue
+			}
 			f := c.facts(iv.Date, v.Reads)
 			cls, _, _ := clauses(r, s.Clauses, s.Join, &f)
 			if len(cls) == 0 {
@@ -339,8 +412,7 @@ func review(r *policy.Runner, c *counter, v *policy.Version, at calendar.Date) [
 					not = append(not, cl)
 				}
 			}
-			out = append(out, Review{Step: s.ID, Date: iv.Date, Clauses: not,
-				Note: fmt.Sprintf("%s was done on %s, but on the absences as they are classified now its rule never held up to that day", s.ID, iv.Date)})
+			out = append(out, Review{Step: s.ID, Date: iv.Date, Clauses: not, Note: note})
 		}
 	}
 	return out
@@ -565,25 +637,35 @@ func firstEver(r *policy.Runner, c *counter, s *policy.Step, at calendar.Date, d
 	return calendar.Date{}
 }
 
-func due(r *policy.Runner, c *counter, s *policy.Step, env *policy.Facts, at, since calendar.Date, latched bool) Due {
+func due(r *policy.Runner, c *counter, s *policy.Step, env *policy.Facts, at, since calendar.Date, latched, brief bool) Due {
 	d := Due{
 		Step: s.ID, Title: s.Title, Actor: s.Actor, Action: s.Action, Cadence: s.Cadence,
 		Trigger: s.When.Source, After: s.After, Citation: s.Citation, Since: since, Latched: latched,
 	}
+	texts := clauseTexts(s.Clauses)
 	shown := env
-	if latched { // explain with the facts of the day it held
+	if latched && (!brief || s.Because != nil || texts) { // explain with the facts of the day it held
 		f := c.facts(since, c.v.Reads)
 		shown = &f
 	}
-	d.Facts = s.When.Explain(shown)
 	d.Because = s.When.Source
-	if s.Because != nil {
-		d.Because = s.Because.Render(r, shown)
-	}
-	var composed string
-	var ok bool
-	if d.Clauses, composed, ok = clauses(r, s.Clauses, s.Join, shown); ok {
-		d.Because = composed
+	switch {
+	case brief && texts:
+		d.Because = composed(r, s.Clauses, s.Join, shown)
+	case brief:
+		if s.Because != nil {
+			d.Because = s.Because.Render(r, shown)
+		}
+	default:
+		d.Facts = s.When.Explain(shown)
+		if s.Because != nil {
+			d.Because = s.Because.Render(r, shown)
+		}
+		var because string
+		var ok bool
+		if d.Clauses, because, ok = clauses(r, s.Clauses, s.Join, shown); ok {
+			d.Because = because
+		}
 	}
 	if dl := s.Deadline; dl != nil {
 		from := since
@@ -615,7 +697,7 @@ func due(r *policy.Runner, c *counter, s *policy.Step, env *policy.Facts, at, si
 	}
 	for _, iv := range s.Involve {
 		if iv.When != nil {
-			if ok, err := iv.When.Eval(r, *env); err != nil || !ok {
+			if ok, err := iv.When.Eval(r, env); err != nil || !ok {
 				continue
 			}
 		}

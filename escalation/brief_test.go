@@ -1,0 +1,88 @@
+package escalation_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/rollcall-go/rollcall"
+	"github.com/rollcall-go/rollcall/escalation"
+)
+
+// Brief gives the evaluation without it, but for the explanations it leaves out, on
+// generated districts of every pack the generator draws (with steps done, so that
+// latches and reviews are reached), as of several dates.
+func TestBriefEvaluatesTheSame(t *testing.T) {
+	due, designated, reviews, clauses := 0, 0, 0, 0
+	for _, pack := range []string{"il-roe-sop", "illinois", "cps", "ccs", "pennsylvania", "washington"} {
+		for _, at := range []string{"2024-10-15", "2025-02-03", "2025-05-16"} {
+			for _, messy := range []bool{false, true} {
+				for _, in := range districtInputs(t, pack, 300, 3, d(at), messy) {
+					full := escalation.Evaluate(in)
+					brief := escalation.Evaluate(in, escalation.Brief())
+					for i := range full.Due {
+						clauses += len(full.Due[i].Clauses)
+						full.Due[i].Facts, full.Due[i].Clauses = nil, nil
+					}
+					for i := range full.Designations {
+						full.Designations[i].Facts, full.Designations[i].Clauses = nil, nil
+					}
+					for i := range full.Review {
+						full.Review[i].Clauses = nil
+					}
+					if len(full.Due) > 0 {
+						full.Next = &full.Due[0]
+					}
+					require.Equal(t, full, brief, "%s %s as of %s", pack, in.History.Student.ID, at)
+					due += len(full.Due)
+					designated += len(full.Designations)
+					reviews += len(full.Review)
+				}
+			}
+		}
+	}
+	require.Greater(t, due, 1000)
+	require.Greater(t, designated, 1000)
+	require.Greater(t, reviews, 100)
+	require.Greater(t, clauses, 1000)
+}
+
+// An engine made Brief evaluates as the engine does, but for the events' notes and the
+// explanations of its steps, designations and reviews.
+func TestBriefEngineEvaluatesTheSame(t *testing.T) {
+	for _, pack := range []string{"il-roe-sop", "ccs", "washington"} {
+		e, err := rollcall.Open(pack)
+		require.NoError(t, err)
+		brief := e.With(rollcall.Brief())
+		require.Equal(t, e.Pack(), brief.Pack())
+		at := d("2025-03-03")
+		for _, in := range districtInputs(t, pack, 200, 7, at, true) {
+			full, ferr := e.Evaluate(in.History, at)
+			short, serr := brief.Evaluate(in.History, at)
+			require.Equal(t, ferr, serr)
+			for i := range full.Events {
+				full.Events[i].Notes = short.Events[i].Notes
+			}
+			for i := range full.Due {
+				full.Due[i].Facts, full.Due[i].Clauses = nil, nil
+			}
+			for i := range full.Designations {
+				full.Designations[i].Facts, full.Designations[i].Clauses = nil, nil
+			}
+			for i := range full.Review {
+				full.Review[i].Clauses = nil
+			}
+			if len(full.Due) > 0 {
+				full.Next = &full.Due[0]
+			}
+			require.Equal(t, full, short, "%s %s", pack, in.History.Student.ID)
+			fullCls, ferr := e.Classify(in.History, at)
+			cls, cerr := brief.Classify(in.History, at)
+			require.Equal(t, ferr, cerr)
+			for i := range fullCls.Events {
+				fullCls.Events[i].Notes = cls.Events[i].Notes
+			}
+			require.Equal(t, fullCls, cls)
+		}
+	}
+}
