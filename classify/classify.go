@@ -182,7 +182,7 @@ func (c *classifier) run() {
 	if !c.asOf.IsZero() {
 		c.closed = CaseClosed(c.p, h, c.asOf)
 	}
-	var items []item
+	items := make([]item, 0, len(h.Events))
 	for i := range h.Events {
 		ev := &h.Events[i]
 		if msg := c.check(ev); msg != "" {
