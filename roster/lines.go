@@ -3,6 +3,7 @@ package roster
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -286,7 +287,7 @@ type strCache struct {
 }
 
 const (
-	strCacheSlots = 1024 // a power of two
+	strCacheSlots = 4096 // a power of two
 	strCacheMax   = 64   // longer values are not kept
 )
 
@@ -301,15 +302,27 @@ func (c *strCache) get(b []byte) string {
 	if c.slots == nil {
 		c.slots = make([]string, strCacheSlots)
 	}
-	h := uint32(2166136261) // FNV-1a
-	for _, x := range b {
-		h = (h ^ uint32(x)) * 16777619
-	}
-	s := &c.slots[h&(strCacheSlots-1)]
+	s := &c.slots[strHash(b)&(strCacheSlots-1)]
 	if *s != string(b) {
 		*s = string(b)
 	}
 	return *s
+}
+
+// strHash is a quick hash of a short value (collisions only cost a string): its first
+// and last 8 bytes, or its bytes, and its length.
+func strHash(b []byte) uint64 {
+	var x, y uint64
+	if len(b) >= 8 {
+		x, y = binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[len(b)-8:])
+	} else {
+		for _, c := range b {
+			x = x<<8 | uint64(c)
+		}
+	}
+	h := (x ^ uint64(len(b))) * 0x9e3779b97f4a7c15
+	h ^= y * 0xc2b2ae3d27d4eb4f
+	return (h ^ h>>29) * 0x165667b19e3779f9 >> 32
 }
 
 // detectComma sets the delimiter from the first line that is not blank: a tab or a

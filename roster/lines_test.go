@@ -73,3 +73,18 @@ func TestSlab(t *testing.T) {
 		}
 	}
 }
+
+// FuzzList checks that a roster's lists are splitList's, with no capacity beyond their
+// length.
+func FuzzList(f *testing.F) {
+	for _, s := range []string{"", ";", " a ; b;;c ", "nurse-note", "a;" + strings.Repeat("x;", 300)} {
+		f.Add(s)
+	}
+	r := New(nil, nil)
+	f.Fuzz(func(t *testing.T, s string) {
+		got, want := r.list(s), splitList(s)
+		if !slices.Equal(got, want) || (got == nil) != (want == nil) || cap(got) != len(got) {
+			t.Fatalf("%q: %q (capacity %d), splitList: %q", s, got, cap(got), want)
+		}
+	})
+}

@@ -431,6 +431,7 @@ func (r *Roster) finish() {
 					r.problem(e.Source, id, "school %s has no calendar: the student is left out", safetext.ShowID(school))
 				}
 				delete(r.byID, id)
+				r.last = nil
 				continue
 			}
 			e.History.Calendar = c

@@ -211,6 +211,9 @@ type Roster struct {
 	events    slab[history.Event] // the students' events, run by run
 	sources   slab[Source]        // and where they were read
 	histories history.Decoder     // JSON Lines: histories with the same calendar share it
+	lists     []string            // where list cuts its lists from
+	last      *Entry              // the entry student last found, by its id: byID[lastID]
+	lastID    string
 }
 
 // New returns an empty roster for the histories an engine will evaluate under the
@@ -243,7 +246,11 @@ func (r *Roster) problem(src Source, student, format string, args ...any) {
 
 // student returns the entry for id, making it when no students file was read.
 func (r *Roster) student(id string, src Source) (*Entry, bool) {
+	if r.last != nil && id == r.lastID { // the rows of a student mostly come together
+		return r.last, true
+	}
 	if e, ok := r.byID[id]; ok {
+		r.last, r.lastID = e, id
 		return e, true
 	}
 	if r.students != "" {
@@ -504,6 +511,35 @@ func (t *table) optDate(f field, student string) (calendar.Date, bool) {
 	return t.date(f, student)
 }
 
+// list is splitList, its slice cut from a block shared with the roster's other lists
+// (with no capacity beyond its length, so that an append copies it).
+func (r *Roster) list(s string) []string {
+	n := 0
+	for rest := s; rest != ""; {
+		var p string
+		p, rest, _ = strings.Cut(rest, ";")
+		if strings.TrimSpace(p) != "" {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	if n > len(r.lists) {
+		r.lists = make([]string, max(n, 256))
+	}
+	out := r.lists[:0:n]
+	r.lists = r.lists[n:]
+	for s != "" {
+		var p string
+		p, s, _ = strings.Cut(s, ";")
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // splitList returns the items of a list separated by ";", trimmed, without the empty
 // ones; nil when there is none.
 func splitList(s string) []string {
@@ -663,7 +699,7 @@ func (r *Roster) eventRow(t *table) {
 			return // a day present
 		}
 	}
-	ev := history.Event{Date: d, Code: code, Documents: splitList(t.val(fDocuments)), Comment: t.val(fComment), Reason: t.val(fReason)}
+	ev := history.Event{Date: d, Code: code, Documents: r.list(t.val(fDocuments)), Comment: t.val(fComment), Reason: t.val(fReason)}
 	if ev.Code == "" {
 		r.problem(t.src(), id, "%s: no code", d)
 		return
