@@ -227,18 +227,24 @@ func TestHandClassifierMatchesEngine(t *testing.T) {
 func ccsDistrict(b *testing.B) []*History { return generated(b, "ccs", 2000, 5, false) }
 
 // BenchmarkClassify classifies every student of a generated ccs district: through the
-// pack (engine) and by hand; one op is the whole roster.
+// pack (engine, with its notes; engine-brief, without them, as the hand-written one)
+// and by hand; one op is the whole roster.
 func BenchmarkClassify(b *testing.B) {
 	hs := ccsDistrict(b)
 	asOf := d("2025-05-16")
-	e := engine(b, "ccs")
-	b.Run("engine", func(b *testing.B) {
-		perStudent(b, hs, func(h *History) {
-			if _, err := e.Classify(h, asOf); err != nil {
-				b.Fatal(err)
-			}
+	for _, name := range []string{"engine", "engine-brief"} {
+		e := engine(b, "ccs")
+		if name == "engine-brief" {
+			e = e.With(Brief())
+		}
+		b.Run(name, func(b *testing.B) {
+			perStudent(b, hs, func(h *History) {
+				if _, err := e.Classify(h, asOf); err != nil {
+					b.Fatal(err)
+				}
+			})
 		})
-	})
+	}
 	b.Run("hand", func(b *testing.B) { perStudent(b, hs, func(h *History) { handClassify(h, asOf) }) })
 }
 

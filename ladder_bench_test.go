@@ -210,14 +210,19 @@ func engineKey(ev *Evaluation) handKeyEval {
 func BenchmarkEvaluate(b *testing.B) {
 	hs := ladderDistrict(b, 2000, 5, false)
 	asOf := d("2025-05-16")
-	e := engine(b, "il-roe-sop")
-	b.Run("engine", func(b *testing.B) {
-		perStudent(b, hs, func(h *History) {
-			if _, err := e.Evaluate(h, asOf); err != nil {
-				b.Fatal(err)
-			}
+	for _, name := range []string{"engine", "engine-brief"} {
+		e := engine(b, "il-roe-sop")
+		if name == "engine-brief" {
+			e = e.With(Brief())
+		}
+		b.Run(name, func(b *testing.B) {
+			perStudent(b, hs, func(h *History) {
+				if _, err := e.Evaluate(h, asOf); err != nil {
+					b.Fatal(err)
+				}
+			})
 		})
-	})
+	}
 	b.Run("hand", func(b *testing.B) { perStudent(b, hs, func(h *History) { handEvaluate(h, asOf) }) })
 }
 
