@@ -14,8 +14,10 @@ import (
 // changed once built, so sharing one is never seen. The zero Decoder is ready to use;
 // it is not safe for concurrent use.
 type Decoder struct {
-	cals map[string]cachedCal // by the calendar's JSON: "1" then a "calendar", "n" then "calendars"
-	strs map[string]string    // the strings of events (codes, comments, documents), interned
+	cals  map[string]cachedCal     // by the calendar's JSON: "1" then a "calendar", "n" then "calendars"
+	strs  map[string]string        // the strings of events (codes, comments, documents), interned
+	evs   []Event                  // the events of the history being read, before they are copied
+	dates map[string]calendar.Date // the dates read, by their text
 }
 
 // cachedCal is a calendar built, with how many school years it has.
@@ -33,6 +35,9 @@ var errFallback = errors.New("history: not decoded quickly")
 // Decode reads one history as [Decode] does: the same history, the same errors. name
 // identifies the input in errors. Errors are [*DecodeError].
 func (d *Decoder) Decode(data []byte, name string) (*History, error) {
+	if h, ok := d.plain(data); ok {
+		return h, nil
+	}
 	if h, ok := d.quick(data); ok {
 		return h, nil
 	}
@@ -190,150 +195,325 @@ func (q *quickEvents) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// The fields of an event, as plainEvents reads them.
-const (
-	evDate = 1 << iota
-	evCode
-	evMinutes
-	evDocuments
-	evComment
-	evReason
-	evOccurrence
-	evDocumented
-)
-
 // plainEvents reads a list of events as encoding/json reads it into []Event, when its
-// JSON is plain: objects whose keys are the fields' own names (lower case, each once),
-// strings of printable ASCII without escapes, dates as calendar.Date reads them (or
-// empty), minutes as digits, documents as a list of strings. ok is false for any other
-// JSON (b is one JSON value: encoding/json checked it), which is then decoded by
-// encoding/json.
-func (d *Decoder) plainEvents(b []byte) (evs []Event, ok bool) {
-	i := skipSpace(b, 0)
-	if i >= len(b) || b[i] != '[' {
-		return nil, false
-	}
-	evs = []Event{}
-	i = skipSpace(b, i+1)
-	if i < len(b) && b[i] == ']' {
-		return evs, skipSpace(b, i+1) == len(b)
-	}
-	for {
-		if i >= len(b) || b[i] != '{' {
-			return nil, false
-		}
+// JSON is plain (see plainEventsAt), b holding that list alone.
+func (d *Decoder) plainEvents(b []byte) ([]Event, bool) {
+	evs, end, ok := d.plainEventsAt(b, skipSpace(b, 0))
+	return evs, ok && skipSpace(b, end) == len(b)
+}
+
+// plainEventsAt reads the list of events at b[i:] as encoding/json reads it into
+// []Event, when its JSON is plain: objects whose keys are the fields' own names (lower
+// case, each once), strings of printable ASCII without escapes, dates as calendar.Date
+// reads them (or empty), minutes as digits, documents as a list of strings. ok is false
+// for any other JSON, valid or not, which is then decoded by encoding/json. end is the
+// offset after the list.
+func (d *Decoder) plainEventsAt(b []byte, i int) (evs []Event, end int, ok bool) {
+	evs = d.evs[:0]
+	end, ok = plainList(b, i, func(i int) (int, bool) {
 		var ev Event
-		var seen int
-		i = skipSpace(b, i+1)
-		for first := true; ; first = false {
-			if i < len(b) && b[i] == '}' && first {
-				break
-			}
-			key, j, ok := plainString(b, i)
-			if !ok {
-				return nil, false
-			}
-			if i = skipSpace(b, j); i >= len(b) || b[i] != ':' {
-				return nil, false
-			}
-			i = skipSpace(b, i+1)
-			var f int
+		end, ok := plainObject(b, i, func(key []byte, i int) (int, bool) {
 			switch string(key) {
 			case "date":
-				f = evDate
-			case "code":
-				f = evCode
-			case "minutes":
-				f = evMinutes
-			case "documents":
-				f = evDocuments
-			case "comment":
-				f = evComment
-			case "reason":
-				f = evReason
-			case "occurrence":
-				f = evOccurrence
+				return d.plainDate(b, i, &ev.Date)
 			case "documented":
-				f = evDocumented
-			default:
-				return nil, false // another spelling (encoding/json folds case), or unknown
+				return d.plainDate(b, i, &ev.Documented)
+			case "code":
+				return d.plainStr(b, i, &ev.Code)
+			case "comment":
+				return d.plainStr(b, i, &ev.Comment)
+			case "reason":
+				return d.plainStr(b, i, &ev.Reason)
+			case "occurrence":
+				return d.plainStr(b, i, &ev.Occurrence)
+			case "minutes":
+				return plainInt(b, i, &ev.Minutes)
+			case "documents":
+				docs, end, ok := d.plainStrings(b, i)
+				ev.Documents = docs
+				return end, ok
 			}
-			if seen&f != 0 {
-				return nil, false
-			}
-			seen |= f
-			switch f {
-			case evDate, evDocumented:
-				v, j, ok := plainString(b, i)
-				if !ok {
-					return nil, false
-				}
-				var dt calendar.Date
-				if len(v) > 0 {
-					if dt, ok = parseDate(v); !ok {
-						return nil, false
-					}
-				}
-				if f == evDate {
-					ev.Date = dt
-				} else {
-					ev.Documented = dt
-				}
-				i = j
-			case evMinutes:
-				n, j := 0, i
-				for ; j < len(b) && b[j] >= '0' && b[j] <= '9'; j++ {
-					n = n*10 + int(b[j]-'0')
-				}
-				if j == i || j-i > 9 || b[i] == '0' && j-i > 1 || j < len(b) && (b[j] == '.' || b[j] == 'e' || b[j] == 'E') {
-					return nil, false
-				}
-				ev.Minutes, i = n, j
-			case evDocuments:
-				docs, j, ok := d.plainStrings(b, i)
-				if !ok {
-					return nil, false
-				}
-				ev.Documents, i = docs, j
-			default:
-				v, j, ok := plainString(b, i)
-				if !ok {
-					return nil, false
-				}
-				s := d.str(v)
-				switch f {
-				case evCode:
-					ev.Code = s
-				case evComment:
-					ev.Comment = s
-				case evReason:
-					ev.Reason = s
-				case evOccurrence:
-					ev.Occurrence = s
-				}
-				i = j
-			}
-			i = skipSpace(b, i)
-			if i < len(b) && b[i] == ',' {
-				i = skipSpace(b, i+1)
-				continue
-			}
-			if i < len(b) && b[i] == '}' {
-				break
-			}
-			return nil, false
-		}
+			return i, false // another spelling (encoding/json folds case), or unknown
+		})
 		evs = append(evs, ev)
-		i = skipSpace(b, i+1)
-		if i < len(b) && b[i] == ',' {
-			i = skipSpace(b, i+1)
-			continue
+		return end, ok
+	})
+	d.evs = evs[:0]
+	if !ok {
+		return nil, end, false
+	}
+	return append(make([]Event, 0, len(evs)), evs...), end, true // an empty list too is not nil
+}
+
+// plainInterventionsAt reads a list of interventions at b[i:] as encoding/json reads it
+// into []Intervention, when its JSON is plain (as plainEventsAt).
+func (d *Decoder) plainInterventionsAt(b []byte, i int) (ivs []Intervention, end int, ok bool) {
+	ivs = []Intervention{}
+	end, ok = plainList(b, i, func(i int) (int, bool) {
+		var iv Intervention
+		end, ok := plainObject(b, i, func(key []byte, i int) (int, bool) {
+			switch string(key) {
+			case "step":
+				return d.plainStr(b, i, &iv.Step)
+			case "date":
+				return d.plainDate(b, i, &iv.Date)
+			case "outcome":
+				return d.plainStr(b, i, &iv.Outcome)
+			case "outcome_date":
+				return d.plainDate(b, i, &iv.OutcomeDate)
+			case "actor":
+				return d.plainStr(b, i, &iv.Actor)
+			case "note":
+				return d.plainStr(b, i, &iv.Note)
+			}
+			return i, false
+		})
+		ivs = append(ivs, iv)
+		return end, ok
+	})
+	return ivs, end, ok
+}
+
+// plainStudent reads the student object at b[i:] as encoding/json reads it into
+// Student, when its JSON is plain: its strings, its birth date, and flags only when
+// there are none ([]); guardians are left to encoding/json.
+func (d *Decoder) plainStudent(b []byte, i int, st *Student) (int, bool) {
+	return plainObject(b, i, func(key []byte, i int) (int, bool) {
+		switch string(key) {
+		case "id":
+			return d.plainStr(b, i, &st.ID)
+		case "birth_date":
+			return d.plainDate(b, i, &st.BirthDate)
+		case "grade":
+			return d.plainStr(b, i, &st.Grade)
+		case "school":
+			return d.plainStr(b, i, &st.School)
+		case "name":
+			return d.plainStr(b, i, &st.Name)
+		case "flags":
+			if i < len(b) && b[i] == '[' {
+				if j := skipSpace(b, i+1); j < len(b) && b[j] == ']' {
+					st.Flags = []Flag{}
+					return j + 1, true
+				}
+			}
 		}
-		if i < len(b) && b[i] == ']' {
-			return evs, skipSpace(b, i+1) == len(b)
+		return i, false
+	})
+}
+
+// plain decodes a history whose JSON is plain (as plainEventsAt says, its calendar one
+// met before or any JSON encoding/json reads as Decode does), as Decode does; ok is
+// false for any other input.
+func (d *Decoder) plain(data []byte) (*History, bool) {
+	var h History
+	var cal *calendar.Calendar
+	var enrolled []byte
+	i := skipSpace(data, 0)
+	end, ok := plainObject(data, i, func(key []byte, i int) (int, bool) {
+		switch string(key) {
+		case "student":
+			return d.plainStudent(data, i, &h.Student)
+		case "calendar", "calendars":
+			end, ok := skipJSON(data, i)
+			if !ok || i >= len(data) || data[i] != '{' && data[i] != '[' {
+				return i, false // null and other values: left to encoding/json
+			}
+			if cal != nil {
+				return i, false // calendar and calendars: Decode says so
+			}
+			cal, ok = d.calendarOf(data[i:end], key[len(key)-1] == 's')
+			return end, ok
+		case "enrolled":
+			end, ok := skipJSON(data, i)
+			enrolled = data[i:end]
+			return end, ok
+		case "events":
+			evs, end, ok := d.plainEventsAt(data, i)
+			h.Events = evs
+			return end, ok
+		case "interventions":
+			ivs, end, ok := d.plainInterventionsAt(data, i)
+			h.Interventions = ivs
+			return end, ok
 		}
+		return i, false
+	})
+	if !ok || skipSpace(data, end) != len(data) || cal == nil {
 		return nil, false
 	}
+	enr, err := decodeEnrolment(enrolled)
+	if err != nil {
+		return nil, false
+	}
+	h.Calendar, h.Enrolment = cal, enr
+	return &h, true
+}
+
+// calendarOf returns the calendar of a "calendar" object (or a "calendars" list), kept
+// from an earlier history or decoded and built as Decode does; ok is false when it is
+// not one (Decode then says why).
+func (d *Decoder) calendarOf(b []byte, list bool) (*calendar.Calendar, bool) {
+	var c *quickCal
+	var err error
+	if list {
+		cs := &quickCals{quickCal{d: d}}
+		err, c = cs.UnmarshalJSON(b), &cs.quickCal
+	} else {
+		c = &quickCal{d: d}
+		err = c.UnmarshalJSON(b)
+	}
+	if err != nil || c.n() == 0 {
+		return nil, false
+	}
+	return c.build()
+}
+
+// plainObject reads the object at b[i:], each key a plain string given once, calling
+// field with the key and the offset of its value; field returns the offset after the
+// value. It returns the offset after the object.
+func plainObject(b []byte, i int, field func(key []byte, i int) (int, bool)) (int, bool) {
+	if i >= len(b) || b[i] != '{' {
+		return i, false
+	}
+	var seen [8][]byte // the keys read (an object of more is not plain)
+	n := 0
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return i + 1, true
+	}
+	for {
+		key, j, ok := plainString(b, i)
+		if !ok || n == len(seen) {
+			return i, false
+		}
+		for _, k := range seen[:n] {
+			if string(k) == string(key) {
+				return i, false // given twice: encoding/json keeps the last, or merges
+			}
+		}
+		seen[n], n = key, n+1
+		if i = skipSpace(b, j); i >= len(b) || b[i] != ':' {
+			return i, false
+		}
+		if i, ok = field(key, skipSpace(b, i+1)); !ok {
+			return i, false
+		}
+		switch i = skipSpace(b, i); {
+		case i < len(b) && b[i] == ',':
+			i = skipSpace(b, i+1)
+		case i < len(b) && b[i] == '}':
+			return i + 1, true
+		default:
+			return i, false
+		}
+	}
+}
+
+// plainList reads the list at b[i:], calling elem with the offset of each element;
+// elem returns the offset after it. It returns the offset after the list.
+func plainList(b []byte, i int, elem func(i int) (int, bool)) (int, bool) {
+	if i >= len(b) || b[i] != '[' {
+		return i, false
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return i + 1, true
+	}
+	for {
+		var ok bool
+		if i, ok = elem(i); !ok {
+			return i, false
+		}
+		switch i = skipSpace(b, i); {
+		case i < len(b) && b[i] == ',':
+			i = skipSpace(b, i+1)
+		case i < len(b) && b[i] == ']':
+			return i + 1, true
+		default:
+			return i, false
+		}
+	}
+}
+
+// plainStr reads a plain string at b[i:] into *s, interned.
+func (d *Decoder) plainStr(b []byte, i int, s *string) (int, bool) {
+	v, end, ok := plainString(b, i)
+	if ok {
+		*s = d.str(v)
+	}
+	return end, ok
+}
+
+// plainDate reads a date at b[i:] into *dt as calendar.Date reads it from a plain
+// string: "YYYY-MM-DD", or empty for the zero date.
+func (d *Decoder) plainDate(b []byte, i int, dt *calendar.Date) (int, bool) {
+	v, end, ok := plainString(b, i)
+	if !ok {
+		return end, false
+	}
+	if len(v) == 0 {
+		*dt = calendar.Date{}
+		return end, true
+	}
+	*dt, ok = d.date(v)
+	return end, ok
+}
+
+// plainInt reads a whole number of up to 9 digits at b[i:] into *n, as encoding/json
+// reads it into an int; ok is false for any other number (a sign, a fraction, an
+// exponent).
+func plainInt(b []byte, i int, n *int) (int, bool) {
+	v, j := 0, i
+	for ; j < len(b) && b[j] >= '0' && b[j] <= '9'; j++ {
+		v = v*10 + int(b[j]-'0')
+	}
+	if j == i || j-i > 9 || b[i] == '0' && j-i > 1 || j < len(b) && (b[j] == '.' || b[j] == 'e' || b[j] == 'E') {
+		return i, false
+	}
+	*n = v
+	return j, true
+}
+
+// skipJSON finds the end of the JSON value at b[i:]: a string, an object or a list (by
+// depth, strings with their escapes), or null. It does not check what it skips: the
+// caller has it decoded, or compares it with JSON decoded before.
+func skipJSON(b []byte, i int) (int, bool) {
+	if i >= len(b) {
+		return i, false
+	}
+	if bytes.HasPrefix(b[i:], []byte("null")) {
+		return i + 4, true
+	}
+	depth := 0
+	for j := i; j < len(b); j++ {
+		switch b[j] {
+		case '"':
+			for j++; j < len(b) && b[j] != '"'; j++ {
+				if b[j] == '\\' {
+					j++
+				}
+			}
+			if j >= len(b) {
+				return j, false
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth < 0 {
+				return j, false
+			}
+		default:
+			if depth == 0 {
+				return j, false // a number, true or false: not a value plain reads
+			}
+		}
+		if depth == 0 {
+			return j + 1, true
+		}
+	}
+	return len(b), false
 }
 
 // plainStrings reads a list of plain strings at b[i:] as encoding/json reads it into
@@ -390,6 +570,21 @@ func parseDate(b []byte) (calendar.Date, bool) {
 	}
 	dt, err := calendar.ParseDate(string(b))
 	return dt, err == nil
+}
+
+// date is parseDate, the dates read before kept.
+func (d *Decoder) date(b []byte) (calendar.Date, bool) {
+	if dt, ok := d.dates[string(b)]; ok {
+		return dt, true
+	}
+	dt, ok := parseDate(b)
+	if ok && len(d.dates) < maxInterned {
+		if d.dates == nil {
+			d.dates = map[string]calendar.Date{}
+		}
+		d.dates[string(b)] = dt
+	}
+	return dt, ok
 }
 
 func skipSpace(b []byte, i int) int {

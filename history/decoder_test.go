@@ -55,6 +55,19 @@ func decoderSeeds(f *testing.F) {
 		`{"student": {"id": "S1"}, "calendar": ` + testCal + `, "events": [{"date": "2024-09-03"}], "events": [{"code": "X"}]}`,
 		`{"student": {"id": "S1"}, "calendar": ` + testCal + `, "events": [{"date": "2024-09-03", "minutes": 99999999999999999999}]}`,
 		`{"student": {"id": "S1"}, "calendar": ` + testCal + `, "events": [{"date": "2024-09-03", "bogus": 1}]}`,
+		`{"student": {"id": "S1", "birth_date": "2011-08-25", "grade": "8", "school": "School 114", "flags": [], "name": "N"}, "calendar": ` + testCal + `, "enrolled": {"from": "2024-09-03"}, "interventions": [{"step": "s", "date": "2024-09-05", "outcome": "o", "outcome_date": "2024-09-06", "actor": "a", "note": "n"}]}`,
+		`{"student": {"id": "S1", "flags": [{"name": "iep"}]}, "calendar": ` + testCal + `}`,
+		`{"student": {"id": "S1", "guardians": [{"name": "G"}]}, "calendar": ` + testCal + `}`,
+		`{"student": null, "calendar": ` + testCal + `, "enrolled": null, "events": null, "interventions": null}`,
+		`{"student": {"id": "S1"}, "calendar": ` + testCal + `, "enrolled": "2024-09-01", "interventions": []}`,
+		`{"student": {"id": "S1"}, "calendar": ` + testCal + `, "enrolled": [{"from": "2024-09-01", "to": "2024-10-01"}, {"from": "2024-11-01"}]}`,
+		`{"student": {"id": "S1"}, "calendar": ` + testCal + `, "enrolled": 5}`,
+		`{"student": {"id": "S1"}, "calendar": ` + testCal + `, "enrolled": {"from": "2024-09-01"]}`,
+		`{"student": {"id": "S1"}, "calendar": ` + testCal + `}}`,
+		`{"student": {"id": "S1"}, "calendar": ` + testCal + `} {}`,
+		`{"student": {"id": "S1"}, "calendar": {"first_day": "2024-08-26", "last_day": "2025-06-06", "closed": ["2024-09-02"]]}`,
+		`{"student": {"id": "S1"}, "calendar": {"first_day": "2024-08-26", "last_day": "2025-06-06", "minutes_per_day": 400} , "calendars": [` + testCal + `]}`,
+		"\ufeff" + `{"student": {"id": "S1"}, "calendar": ` + testCal + `}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -94,5 +107,24 @@ func TestDecoderSharesCalendars(t *testing.T) {
 	h2, err2 := d.Decode(doc, "b")
 	if err1 != nil || err2 != nil || h1.Calendar != h2.Calendar {
 		t.Fatalf("%v %v: calendars %p %p", err1, err2, h1.Calendar, h2.Calendar)
+	}
+}
+
+// The lines of a generated district are plain: read by hand, not by encoding/json.
+func TestDecoderPlainLines(t *testing.T) {
+	data, err := os.ReadFile("../cmd/attendance/testdata/district200/histories.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d Decoder
+	for n, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+		h, ok := d.plain(line)
+		if !ok {
+			t.Fatalf("line %d is not read by hand", n+1)
+		}
+		want, err := Decode(line, "x")
+		if err != nil || !reflect.DeepEqual(h, want) {
+			t.Fatalf("line %d: %+v, Decode: %+v, %v", n+1, h, want, err)
+		}
 	}
 }
