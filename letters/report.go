@@ -138,9 +138,10 @@ func (r *Report) AddStudent(h *history.History, ev *rollcall.Evaluation, page st
 	caps := CapUsage(r.Version, h, ev, r.Near)
 	rate, _ := ev.Facts.Get("attendance_rate")
 	absent, _ := ev.Facts.Get("absent_days")
-	r.District.add(ev, rate, caps)
-	sc.Summary.add(ev, rate, caps)
-	gs.add(ev, rate, caps)
+	abs := absences(ev)
+	r.District.add(ev, rate, caps, abs)
+	sc.Summary.add(ev, rate, caps, abs)
+	gs.add(ev, rate, caps, abs)
 	row = StudentRow{ID: h.Student.ID, Name: strings.TrimSpace(h.Student.Name), Grade: h.Student.Grade, Rate: rate, AbsentDays: absent, Caps: caps, Page: page}
 	for _, d := range ev.Due {
 		row.Due = append(row.Due, DueMark{Step: d.Step, Overdue: d.Overdue})
@@ -227,7 +228,44 @@ func (s *Summary) merge(o *Summary) {
 	}
 }
 
-func (s *Summary) add(ev *rollcall.Evaluation, rate float64, caps []CapUse) {
+// absentDays is a student's absent days by month and by excuse, to the report's date.
+type absentDays struct{ months, excuses []keyDays }
+
+type keyDays struct {
+	key  string
+	days float64
+}
+
+func (a absentDays) add(to []keyDays, key string, days float64) []keyDays {
+	for i := range to {
+		if to[i].key == key {
+			to[i].days += days
+			return to
+		}
+	}
+	return append(to, keyDays{key, days})
+}
+
+// absences sums a student's absent days by month and excuse, once for the three groups
+// the student is counted in.
+func absences(ev *rollcall.Evaluation) absentDays {
+	var a absentDays
+	lastY, lastM, lastKey := 0, time.Month(0), ""
+	for _, c := range ev.Events {
+		if c.Rejected != "" || c.Status != "absent" || c.Days <= 0 || c.Date.After(ev.AsOf) {
+			continue
+		}
+		y, m, _ := c.Date.Date()
+		if y != lastY || m != lastM {
+			lastY, lastM, lastKey = y, m, monthKey(y, m)
+		}
+		a.months = a.add(a.months, lastKey, c.Days)
+		a.excuses = a.add(a.excuses, c.Excuse, c.Days)
+	}
+	return a
+}
+
+func (s *Summary) add(ev *rollcall.Evaluation, rate float64, caps []CapUse, abs absentDays) {
 	s.Students++
 	if len(ev.Due) > 0 {
 		s.WithDue++
@@ -250,13 +288,11 @@ func (s *Summary) add(ev *rollcall.Evaluation, rate float64, caps []CapUse) {
 		}
 	}
 	s.Rates[bin]++
-	for _, c := range ev.Events {
-		if c.Rejected != "" || c.Status != "absent" || c.Days <= 0 || c.Date.After(ev.AsOf) {
-			continue
-		}
-		y, m, _ := c.Date.Date()
-		s.Months[monthKey(y, m)] += c.Days
-		s.Excuses[c.Excuse] += c.Days
+	for _, a := range abs.months {
+		s.Months[a.key] += a.days
+	}
+	for _, a := range abs.excuses {
+		s.Excuses[a.key] += a.days
 	}
 	for _, c := range caps {
 		if c.At {
@@ -489,6 +525,39 @@ func (r *Report) schoolPageView(school, index string) (*view, error) {
 	return v, nil
 }
 
+// reviewItems returns the items of a school's list of students for review, linked to
+// their pages on the school's page. Written by hand: a district has tens of thousands.
+func reviewItems(rows []ReviewRow, v *view) template.HTML {
+	w := &htmlBuf{}
+	for _, r := range rows {
+		w.raw(`<li data-student="`)
+		w.esc(r.ID)
+		w.raw(`">`)
+		if v.School != nil && r.Page != "" {
+			w.raw(`<a href="`)
+			w.url(r.Page)
+			w.raw(`">`)
+			w.esc(r.ID)
+			w.raw(`</a>`)
+		} else {
+			w.esc(r.ID)
+		}
+		w.raw(": ")
+		for i, s := range r.Steps {
+			if i > 0 {
+				w.raw(", ")
+			}
+			w.raw(`<span data-step="`)
+			w.esc(s)
+			w.raw(`">`)
+			w.esc(s)
+			w.raw(`</span>`)
+		}
+		w.raw("</li>\n")
+	}
+	return template.HTML(w.b)
+}
+
 // AppendStudentRow appends a student's row of a school's page (a <tr> of the students'
 // table) to b. It is written by hand, every text escaped, for a district has hundreds
 // of thousands of them.
@@ -709,10 +778,11 @@ var reportFuncs = template.FuncMap{
 		}
 		return pv
 	},
-	"get":        func(m map[string]int, k string) int { return m[k] },
-	"pct":        func(v float64) string { return policy.FormatNumber(round2(v*100)) + "%" },
-	"num":        func(v float64) string { return policy.FormatNumber(round2(v)) },
-	"studentRow": func(row StudentRow) template.HTML { return template.HTML(AppendStudentRow(nil, row)) },
+	"get":         func(m map[string]int, k string) int { return m[k] },
+	"pct":         func(v float64) string { return policy.FormatNumber(round2(v*100)) + "%" },
+	"num":         func(v float64) string { return policy.FormatNumber(round2(v)) },
+	"studentRow":  func(row StudentRow) template.HTML { return template.HTML(AppendStudentRow(nil, row)) },
+	"reviewItems": reviewItems,
 	"charts": func(r *Report, s *Summary) []template.HTML {
 		return []template.HTML{r.RateChart(s).SVG(), r.MonthChart(s).SVG(), r.ExcuseChart(s).SVG()}
 	},
@@ -772,8 +842,8 @@ var reportTemplates = template.Must(template.New("report").Funcs(reportFuncs).Pa
 <div class="charts">{{range .S.Charts}}{{.}}{{end}}</div>
 {{with .S.Review}}<h3>For review</h3>
 <p class="note">No step is due for these students, and a step done for them would no longer have been due on their absences as classified now (an absence excused since, say): review it.</p>
-<ul class="review">{{range .}}<li data-student="{{.ID}}">{{if and $.V.School .Page}}<a href="{{.Page}}">{{.ID}}</a>{{else}}{{.ID}}{{end}}: {{range $i, $s := .Steps}}{{if $i}}, {{end}}<span data-step="{{$s}}">{{$s}}</span>{{end}}</li>
-{{end}}</ul>{{end}}
+<ul class="review">
+{{reviewItems . $.V}}</ul>{{end}}
 </section>
 {{end}}
 {{define "school"}}{{template "school-head" .}}{{range .School.Students}}{{studentRow .}}{{end}}{{template "school-tail"}}{{end}}

@@ -142,6 +142,7 @@ func yearCalendar(h *history.History, ev *rollcall.Evaluation, marks []stepMark)
 		byDate[m.Date] = append(byDate[m.Date], m)
 	}
 	var cv calView
+	cv.Months = make([]monthBlock, 0, 12)
 	cv.Cell = cell
 	fy, fm, _ := year.FirstDay.Date()
 	ly, lm, _ := year.LastDay.Date()
@@ -149,7 +150,8 @@ func yearCalendar(h *history.History, ev *rollcall.Evaluation, marks []stepMark)
 	var schoolDays int
 	var title []byte
 	for y, m := fy, fm; y < ly || (y == ly && m <= lm); i++ {
-		mb := monthBlock{X: 8 + float64(i%monthsRow)*(monthW+10), Y: 8 + float64(i/monthsRow)*monthH, Title: fmt.Sprintf("%s %d", m, y)}
+		mb := monthBlock{X: 8 + float64(i%monthsRow)*(monthW+10), Y: 8 + float64(i/monthsRow)*monthH, Title: m.String() + " " + strconv.Itoa(y),
+			Days: make([]dayCell, 0, 23)} // a month's weekdays: 23 at most
 		for k, l := range []string{"M", "T", "W", "T", "F"} {
 			mb.Heads = append(mb.Heads, struct {
 				X, Y float64

@@ -305,7 +305,7 @@ func TestReportHTMLReview(t *testing.T) {
 	lists := regexp.MustCompile(`(?s)<section class="school" data-school="(\w+)">.*?<ul class="review">(.*?)</ul>`).FindAllStringSubmatch(page, -1)
 	require.Len(t, lists, 2)
 	assert.Equal(t, "Adams", lists[0][1])
-	assert.Equal(t, "\n"+`<li data-student="R1">R1: <span data-step="warning-letter">warning-letter</span></li>`+"\n", "\n"+lists[0][2])
+	assert.Equal(t, "\n"+`<li data-student="R1">R1: <span data-step="warning-letter">warning-letter</span></li>`+"\n", lists[0][2])
 	assert.Equal(t, "Birch", lists[1][1])
 	assert.Contains(t, lists[1][2], `<li data-student="R4">R4: <span data-step="warning-letter">warning-letter</span></li>`)
 
