@@ -48,7 +48,7 @@ type counter struct {
 	dates    []calendar.Date // the dates a trigger that does not vary can change on (see candidatesFor)
 	hasDates bool            // dates is computed
 	cand     []calendar.Date // the candidates last returned
-	memo     []memo          // the last inputs and result of each trigger judged by holdsOn
+	seen     verdicts        // kept from one evaluation to the next
 	age      ageMemo
 }
 
@@ -57,20 +57,6 @@ type stepDone struct {
 	step  string
 	whole bool // they count for the whole history (policy.Step.History)
 	ivs   []history.Intervention
-}
-
-// memo is a condition's last judgement by holdsOn: the values it read and whether it
-// held. A condition reads its facts and nothing else, so the same values give the same
-// judgement.
-type memo struct {
-	cond      *policy.Condition
-	held      bool
-	nums      []uint64 // numbers (their bits) and booleans (0 or 1), by read
-	texts     []string // texts, by read
-	age       int
-	grade     string
-	flags     []string
-	schoolDay int
 }
 
 // ageMemo is the last date of a month and day found for ageOn: it depends on the
@@ -97,11 +83,6 @@ func putCounter(c *counter) {
 	clear(c.done)
 	for i := range c.byStep {
 		clear(c.byStep[i].ivs)
-	}
-	for i := range c.memo {
-		c.memo[i].cond = nil
-		clear(c.memo[i].texts)
-		c.memo[i].grade, c.memo[i].flags = "", nil
 	}
 	c.scratch.Grade, c.scratch.Flags = "", nil
 	clear(c.scratch.Texts)
@@ -130,7 +111,6 @@ func newCounter(v *policy.Version, h *history.History, res []classify.Result, as
 func (c *counter) reset(v *policy.Version, h *history.History, res []classify.Result, asOf calendar.Date) {
 	c.v, c.h, c.asOf, c.closed = v, h, asOf, calendar.Date{}
 	c.hasDates, c.cand = false, c.cand[:0]
-	c.memo = c.memo[:0]
 	if n := v.Slots[policy.ReadNumber]; cap(c.scratch.Values) >= n {
 		c.scratch.Values = c.scratch.Values[:n]
 	} else {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -164,24 +163,24 @@ type ClauseResult struct {
 // clauses evaluates each clause on f and composes a because from the clauses that held
 // (their own texts when the pack gives them, else their sources); ok is false when the
 // pack gives no clause texts (the step's own because then applies).
-func clauses(r *policy.Runner, cls []*policy.Clause, join string, f *policy.Facts) (out []ClauseResult, because string, ok bool) {
+func clauses(r *policy.Runner, c *counter, cls []*policy.Clause, join string, f *policy.Facts) (out []ClauseResult, because string, ok bool) {
 	if len(cls) < 2 {
 		return nil, "", false
 	}
 	var held []string
 	withTexts := false
-	for _, c := range cls {
-		h, err := c.When.Eval(r, f)
+	for _, cl := range cls {
+		h, err := c.holds(r, cl.When, f)
 		h = h && err == nil
-		out = append(out, ClauseResult{Clause: c.Source, Held: h, Facts: c.When.Explain(f)})
-		if c.Because != nil {
+		out = append(out, ClauseResult{Clause: cl.Source, Held: h, Facts: cl.When.Explain(f)})
+		if cl.Because != nil {
 			withTexts = true
 		}
 		if h || join == "and" {
-			if c.Because != nil {
-				held = append(held, c.Because.Render(r, f))
+			if cl.Because != nil {
+				held = append(held, c.render(r, cl.Because, f))
 			} else {
-				held = append(held, c.Source)
+				held = append(held, cl.Source)
 			}
 		}
 	}
@@ -205,12 +204,12 @@ func clauseTexts(cls []*policy.Clause) bool {
 // composed is the because clauses composes, without the clauses' results: the clauses
 // are run only when they are joined by or (joined by and, every clause's text is part
 // of it). The clauses must have texts (clauseTexts).
-func composed(r *policy.Runner, cls []*policy.Clause, join string, f *policy.Facts) string {
+func composed(r *policy.Runner, c *counter, cls []*policy.Clause, join string, f *policy.Facts) string {
 	var b strings.Builder
 	n := 0
-	for _, c := range cls {
+	for _, cl := range cls {
 		if join != "and" {
-			if h, err := c.When.Eval(r, f); !h || err != nil {
+			if h, err := c.holds(r, cl.When, f); !h || err != nil {
 				continue
 			}
 		}
@@ -218,10 +217,10 @@ func composed(r *policy.Runner, cls []*policy.Clause, join string, f *policy.Fac
 			b.WriteString("; ")
 		}
 		n++
-		if c.Because != nil {
-			b.WriteString(c.Because.Render(r, f))
+		if cl.Because != nil {
+			b.WriteString(c.render(r, cl.Because, f))
 		} else {
-			b.WriteString(c.Source)
+			b.WriteString(cl.Source)
 		}
 	}
 	return b.String()
@@ -283,10 +282,9 @@ func Evaluate(in Input, opts ...Option) Evaluation {
 	c.closed = in.CaseClosed
 	env := c.facts(in.AsOf, v.Reads)
 	ev := Evaluation{Facts: summary(c, env, in.AsOf), CaseClosed: in.CaseClosed}
-	var boxed any = env
 	bound := true
 	if cr := v.Compulsory; cr != nil {
-		ok, err := cr.When.Eval(r, boxed)
+		ok, err := c.holds(r, cr.When, &env)
 		switch {
 		case err != nil:
 			ev.Errors = append(ev.Errors, &RunError{What: "the compulsory rule", Err: err})
@@ -302,7 +300,7 @@ func Evaluate(in Input, opts ...Option) Evaluation {
 		if ds.Compulsory && !bound {
 			continue
 		}
-		ok, err := ds.When.Eval(r, boxed)
+		ok, err := c.holds(r, ds.When, &env)
 		if err != nil {
 			ev.Errors = append(ev.Errors, &RunError{What: "designation " + ds.ID, Err: err})
 			continue
@@ -313,19 +311,19 @@ func Evaluate(in Input, opts ...Option) Evaluation {
 		d := Designated{ID: ds.ID, Title: ds.Title, Because: ds.When.Source, Citation: ds.Citation}
 		switch {
 		case o.brief && clauseTexts(ds.Clauses):
-			d.Because = composed(r, ds.Clauses, ds.Join, &env)
+			d.Because = composed(r, c, ds.Clauses, ds.Join, &env)
 		case o.brief:
 			if ds.Because != nil {
-				d.Because = ds.Because.Render(r, &env)
+				d.Because = c.render(r, ds.Because, &env)
 			}
 		default:
 			d.Facts = ds.When.Explain(&env)
 			if ds.Because != nil {
-				d.Because = ds.Because.Render(r, &env)
+				d.Because = c.render(r, ds.Because, &env)
 			}
 			var because string
 			var texts bool
-			if d.Clauses, because, texts = clauses(r, ds.Clauses, ds.Join, &env); texts {
+			if d.Clauses, because, texts = clauses(r, c, ds.Clauses, ds.Join, &env); texts {
 				d.Because = because
 			}
 		}
@@ -345,7 +343,7 @@ func Evaluate(in Input, opts ...Option) Evaluation {
 		if done && s.Every > 0 && c.h.Calendar.EnrolledDays(c.h.Enrolment, last.Date.AddDays(1), in.AsOf) < s.Every {
 			continue
 		}
-		ok, err := s.When.Eval(r, boxed)
+		ok, err := c.holds(r, s.When, &env)
 		if err != nil {
 			ev.Errors = append(ev.Errors, &RunError{What: "step " + s.ID, Err: err})
 			continue
@@ -387,11 +385,9 @@ func review(r *policy.Runner, c *counter, v *policy.Version, at calendar.Date, b
 				start = ivs[k-1].Date
 			}
 			held := false
-			for _, d := range candidates(c, s, start, iv.Date) {
-				if holdsOn(r, c, s, d) {
-					held = true
-					break
-				}
+			dates := candidates(c, s, start, iv.Date)
+			for i := len(dates) - 1; i >= 0 && !held; i-- { // from the day it was done: it held then, most often
+				held = holdsOn(r, c, s, dates[i])
 			}
 			if held {
 				continue
@@ -402,7 +398,7 @@ func review(r *policy.Runner, c *counter, v *policy.Version, at calendar.Date, b
 				continue
 			}
 			f := c.facts(iv.Date, v.Reads)
-			cls, _, _ := clauses(r, s.Clauses, s.Join, &f)
+			cls, _, _ := clauses(r, c, s.Clauses, s.Join, &f)
 			if len(cls) == 0 {
 				cls = []ClauseResult{{Clause: s.When.Source, Held: false, Facts: s.When.Explain(&f)}}
 			}
@@ -531,84 +527,10 @@ func holdsOn(r *policy.Runner, c *counter, s *policy.Step, d calendar.Date) bool
 	return c.judge(r, s.When, d)
 }
 
-// judge reports whether cond holds on d, on the facts it reads alone. When they are
-// the values it read the last time, it gives the same judgement without running it.
+// judge reports whether cond holds on d, on the facts it reads alone.
 func (c *counter) judge(r *policy.Runner, cond *policy.Condition, d calendar.Date) bool {
-	reads := cond.Reads()
-	f := c.quickFacts(d, reads, cond.Plain())
-	var m *memo
-	for i := range c.memo {
-		if c.memo[i].cond == cond {
-			m = &c.memo[i]
-			break
-		}
-	}
-	if m == nil {
-		n := len(c.memo)
-		if n < cap(c.memo) {
-			c.memo = c.memo[:n+1]
-		} else {
-			c.memo = append(c.memo, memo{})
-		}
-		m = &c.memo[n]
-		m.cond = nil
-		m.nums, m.texts = m.nums[:0], m.texts[:0]
-		for range reads {
-			m.nums, m.texts = append(m.nums, 0), append(m.texts, "")
-		}
-	} else if m.same(f, reads) {
-		return m.held
-	}
-	ok, err := cond.Eval(r, f)
-	m.cond, m.held = cond, err == nil && ok
-	m.keep(f, reads)
-	return m.held
-}
-
-// same reports whether f holds the values the memo's condition read.
-func (m *memo) same(f *policy.Facts, reads []policy.Read) bool {
-	if m.age != f.Age || m.grade != f.Grade || m.schoolDay != f.SchoolDay || !slices.Equal(m.flags, f.Flags) || (m.flags == nil) != (f.Flags == nil) {
-		return false
-	}
-	for i, rd := range reads {
-		switch rd.Kind {
-		case policy.ReadBool:
-			if (m.nums[i] == 1) != f.Bools[rd.Slot] {
-				return false
-			}
-		case policy.ReadText:
-			if m.texts[i] != f.Texts[rd.Slot] {
-				return false
-			}
-		default:
-			if m.nums[i] != math.Float64bits(f.Values[rd.Slot]) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// keep records the values of f its condition read.
-func (m *memo) keep(f *policy.Facts, reads []policy.Read) {
-	m.age, m.grade, m.schoolDay = f.Age, f.Grade, f.SchoolDay
-	m.flags = append(m.flags[:0:0], f.Flags...)
-	if f.Flags == nil {
-		m.flags = nil
-	}
-	for i, rd := range reads {
-		switch rd.Kind {
-		case policy.ReadBool:
-			m.nums[i] = 0
-			if f.Bools[rd.Slot] {
-				m.nums[i] = 1
-			}
-		case policy.ReadText:
-			m.texts[i] = f.Texts[rd.Slot]
-		default:
-			m.nums[i] = math.Float64bits(f.Values[rd.Slot])
-		}
-	}
+	ok, err := c.holds(r, cond, c.quickFacts(d, cond.Reads(), cond.Plain()))
+	return err == nil && ok
 }
 
 // firstHeld returns the earliest date from which the trigger has held through at.
@@ -651,19 +573,19 @@ func due(r *policy.Runner, c *counter, s *policy.Step, env *policy.Facts, at, si
 	d.Because = s.When.Source
 	switch {
 	case brief && texts:
-		d.Because = composed(r, s.Clauses, s.Join, shown)
+		d.Because = composed(r, c, s.Clauses, s.Join, shown)
 	case brief:
 		if s.Because != nil {
-			d.Because = s.Because.Render(r, shown)
+			d.Because = c.render(r, s.Because, shown)
 		}
 	default:
 		d.Facts = s.When.Explain(shown)
 		if s.Because != nil {
-			d.Because = s.Because.Render(r, shown)
+			d.Because = c.render(r, s.Because, shown)
 		}
 		var because string
 		var ok bool
-		if d.Clauses, because, ok = clauses(r, s.Clauses, s.Join, shown); ok {
+		if d.Clauses, because, ok = clauses(r, c, s.Clauses, s.Join, shown); ok {
 			d.Because = because
 		}
 	}
@@ -697,7 +619,7 @@ func due(r *policy.Runner, c *counter, s *policy.Step, env *policy.Facts, at, si
 	}
 	for _, iv := range s.Involve {
 		if iv.When != nil {
-			if ok, err := iv.When.Eval(r, env); err != nil || !ok {
+			if ok, err := c.holds(r, iv.When, env); err != nil || !ok {
 				continue
 			}
 		}
@@ -738,7 +660,7 @@ func Explain(in Input, stepID string) (Explanation, bool) {
 	c.closed = in.CaseClosed
 	env := c.facts(in.AsOf, in.Version.Reads)
 	ex := Explanation{Step: s, Facts: s.When.Explain(&env), Done: c.scoped(s.ID, in.AsOf)}
-	ex.Clauses, _, _ = clauses(r, s.Clauses, s.Join, &env)
+	ex.Clauses, _, _ = clauses(r, c, s.Clauses, s.Join, &env)
 	if len(ex.Clauses) == 0 {
 		held, _ := s.When.Eval(r, env)
 		ex.Clauses = []ClauseResult{{Clause: s.When.Source, Held: held, Facts: ex.Facts}}
