@@ -49,6 +49,7 @@ type counter struct {
 	hasDates bool            // dates is computed
 	cand     []calendar.Date // the candidates last returned
 	seen     verdicts        // kept from one evaluation to the next
+	monthsOf monthsMemo      // likewise
 	age      ageMemo
 }
 
@@ -57,6 +58,14 @@ type stepDone struct {
 	step  string
 	whole bool // they count for the whole history (policy.Step.History)
 	ivs   []history.Intervention
+}
+
+// monthsMemo is the school months of a calendar's year last asked for.
+type monthsMemo struct {
+	cal    *calendar.Calendar
+	year   int
+	rule   calendar.MonthRule
+	months []calendar.Window
 }
 
 // ageMemo is the last date of a month and day found for ageOn: it depends on the
@@ -384,7 +393,7 @@ func (c *counter) scoped(step string, at calendar.Date) []history.Intervention {
 		return nil
 	}
 	ivs := sd.ivs
-	hi, _ := slices.BinarySearchFunc(ivs, at.AddDays(1), func(iv history.Intervention, d calendar.Date) int { return iv.Date.Compare(d) })
+	hi := firstOnOrAfter(ivs, at.AddDays(1))
 	var from calendar.Date
 	if !sd.whole {
 		from = c.h.Calendar.YearToDate(at).From // the first day of at's school year, or zero
@@ -394,9 +403,23 @@ func (c *counter) scoped(step string, at calendar.Date) []history.Intervention {
 	}
 	lo := 0
 	if !from.IsZero() {
-		lo, _ = slices.BinarySearchFunc(ivs[:hi], from, func(iv history.Intervention, d calendar.Date) int { return iv.Date.Compare(d) })
+		lo = firstOnOrAfter(ivs[:hi], from)
 	}
 	return ivs[lo:hi]
+}
+
+// firstOnOrAfter returns the index of the first of ivs (in date order) on or after d.
+func firstOnOrAfter(ivs []history.Intervention, d calendar.Date) int {
+	lo, hi := 0, len(ivs)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if ivs[m].Date.Before(d) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 func (c *counter) last(step string, at calendar.Date) (history.Intervention, bool) {
@@ -494,6 +517,19 @@ func (c *counter) value(r policy.Read, at calendar.Date) (float64, bool, string)
 	return c.measure(k, r.Measure, c.window(r.Window, at)), false, ""
 }
 
+// months returns the school months of a year of the history's calendar. They are
+// kept from one evaluation to the next: the students of a district share a calendar.
+func (c *counter) months(year int) []calendar.Window {
+	m := &c.monthsOf
+	if m.cal != c.h.Calendar || m.year != year || m.rule != c.v.SchoolMonth || m.months == nil {
+		*m = monthsMemo{cal: c.h.Calendar, year: year, rule: c.v.SchoolMonth, months: c.h.Calendar.Months(year, c.v.SchoolMonth)}
+		if m.months == nil {
+			m.months = []calendar.Window{}
+		}
+	}
+	return m.months
+}
+
 // better keeps the larger value, or the smaller for a rate of attendance.
 func better(measure string, have, v float64, first bool) float64 {
 	if first {
@@ -512,7 +548,7 @@ func (c *counter) maxMonth(k int, measure string, at calendar.Date) float64 {
 		return c.measure(k, measure, span{empty: true})
 	}
 	out, first := 0.0, true
-	for _, w := range cal.Months(year, c.v.SchoolMonth) {
+	for _, w := range c.months(year) {
 		if w.From.After(at) {
 			break
 		}

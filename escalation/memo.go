@@ -24,8 +24,8 @@ type verdicts struct {
 // The most values remembered of one condition or template, and the most conditions
 // and templates: past them the memory starts again.
 const (
-	verdictsPerCondition = 512
-	verdictConditions    = 4096
+	verdictsPerCondition = 256
+	verdictConditions    = 512
 )
 
 // keyOf writes the values reads and the student's facts have in f: a condition's
