@@ -484,6 +484,8 @@ func TestReportMerge(t *testing.T) {
 		}
 		merged.Merge(r)
 	}
+	whole.Sum()
+	merged.Sum()
 	assert.Equal(t, whole.District, merged.District)
 	var a, b strings.Builder
 	require.NoError(t, whole.WriteHTML(&a, true))

@@ -28,13 +28,17 @@ type Report struct {
 	// KeepStudents keeps one row per student, for the schools' pages.
 	KeepStudents bool
 
+	// District and each School's Summary are the sums of the grades' summaries: Add
+	// and Merge count each student in a grade, and Sum (which the Write methods call)
+	// adds the grades up.
 	District Summary
 	Schools  map[string]*School
 	Problems int // rows not used, for the page's note
 	cal      *calendar.Calendar
 }
 
-// Summary is the counts of a group of students (the district, a school, a grade).
+// Summary is the counts of a group of students (the district, a school, a grade). A
+// map is nil until something is counted in it.
 type Summary struct {
 	Students int
 	WithDue  int
@@ -105,15 +109,29 @@ func NewReport(p *policy.Pack, asOf calendar.Date) *Report {
 	return &Report{Pack: p, Version: p.At(asOf), AsOf: asOf, Near: DefaultNear, Schools: map[string]*School{}, District: newSummary()}
 }
 
-func newSummary() Summary {
-	return Summary{Due: map[string]int{}, Overdue: map[string]int{}, Designations: map[string]int{}, Months: map[string]float64{},
-		Excuses: map[string]float64{}, NearCap: map[string]int{}, AtCap: map[string]int{}}
+// newSummary returns an empty summary. Its maps are made when first counted in (a
+// district counted a batch at a time makes a summary per grade and batch).
+func newSummary() Summary { return Summary{} }
+
+// addTo adds v to m[k], making m when nil.
+func addTo[V int | float64](m *map[string]V, k string, v V) {
+	if *m == nil {
+		*m = map[string]V{}
+	}
+	(*m)[k] += v
+}
+
+// addAll adds every value of from to to.
+func addAll[V int | float64](to *map[string]V, from map[string]V) {
+	for k, v := range from {
+		addTo(to, k, v)
+	}
 }
 
 // Add counts one student's evaluation. page names the student's page for the school's
 // list ("" for none).
 func (r *Report) Add(h *history.History, ev *rollcall.Evaluation, page string) {
-	if row, ok := r.AddStudent(h, ev, page); ok && r.KeepStudents {
+	if row, ok := r.add(h, ev, page, r.KeepStudents); ok && r.KeepStudents {
 		sc := r.Schools[SchoolOf(h)]
 		sc.Students = append(sc.Students, row)
 	}
@@ -123,6 +141,11 @@ func (r *Report) Add(h *history.History, ev *rollcall.Evaluation, page string) {
 // of the school's page, whether or not the report keeps it; ok is false (and nothing is
 // counted) without a history or an evaluation.
 func (r *Report) AddStudent(h *history.History, ev *rollcall.Evaluation, page string) (row StudentRow, ok bool) {
+	return r.add(h, ev, page, true)
+}
+
+// add counts a student and, when wanted, makes the student's row.
+func (r *Report) add(h *history.History, ev *rollcall.Evaluation, page string, wantRow bool) (row StudentRow, ok bool) {
 	if h == nil || ev == nil {
 		return row, false
 	}
@@ -138,10 +161,17 @@ func (r *Report) AddStudent(h *history.History, ev *rollcall.Evaluation, page st
 	caps := CapUsage(r.Version, h, ev, r.Near)
 	rate, _ := ev.Facts.Get("attendance_rate")
 	absent, _ := ev.Facts.Get("absent_days")
-	abs := absences(ev)
-	r.District.add(ev, rate, caps, abs)
-	sc.Summary.add(ev, rate, caps, abs)
-	gs.add(ev, rate, caps, abs)
+	gs.add(ev, rate, caps, absences(ev))
+	var review []string
+	for _, rv := range ev.Review {
+		review = append(review, rv.Step)
+	}
+	if len(ev.Due) == 0 && len(ev.Review) > 0 {
+		sc.Review = append(sc.Review, ReviewRow{ID: h.Student.ID, Steps: review, Page: page})
+	}
+	if !wantRow {
+		return row, true
+	}
 	row = StudentRow{ID: h.Student.ID, Name: strings.TrimSpace(h.Student.Name), Grade: h.Student.Grade, Rate: rate, AbsentDays: absent, Caps: caps, Page: page}
 	for _, d := range ev.Due {
 		row.Due = append(row.Due, DueMark{Step: d.Step, Overdue: d.Overdue})
@@ -149,12 +179,7 @@ func (r *Report) AddStudent(h *history.History, ev *rollcall.Evaluation, page st
 	for _, d := range ev.Designations {
 		row.Designations = append(row.Designations, d.ID)
 	}
-	for _, rv := range ev.Review {
-		row.Review = append(row.Review, rv.Step)
-	}
-	if len(ev.Due) == 0 && len(ev.Review) > 0 {
-		sc.Review = append(sc.Review, ReviewRow{ID: row.ID, Steps: row.Review, Page: page})
-	}
+	row.Review = review
 	return row, true
 }
 
@@ -196,15 +221,38 @@ func (r *Report) Merge(o *Report) {
 		r.cal = o.cal
 	}
 	r.Problems += o.Problems
-	r.District.merge(&o.District)
 	for name, so := range o.Schools {
 		sc := r.school(name)
-		sc.Summary.merge(&so.Summary)
 		for g, gs := range so.Grades {
 			sc.grade(g).merge(gs)
 		}
 		sc.Students = append(sc.Students, so.Students...)
 		sc.Review = append(sc.Review, so.Review...)
+	}
+}
+
+// Sum makes the district's and each school's summary the sum of their grades'. The
+// grades are added in order, so that the sums of absent days are the same whatever
+// order the students were counted in.
+func (r *Report) Sum() {
+	r.District = newSummary()
+	for _, name := range r.SchoolNames() {
+		sc := r.Schools[name]
+		sc.Summary = newSummary()
+		for _, g := range slices.Sorted(mapKeysOf(sc.Grades)) {
+			sc.Summary.merge(sc.Grades[g])
+		}
+		r.District.merge(&sc.Summary)
+	}
+}
+
+func mapKeysOf[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
 	}
 }
 
@@ -215,17 +263,13 @@ func (s *Summary) merge(o *Summary) {
 	for i, n := range o.Rates {
 		s.Rates[i] += n
 	}
-	for _, m := range []struct{ to, from map[string]int }{{s.Due, o.Due}, {s.Overdue, o.Overdue}, {s.Designations, o.Designations}, {s.NearCap, o.NearCap}, {s.AtCap, o.AtCap}} {
-		for k, n := range m.from {
-			m.to[k] += n
-		}
-	}
-	for k, v := range o.Months {
-		s.Months[k] += v
-	}
-	for k, v := range o.Excuses {
-		s.Excuses[k] += v
-	}
+	addAll(&s.Due, o.Due)
+	addAll(&s.Overdue, o.Overdue)
+	addAll(&s.Designations, o.Designations)
+	addAll(&s.NearCap, o.NearCap)
+	addAll(&s.AtCap, o.AtCap)
+	addAll(&s.Months, o.Months)
+	addAll(&s.Excuses, o.Excuses)
 }
 
 // absentDays is a student's absent days by month and by excuse, to the report's date.
@@ -273,13 +317,13 @@ func (s *Summary) add(ev *rollcall.Evaluation, rate float64, caps []CapUse, abs 
 		s.Review++
 	}
 	for _, d := range ev.Due {
-		s.Due[d.Step]++
+		addTo(&s.Due, d.Step, 1)
 		if d.Overdue {
-			s.Overdue[d.Step]++
+			addTo(&s.Overdue, d.Step, 1)
 		}
 	}
 	for _, d := range ev.Designations {
-		s.Designations[d.ID]++
+		addTo(&s.Designations, d.ID, 1)
 	}
 	bin := 0
 	for i, b := range rateBins {
@@ -289,16 +333,16 @@ func (s *Summary) add(ev *rollcall.Evaluation, rate float64, caps []CapUse, abs 
 	}
 	s.Rates[bin]++
 	for _, a := range abs.months {
-		s.Months[a.key] += a.days
+		addTo(&s.Months, a.key, a.days)
 	}
 	for _, a := range abs.excuses {
-		s.Excuses[a.key] += a.days
+		addTo(&s.Excuses, a.key, a.days)
 	}
 	for _, c := range caps {
 		if c.At {
-			s.AtCap[c.Cap]++
+			addTo(&s.AtCap, c.Cap, 1)
 		} else if c.Near {
-			s.NearCap[c.Cap]++
+			addTo(&s.NearCap, c.Cap, 1)
 		}
 	}
 }
@@ -478,6 +522,7 @@ func compareGrades(a, b string) int {
 // links, each school's row links to its page (see [Report.WriteSchoolHTML]), at
 // DIR/index.html (School.Dir, by default the school's Slug).
 func (r *Report) WriteHTML(w io.Writer, links bool) error {
+	r.Sum()
 	v := r.view(true)
 	v.Links = links
 	return reportTemplates.ExecuteTemplate(w, "district", v)
@@ -514,6 +559,7 @@ func (r *Report) WriteSchoolPage(w io.Writer, school, index string, rows io.Read
 }
 
 func (r *Report) schoolPageView(school, index string) (*view, error) {
+	r.Sum()
 	sc := r.Schools[school]
 	if sc == nil {
 		return nil, fmt.Errorf("letters: no school %q in the report", school)
@@ -523,6 +569,81 @@ func (r *Report) schoolPageView(school, index string) (*view, error) {
 	v.School = &sv
 	v.Index = index
 	return v, nil
+}
+
+// stepsRow returns a summary's cells of students, students with a step due, for
+// review, and due each step (with those overdue). The cells of summaries, like the
+// lists below, are written by hand: a district page has a row per school and grade.
+func stepsRow(rv rowView) template.HTML {
+	w := &htmlBuf{}
+	s := rv.S
+	w.raw(`<td data-kind="students">`)
+	w.int(s.Students)
+	w.raw(`</td><td data-kind="with-due">`)
+	w.int(s.WithDue)
+	w.raw(`</td><td data-kind="review"`)
+	if s.Review == 0 {
+		w.raw(` class="zero"`)
+	}
+	w.raw(`>`)
+	w.int(s.Review)
+	w.raw(`</td>`)
+	for _, st := range rv.Steps {
+		n, o := s.Due[st.ID], s.Overdue[st.ID]
+		w.raw(`<td data-step="`)
+		w.esc(st.ID)
+		w.raw(`" data-due="`)
+		w.int(n)
+		w.raw(`" data-overdue="`)
+		w.int(o)
+		w.raw(`"`)
+		if n == 0 {
+			w.raw(` class="zero"`)
+		}
+		w.raw(`>`)
+		w.int(n)
+		if o != 0 {
+			w.raw(` <span class="over" title="overdue">(`)
+			w.int(o)
+			w.raw(` overdue)</span>`)
+		}
+		w.raw(`</td>`)
+	}
+	return template.HTML(w.b)
+}
+
+// desigRow returns a summary's cells of students with each designation, and near and
+// at each cap.
+func desigRow(rv rowView) template.HTML {
+	w := &htmlBuf{}
+	s := rv.S
+	for _, d := range rv.Desigs {
+		n := s.Designations[d.ID]
+		w.raw(`<td data-designation="`)
+		w.esc(d.ID)
+		w.raw(`"`)
+		if n == 0 {
+			w.raw(` class="zero"`)
+		}
+		w.raw(`>`)
+		w.int(n)
+		w.raw(`</td>`)
+	}
+	for _, c := range rv.Caps {
+		near, at := s.NearCap[c.ID], s.AtCap[c.ID]
+		w.raw(`<td data-cap="`)
+		w.esc(c.ID)
+		w.raw(`" data-near="`)
+		w.int(near)
+		w.raw(`" data-at="`)
+		w.int(at)
+		w.raw(`">`)
+		w.int(near)
+		w.raw(` / `)
+		w.int(at)
+		w.raw(`</td>`)
+	}
+	return template.HTML(w.b)
 }
 
 // reviewItems returns the items of a school's list of students for review, linked to
@@ -783,6 +904,8 @@ var reportFuncs = template.FuncMap{
 	"num":         func(v float64) string { return policy.FormatNumber(round2(v)) },
 	"studentRow":  func(row StudentRow) template.HTML { return template.HTML(AppendStudentRow(nil, row)) },
 	"reviewItems": reviewItems,
+	"stepsRow":    stepsRow,
+	"desigRow":    desigRow,
 	"charts": func(r *Report, s *Summary) []template.HTML {
 		return []template.HTML{r.RateChart(s).SVG(), r.MonthChart(s).SVG(), r.ExcuseChart(s).SVG()}
 	},
@@ -798,9 +921,9 @@ var reportTemplates = template.Must(template.New("report").Funcs(reportFuncs).Pa
 <title>{{.}}</title>
 {{end}}
 {{define "steps-head"}}<th>students</th><th>with a step due</th><th title="no step due, a step done to review">for review</th>{{range .Steps}}<th title="{{.Title}}">{{.ID}}</th>{{end}}{{end}}
-{{define "steps-row"}}<td data-kind="students">{{.S.Students}}</td><td data-kind="with-due">{{.S.WithDue}}</td><td data-kind="review"{{if not .S.Review}} class="zero"{{end}}>{{.S.Review}}</td>{{range .Steps}}{{$n := get $.S.Due .ID}}{{$o := get $.S.Overdue .ID}}<td data-step="{{.ID}}" data-due="{{$n}}" data-overdue="{{$o}}"{{if not $n}} class="zero"{{end}}>{{$n}}{{if $o}} <span class="over" title="overdue">({{$o}} overdue)</span>{{end}}</td>{{end}}{{end}}
+{{define "steps-row"}}{{stepsRow .}}{{end}}
 {{define "desig-head"}}{{range .Desigs}}<th title="{{.Title}}">{{.ID}}</th>{{end}}{{range .Caps}}<th title="near the cap / at it">{{.ID}}: near / at</th>{{end}}{{end}}
-{{define "desig-row"}}{{range .Desigs}}{{$n := get $.S.Designations .ID}}<td data-designation="{{.ID}}"{{if not $n}} class="zero"{{end}}>{{$n}}</td>{{end}}{{range .Caps}}<td data-cap="{{.ID}}" data-near="{{get $.S.NearCap .ID}}" data-at="{{get $.S.AtCap .ID}}">{{get $.S.NearCap .ID}} / {{get $.S.AtCap .ID}}</td>{{end}}{{end}}
+{{define "desig-row"}}{{desigRow .}}{{end}}
 {{define "district"}}{{template "head" .Title}}<style>{{.CSS}}</style>
 </head>
 <body>

@@ -80,6 +80,8 @@ func (w *htmlBuf) url(s string) {
 
 func (w *htmlBuf) num(v any) { w.esc(policy.FormatNumber(v)) }
 
+func (w *htmlBuf) int(n int) { w.b = strconv.AppendInt(w.b, int64(n), 10) }
+
 func (p *studentView) html() []byte {
 	w := &htmlBuf{b: make([]byte, 0, len(p.CalSVG)+len(p.CSS)+16<<10)}
 	s, ev := p.H.Student, p.Ev

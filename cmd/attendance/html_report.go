@@ -155,12 +155,13 @@ func (h *htmlRun) add(hb *htmlBatch, en roster.Entry, ev *rollcall.Evaluation) e
 	if hist == nil || ev == nil {
 		return nil
 	}
-	page := ""
-	if h.out != "" {
-		page = letters.PageName(hist.Student.ID) + ".html"
+	if h.out == "" {
+		hb.part.Add(hist, ev, "")
+		return nil
 	}
+	page := letters.PageName(hist.Student.ID) + ".html"
 	row, ok := hb.part.AddStudent(hist, ev, page)
-	if !ok || h.out == "" {
+	if !ok {
 		return nil
 	}
 	school := letters.SchoolOf(hist)
