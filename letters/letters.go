@@ -269,15 +269,32 @@ func (p *Page) Add(l *Letter) error {
 	if p.err != nil {
 		return p.err
 	}
-	if p.err = pageTemplates.ExecuteTemplate(p.w, "letter-open", map[string]any{"L": l, "Head": l.head}); p.err != nil {
-		return p.err
-	}
-	if p.err = l.page.Execute(p.w, &l.Fields); p.err != nil {
-		return p.err
-	}
-	_, p.err = io.WriteString(p.w, "\n</div>\n</article>\n")
+	p.err = WriteLetterHTML(p.w, l)
 	p.n++
 	return p.err
+}
+
+// AddHTML writes letters WriteLetterHTML wrote, read from r: a district's letters are
+// made a few hundred students at a time and kept on disk until their school's page
+// is written.
+func (p *Page) AddHTML(r io.Reader) error {
+	if p.err != nil {
+		return p.err
+	}
+	_, p.err = io.Copy(p.w, r)
+	return p.err
+}
+
+// WriteLetterHTML writes one letter as Page.Add does, without the page around it.
+func WriteLetterHTML(w io.Writer, l *Letter) error {
+	if err := pageTemplates.ExecuteTemplate(w, "letter-open", map[string]any{"L": l, "Head": l.head}); err != nil {
+		return err
+	}
+	if err := l.page.Execute(w, &l.Fields); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n</div>\n</article>\n")
+	return err
 }
 
 // Close ends the document.
@@ -312,11 +329,22 @@ func NewMergeWriter(w io.Writer, counts []string) *MergeWriter {
 	return &MergeWriter{cw: csv.NewWriter(w), counts: counts}
 }
 
+// NewMergeRows returns a writer of merge rows as NewMergeWriter's, without the header
+// (see MergeHeader): rows made in parts and put together under one header.
+func NewMergeRows(w io.Writer, counts []string) *MergeWriter {
+	return &MergeWriter{cw: csv.NewWriter(w), counts: counts, header: true}
+}
+
+// MergeHeader returns the merge CSV's header with the columns of counts.
+func MergeHeader(counts []string) []string {
+	return append(slices.Clone(MergeColumns), counts...)
+}
+
 // Write writes one letter's row (the header first).
 func (m *MergeWriter) Write(l *Letter) error {
 	if !m.header {
 		m.header = true
-		if err := m.cw.Write(append(slices.Clone(MergeColumns), m.counts...)); err != nil {
+		if err := m.cw.Write(MergeHeader(m.counts)); err != nil {
 			return err
 		}
 	}

@@ -8,13 +8,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
-	"github.com/rollcall-go/rollcall"
 	"github.com/rollcall-go/rollcall/calendar"
 	"github.com/rollcall-go/rollcall/letters"
+	"github.com/rollcall-go/rollcall/roster"
 )
 
 func init() { commands["letters"] = cmdLetters }
@@ -69,34 +68,20 @@ func cmdLetters(e *env, args []string) (err error) {
 			return err
 		}
 	}
-	ro, err := rf.load(e, eng)
-	if err != nil {
-		return err
-	}
-	entries := ro.Entries()
-	if asOf.d.IsZero() {
-		asOf.d = latestEvent(eng, entries)
-	}
-	results := evaluateAll(e, "letters", eng, entries, asOf, false)
-	problems := ro.Problems
-	for _, r := range results {
-		problems = append(problems, r.problems...)
-	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return fmt.Errorf("%s: cannot make the directory: %v", *out, pathErr(err))
-	}
-	v := eng.Pack().At(asOf.d)
-	sum, err := writeLetters(eng, results, asOf.d, *out, rec)
-	if err != nil {
-		return err
-	}
-	var recorded int
-	if rec != nil {
-		if recorded, err = rec.write(); err != nil {
-			return err
-		}
-	}
+	run := &reportRun{e: e, eng: eng, cmd: "letters", format: "letters", asOf: asOf.d, shard: shardSet{0, 1}}
+	run.letters = newLettersRun(eng, *out, rec)
+	defer run.letters.close()
+	return run.run(&rf)
+}
 
+// lettersDone prints what a letters run did, once its files are written: the rows it
+// could not use, the letters it could not write, and its summary.
+func lettersDone(e *env, lr *lettersRun, students int, problems []roster.RowError) error {
+	sum, recorded, err := lr.finish()
+	if err != nil {
+		return err
+	}
+	v, rec, asOf := lr.v, lr.rec, lr.asOf
 	sortProblems(problems)
 	for _, p := range problems {
 		fmt.Fprintln(e.stderr, p.Error())
@@ -104,12 +89,12 @@ func cmdLetters(e *env, args []string) (err error) {
 	for _, p := range sum.problems {
 		fmt.Fprintln(e.stderr, p.Error())
 	}
-	on := asOf.d.String()
+	on := asOf.String()
 	if on == "" {
 		on = "(no date: no students)"
 	}
-	fmt.Fprintf(e.stderr, "letters as of %s under pack %s\n", on, eng.Pack().Name)
-	fmt.Fprintf(e.stderr, "  students       %d (%d with a letter)\n", len(entries), sum.students)
+	fmt.Fprintf(e.stderr, "letters as of %s under pack %s\n", on, lr.eng.Pack().Name)
+	fmt.Fprintf(e.stderr, "  students       %d (%d with a letter)\n", students, sum.students)
 	var langs []string
 	for _, l := range slices.Sorted(mapKeys(sum.byLang)) {
 		langs = append(langs, fmt.Sprintf("%s %d", l, sum.byLang[l]))
@@ -134,7 +119,7 @@ func cmdLetters(e *env, args []string) (err error) {
 	}
 	fmt.Fprintf(e.stderr, "  not written    %d\n", len(sum.problems))
 	if rec != nil {
-		fmt.Fprintf(e.stderr, "  recorded       %d steps in %s\n", recorded, *record)
+		fmt.Fprintf(e.stderr, "  recorded       %d steps in %s\n", recorded, rec.name)
 	}
 	fmt.Fprintf(e.stderr, "  rejected rows  %d\n", len(problems))
 	if len(problems) > 0 || len(sum.problems) > 0 {
@@ -180,98 +165,6 @@ type lettersSummary struct {
 	files     []string
 }
 
-// writeLetters writes one HTML file per school and the merge CSV, school by school: the
-// letters of one school are made, written and let go before the next school's.
-func writeLetters(eng *rollcall.Engine, results []result, asOf calendar.Date, dir string, rec *recorder) (lettersSummary, error) {
-	sum := lettersSummary{byLang: map[string]int{}, bySteps: map[string]int{}, fallbacks: map[string]int{}}
-	v := eng.Pack().At(asOf)
-	bySchool := map[string][]int{}
-	for i, r := range results {
-		if r.ev == nil || r.entry.History == nil || len(r.ev.Due) == 0 {
-			continue
-		}
-		school := strings.TrimSpace(r.entry.History.Student.School)
-		bySchool[school] = append(bySchool[school], i)
-	}
-	schools := slices.Sorted(mapKeys(bySchool))
-	mergeName := filepath.Join(dir, "merge.csv")
-	mf, err := os.Create(mergeName)
-	if err != nil {
-		return sum, fmt.Errorf("%s: cannot write: %v", mergeName, pathErr(err))
-	}
-	defer mf.Close()
-	mbuf := bufio.NewWriter(mf)
-	merge := letters.NewMergeWriter(mbuf, letters.CountNames(v))
-	used := map[string]bool{}
-	for _, school := range schools {
-		var ls []letters.Letter
-		for _, i := range bySchool[school] {
-			r := results[i]
-			made := letters.Make(letters.Input{Engine: eng, History: r.entry.History, Eval: r.ev})
-			ls = append(ls, made.Letters...)
-			sum.problems = append(sum.problems, made.Problems...)
-			for _, f := range made.Fallbacks {
-				sum.fallbacks[f.Wanted]++
-				sum.fellBack++
-			}
-			if len(made.Letters) > 0 {
-				sum.students++
-			}
-			var steps []string
-			for _, l := range made.Letters {
-				if !slices.Contains(steps, l.Step) {
-					steps = append(steps, l.Step)
-				}
-			}
-			for _, s := range steps {
-				sum.bySteps[s]++
-				if rec != nil {
-					var langs []string
-					actor := ""
-					for _, l := range made.Letters {
-						if l.Step == s {
-							actor = l.Actor
-							if !slices.Contains(langs, l.Lang) {
-								langs = append(langs, l.Lang)
-							}
-						}
-					}
-					rec.add(r.entry.History.Student.ID, s, asOf, actor, "letter ("+strings.Join(langs, ", ")+") by attendance letters")
-				}
-			}
-		}
-		if len(ls) == 0 {
-			continue
-		}
-		letters.SortLetters(ls, v)
-		name := schoolFile(school, used)
-		path := filepath.Join(dir, name)
-		if err := writeSchoolLetters(path, school, asOf, ls); err != nil {
-			return sum, err
-		}
-		for i := range ls {
-			if err := merge.Write(&ls[i]); err != nil {
-				return sum, err
-			}
-			sum.letters++
-			sum.byLang[ls[i].Lang]++
-		}
-		sum.files = append(sum.files, fmt.Sprintf("%s (%d letters)", path, len(ls)))
-	}
-	if sum.letters == 0 {
-		// an empty merge file still has its header, so that a mail merge finds its fields
-		mbuf.WriteString(strings.Join(append(slices.Clone(letters.MergeColumns), letters.CountNames(v)...), ",") + "\n")
-	}
-	if err := merge.Flush(); err != nil {
-		return sum, err
-	}
-	if err := mbuf.Flush(); err != nil {
-		return sum, fmt.Errorf("%s: cannot write: %v", mergeName, err)
-	}
-	sum.files = append(sum.files, mergeName)
-	return sum, nil
-}
-
 // schoolFile returns the letters file of a school: letters-SLUG.html, unique in the run.
 func schoolFile(school string, used map[string]bool) string {
 	slug := letters.Slug(school)
@@ -286,34 +179,6 @@ func schoolFile(school string, used map[string]bool) string {
 	return name
 }
 
-func writeSchoolLetters(path, school string, asOf calendar.Date, ls []letters.Letter) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("%s: cannot write: %v", path, pathErr(err))
-	}
-	w := bufio.NewWriter(f)
-	title := "Letters"
-	if school != "" {
-		title += ", " + school
-	}
-	page := letters.NewPage(w, title+", "+asOf.String())
-	for i := range ls {
-		if err := page.Add(&ls[i]); err != nil {
-			f.Close()
-			return fmt.Errorf("%s: %v", path, err)
-		}
-	}
-	if err := page.Close(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: cannot write: %v", path, err)
-	}
-	return f.Close()
-}
-
 // recorder appends interventions to an interventions CSV, in the columns of its
 // header.
 type recorder struct {
@@ -321,7 +186,6 @@ type recorder struct {
 	cols    []string // the file's header
 	exists  bool
 	needsNL bool // the file does not end with a newline
-	rows    [][]string
 }
 
 // openRecorder reads the header of an interventions file (or plans a new one), before
@@ -357,36 +221,41 @@ func openRecorder(name string) (*recorder, error) {
 	return rec, nil
 }
 
-func (r *recorder) add(student, step string, d calendar.Date, actor, note string) {
+// row returns an intervention as a row of the file, in its columns.
+func (r *recorder) row(student, step string, d calendar.Date, actor, note string) []string {
 	vals := map[string]string{"student_id": student, "step": step, "date": d.String(), "actor": actor, "note": note}
 	row := make([]string, len(r.cols))
 	for i, c := range r.cols {
 		row[i] = textCell(vals[c])
 	}
-	r.rows = append(r.rows, row)
+	return row
 }
 
-// write appends the rows and returns how many it wrote.
-func (r *recorder) write() (int, error) {
-	if len(r.rows) == 0 && r.exists {
-		return 0, nil
+// write appends n rows, read as CSV from rows (row's), to the file.
+func (r *recorder) write(rows io.Reader, n int) error {
+	if n == 0 && r.exists {
+		return nil
 	}
 	f, err := os.OpenFile(r.name, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
-		return 0, fmt.Errorf("%s: cannot write: %v", r.name, pathErr(err))
+		return fmt.Errorf("%s: cannot write: %v", r.name, pathErr(err))
 	}
-	var w io.Writer = f
+	w := bufio.NewWriter(f)
 	if r.needsNL {
-		io.WriteString(w, "\n")
+		w.WriteString("\n")
 	}
-	cw := csv.NewWriter(w)
 	if !r.exists {
+		cw := csv.NewWriter(w)
 		cw.Write(r.cols)
+		cw.Flush()
 	}
-	cw.WriteAll(r.rows)
-	if err := cw.Error(); err != nil {
+	_, err = io.Copy(w, rows)
+	if err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
 		f.Close()
-		return 0, fmt.Errorf("%s: cannot write: %v", r.name, err)
+		return fmt.Errorf("%s: cannot write: %v", r.name, err)
 	}
-	return len(r.rows), f.Close()
+	return f.Close()
 }

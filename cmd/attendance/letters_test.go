@@ -376,3 +376,31 @@ func readTree(t *testing.T, dir string) map[string]string {
 	require.NotEmpty(t, out)
 	return out
 }
+
+// attendance letters reads a roster as report does, a few students at a time: every
+// file it writes, the rows --record appends and its messages are those of the roster
+// read whole.
+func TestLettersStreamedEqualsWhole(t *testing.T) {
+	data, err := os.ReadFile(lettersDir + "interventions.csv")
+	require.NoError(t, err)
+	run := func(t *testing.T, runner func(t *testing.T, args ...string) (string, string, int)) (map[string]string, string, int) {
+		dir := t.TempDir()
+		iv := filepath.Join(dir, "interventions.csv")
+		require.NoError(t, os.WriteFile(iv, data, 0o644))
+		out := filepath.Join(dir, "out")
+		_, stderr, code := runner(t, append(cmdArgs("letters", iv), "--out", out, "--record", iv)...)
+		files := readTree(t, out)
+		rec, err := os.ReadFile(iv)
+		require.NoError(t, err)
+		files["(interventions)"] = string(rec)
+		return files, strings.ReplaceAll(stderr, dir, "DIR"), code
+	}
+	wFiles, wErr, wCode := run(t, runWhole)
+	assert.Equal(t, 1, wCode, "S05's letter cannot be written")
+	for _, n := range []int{1, 3} {
+		files, stderr, code := run(t, func(t *testing.T, args ...string) (string, string, int) { return runBatches(t, n, args...) })
+		assert.Equal(t, wCode, code)
+		assert.Equal(t, wFiles, files, "batches of %d", n)
+		assert.Equal(t, wErr, stderr)
+	}
+}

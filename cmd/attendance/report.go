@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -141,9 +142,11 @@ func writeHeapProfile(name string) {
 	pprof.Lookup("allocs").WriteTo(f, 0)
 }
 
-// reportRun is one run of report over a roster, streamed or read whole.
+// reportRun is one run of report over a roster, streamed or read whole (and of
+// letters: see html_letters.go).
 type reportRun struct {
 	e      *env
+	cmd    string // for the progress line: "report" when empty
 	eng    *rollcall.Engine
 	format string
 	asOf   calendar.Date
@@ -157,7 +160,8 @@ type reportRun struct {
 	plan    *streamPlan    // a streamed roster, or
 	entries []roster.Entry // the students of a roster read whole
 
-	html *htmlRun // --format html
+	html    *htmlRun    // --format html
+	letters *lettersRun // attendance letters
 
 	done atomic.Int64 // students evaluated, for progress
 }
@@ -173,7 +177,8 @@ type batchResult struct {
 	events         int
 	rejectedEvents int
 	due            map[string]int
-	html           *htmlBatch // --format html: the batch's counts and rows
+	html           *htmlBatch    // --format html: the batch's counts and rows
+	letters        *lettersBatch // attendance letters: the batch's letters
 	// the as-of pass: the latest date that can be classified, the latest first day
 	last, first calendar.Date
 }
@@ -216,7 +221,7 @@ func (r *reportRun) run(rf *rosterFlags) error {
 	if r.sharded {
 		total = (total + r.shard.n - 1) / r.shard.n // about
 	}
-	stopProgress := progress(e, "report", &r.done, total)
+	stopProgress := progress(e, cmp.Or(r.cmd, "report"), &r.done, total)
 	sum := summary{AsOf: r.asOf, Pack: r.eng.Pack().Name, Due: map[string]int{}}
 	for _, s := range r.eng.Pack().At(r.asOf).Steps {
 		sum.Order = append(sum.Order, s.ID)
@@ -231,6 +236,10 @@ func (r *reportRun) run(rf *rosterFlags) error {
 		}
 	case r.html != nil:
 		r.html.start(r.asOf)
+	case r.letters != nil:
+		if err := r.letters.start(r.asOf); err != nil {
+			return err
+		}
 	case r.format == "csv":
 		cw := csv.NewWriter(w)
 		cw.Write(reportColumns)
@@ -248,6 +257,9 @@ func (r *reportRun) run(rf *rosterFlags) error {
 			decisions = append(decisions, br.decisions...)
 			return r.html.emit(br.html)
 		}
+		if r.letters != nil {
+			return r.letters.emit(br.letters)
+		}
 		decisions = append(decisions, br.decisions...)
 		_, err := w.Write(br.out)
 		return err
@@ -257,6 +269,9 @@ func (r *reportRun) run(rf *rosterFlags) error {
 		return err
 	}
 	sortProblems(problems)
+	if r.letters != nil {
+		return lettersDone(e, r.letters, sum.Students, problems)
+	}
 	if r.html != nil {
 		if sum.Wrote, err = r.html.finish(w, len(problems)); err != nil {
 			return err
@@ -385,6 +400,9 @@ func (r *reportRun) evaluate(b *batch) (*batchResult, error) {
 	if r.html != nil {
 		br.html = r.html.newBatch()
 	}
+	if r.letters != nil {
+		br.letters = r.letters.newBatch()
+	}
 	var buf bytes.Buffer
 	cw := csv.NewWriter(&buf)
 	enc := json.NewEncoder(&buf)
@@ -413,6 +431,12 @@ func (r *reportRun) evaluate(b *batch) (*batchResult, error) {
 			if err := r.html.add(br.html, en, ev); err != nil {
 				return nil, err
 			}
+		}
+		if r.letters != nil {
+			if err := r.letters.add(br.letters, en, ev); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if ev.Next == nil {
 			continue
