@@ -86,3 +86,36 @@ func TestBriefEngineEvaluatesTheSame(t *testing.T) {
 		}
 	}
 }
+
+// An evaluation does not depend on the evaluations before it (a counter's buffers and
+// the verdicts it remembers are reused): students evaluated in order, in reverse, and
+// on several goroutines at once, of packs mixed, come out the same.
+func TestEvaluationsAreIndependent(t *testing.T) {
+	var ins []escalation.Input
+	for _, pack := range []string{"il-roe-sop", "ccs", "washington"} {
+		ins = append(ins, districtInputs(t, pack, 150, 9, d("2025-04-01"), true)...)
+	}
+	want := make([]escalation.Evaluation, len(ins))
+	for i, in := range ins {
+		want[i] = escalation.Evaluate(in)
+	}
+	for i := len(ins) - 1; i >= 0; i-- {
+		require.Equal(t, want[i], escalation.Evaluate(ins[i]), "in reverse: %s", ins[i].History.Student.ID)
+	}
+	got := make([]escalation.Evaluation, len(ins))
+	done := make(chan struct{})
+	for g := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := g; i < len(ins); i += 4 {
+				got[i] = escalation.Evaluate(ins[i])
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+	for i := range ins {
+		require.Equal(t, want[i], got[i], "concurrently: %s", ins[i].History.Student.ID)
+	}
+}
