@@ -307,6 +307,9 @@ func (e *Engine) Evaluate(h *History, asOf calendar.Date) (*Evaluation, error) {
 	if out.Designations == nil {
 		out.Designations = []escalation.Designated{}
 	}
+	if err == nil && len(res.Errors) == 0 {
+		return out, nil
+	}
 	errs := []error{err}
 	for _, re := range res.Errors {
 		errs = append(errs, fmt.Errorf("rollcall: pack %s: student %s: %w", e.pack.Name, safeID(h.Student.ID), re))

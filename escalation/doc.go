@@ -14,4 +14,11 @@
 //	  because: "{{not_verified}} absences not verified as excused (5-9)"
 //
 // Steps are written in YAML policy packs, not in Go.
+//
+// An evaluation explains itself: the facts each due step and designation read and how
+// each clause of its trigger came out. [Brief] leaves those out for callers that keep
+// the steps and their reasons only. Evaluations reuse their buffers and remember what
+// each condition gave on the values it read (a condition reads nothing else), so that
+// a district's students, who share most of their values, cost little more than their
+// own events.
 package escalation
