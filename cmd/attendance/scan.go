@@ -75,6 +75,7 @@ type scanner struct {
 	strict, lazy   *csv.Reader
 	fieldsBuf      [][]byte
 	joined         []byte
+	memo           skipMemo // JSON Lines: the value skipped last (a history's calendar)
 	jsonID         struct {
 		Student struct {
 			ID string `json:"id"`
@@ -371,7 +372,7 @@ func (s *scanner) nextJSON() (srec, error) {
 			continue
 		}
 		r := srec{off: l.off, end: l.end, line: l.n, lines: 1, raw: l.raw, noDate: true}
-		if id, date, ok, datesOK := jsonLine(text); ok {
+		if id, date, ok, datesOK := jsonLineMemo(text, &s.memo); ok {
 			r.id, r.date, r.noDate = id, date, !datesOK
 		} else {
 			s.jsonID.Student.ID = ""
@@ -423,6 +424,12 @@ func jsonStudentID(b []byte) (id []byte, ok bool) {
 // false when an event's date could not be read so; a date that is not one is left
 // out: such a history does not decode).
 func jsonLine(b []byte) (id, date []byte, ok, datesOK bool) {
+	return jsonLineMemo(b, nil)
+}
+
+// jsonLineMemo is jsonLine, passing over a value the line shares with the line before
+// (m; nil: none) by comparing its bytes.
+func jsonLineMemo(b []byte, m *skipMemo) (id, date []byte, ok, datesOK bool) {
 	datesOK = true
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
@@ -457,7 +464,7 @@ func jsonLine(b []byte) (id, date []byte, ok, datesOK bool) {
 			}
 			i = end
 		default:
-			if i, ok = skipValue(b, i); !ok {
+			if i, ok = m.skip(b, i); !ok {
 				return nil, nil, false, false
 			}
 		}
@@ -470,6 +477,28 @@ func jsonLine(b []byte) (id, date []byte, ok, datesOK bool) {
 		}
 		return nil, nil, false, false
 	}
+}
+
+// skipMemo remembers the last long object or list skipValue skipped, so that the same
+// value on the next line (a history's calendar, which every line of a roster written
+// by one program repeats) is passed over by comparing its bytes: skipValue reads an
+// object or a list left to right to its matching end, so the same bytes end it at the
+// same place. The zero skipMemo remembers nothing yet; a nil one never remembers.
+type skipMemo struct{ last []byte }
+
+// skip is skipValue(b, i).
+func (m *skipMemo) skip(b []byte, i int) (int, bool) {
+	if m == nil {
+		return skipValue(b, i)
+	}
+	if len(m.last) > 0 && bytes.HasPrefix(b[i:], m.last) {
+		return i + len(m.last), true
+	}
+	end, ok := skipValue(b, i)
+	if ok && end-i >= 64 && (b[i] == '{' && b[end-1] == '}' || b[i] == '[' && b[end-1] == ']') {
+		m.last = append(m.last[:0], b[i:end]...)
+	}
+	return end, ok
 }
 
 // latestEventDate reads an array of events at b[i:], keeping in *date the latest of
