@@ -167,7 +167,8 @@ func (r *Report) add(h *history.History, ev *rollcall.Evaluation, page string, w
 		review = append(review, rv.Step)
 	}
 	if len(ev.Due) == 0 && len(ev.Review) > 0 {
-		sc.Review = append(sc.Review, ReviewRow{ID: h.Student.ID, Steps: review, Page: page})
+		// the id cloned: a roster may cut it from a batch's rows, which it would keep alive
+		sc.Review = append(sc.Review, ReviewRow{ID: strings.Clone(h.Student.ID), Steps: review, Page: page})
 	}
 	if !wantRow {
 		return row, true
