@@ -448,17 +448,14 @@ func (r *reportRun) evaluate(b *batch) (*batchResult, error) {
 			br.due[d.Step]++
 		}
 		school := en.History.Student.School
-		if r.format == "edfi" {
-			continue // written above
-		}
 		if r.logDecisions {
 			if br.decisions, err = appendDecisions(br.decisions, ev, r.pack); err != nil {
 				return nil, err
 			}
 		}
 		switch r.format {
-		case "html":
-			continue // counted above
+		case "edfi", "html":
+			continue // written or counted above
 		case "jsonl":
 			if err := enc.Encode(reportRow{Student: ev.Student, School: school, AsOf: ev.AsOf, Next: ev.Next, Due: ev.Due, Review: ev.Review}); err != nil {
 				return nil, err

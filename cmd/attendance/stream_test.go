@@ -286,3 +286,28 @@ func FuzzReportStreamed(f *testing.F) {
 		}
 	})
 }
+
+// The decisions log is the same whatever the format of the report: on 2024-10-04 S4's
+// tenth unexcused day (September 23 to October 4, October 1 counted once) makes the
+// probation letter and the ROE referral fall due.
+func TestReportDecisionsEveryFormat(t *testing.T) {
+	var logs []string
+	for _, format := range []string{"csv", "jsonl", "edfi", "html"} {
+		log := filepath.Join(t.TempDir(), "decisions.jsonl")
+		args := append([]string{"report", "--policy", "il-roe-sop", "--as-of", "2024-10-04", "--format", format, "--decisions", log}, rosterFlagArgs...)
+		_, _, _ = runCLI(t, "", args...)
+		data, err := os.ReadFile(log)
+		require.NoError(t, err, format)
+		logs = append(logs, string(data))
+	}
+	var steps []string
+	for _, line := range strings.Split(strings.TrimSpace(logs[0]), "\n") {
+		var d struct{ Date, Student, Step string }
+		require.NoError(t, json.Unmarshal([]byte(line), &d))
+		steps = append(steps, d.Date+" "+d.Student+" "+d.Step)
+	}
+	assert.Equal(t, []string{"2024-10-04 S4 probation-letter", "2024-10-04 S4 roe-referral"}, steps)
+	for i, format := range []string{"jsonl", "edfi", "html"} {
+		assert.Equal(t, logs[0], logs[i+1], format)
+	}
+}
