@@ -33,8 +33,7 @@ type htmlRun struct {
 	rep  *letters.Report // the district, merged batch by batch
 
 	mu   sync.Mutex
-	dirs map[string]string // school -> its directory under out
-	used map[string]bool   // directories taken
+	dirs map[string]string // school -> the directory under out its pages are written in
 
 	spool    *os.File
 	spoolW   *bufio.Writer
@@ -81,7 +80,7 @@ func newHTMLRun(eng *rollcall.Engine, out string) (*htmlRun, error) {
 		return nil, fmt.Errorf("%s: cannot write: %v", out, pathErr(err))
 	}
 	h.spool, h.spoolW = f, bufio.NewWriterSize(f, 256<<10)
-	h.dirs, h.used, h.chunks = map[string]string{}, map[string]bool{}, map[string][]spoolChunk{}
+	h.dirs, h.chunks = map[string]string{}, map[string][]spoolChunk{}
 	n := 4 * runtime.GOMAXPROCS(0)
 	h.files, h.stop = make(chan pageFile, 4*n), make(chan struct{})
 	for range n {
@@ -184,25 +183,52 @@ func (h *htmlRun) add(hb *htmlBatch, en roster.Entry, ev *rollcall.Evaluation) e
 	return nil
 }
 
-// schoolDir returns a school's directory under out, made at the school's first student:
-// its Slug, or with -2, -3... when another school's name has the same slug.
+// schoolDir returns the directory under out where a school's student pages are
+// written while the students are evaluated, made at the school's first student:
+// .school-HASH, a hash of the name. finish moves it to the school's own directory, its
+// Slug (with -2, -3... after the first of schools whose names have the same slug, in
+// order of name), so that the names do not depend on which worker met a school first.
 func (h *htmlRun) schoolDir(school string) (string, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if d, ok := h.dirs[school]; ok {
 		return d, nil
 	}
-	slug := letters.Slug(school)
-	d := slug
-	for k := 2; h.used[d]; k++ {
-		d = fmt.Sprintf("%s-%d", slug, k)
-	}
+	d := fmt.Sprintf(".school-%016x", fnv1a(school))
 	path := filepath.Join(h.out, d)
 	if err := os.MkdirAll(path, 0o755); err != nil {
 		return "", fmt.Errorf("%s: cannot make the directory: %v", path, pathErr(err))
 	}
-	h.dirs[school], h.used[d] = d, true
+	h.dirs[school] = d
 	return d, nil
+}
+
+// place moves a school's pages from the directory they were written in to the school's
+// own (file by file when a run before made it).
+func (h *htmlRun) place(staging, dir string) error {
+	from, to := filepath.Join(h.out, staging), filepath.Join(h.out, dir)
+	if staging == "" {
+		if err := os.MkdirAll(to, 0o755); err != nil {
+			return fmt.Errorf("%s: cannot make the directory: %v", to, pathErr(err))
+		}
+		return nil
+	}
+	if err := os.Rename(from, to); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(to, 0o755); err != nil {
+		return fmt.Errorf("%s: cannot make the directory: %v", to, pathErr(err))
+	}
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		return fmt.Errorf("%s: cannot read: %v", from, pathErr(err))
+	}
+	for _, e := range entries {
+		if err := os.Rename(filepath.Join(from, e.Name()), filepath.Join(to, e.Name())); err != nil {
+			return fmt.Errorf("%s: cannot write: %v", filepath.Join(to, e.Name()), pathErr(err))
+		}
+	}
+	return os.Remove(from)
 }
 
 // emit merges a batch's report into the district's and spools its rows, in the
@@ -240,18 +266,25 @@ func (h *htmlRun) finish(stdout io.Writer, problems int) ([]string, error) {
 	if err := h.spoolW.Flush(); err != nil {
 		return nil, fmt.Errorf("%s: cannot write: %v", h.spool.Name(), err)
 	}
-	for school, sc := range h.rep.Schools {
-		sc.Dir = h.dirs[school]
+	used := map[string]bool{}
+	for _, school := range h.rep.SchoolNames() {
+		slug := letters.Slug(school)
+		d := slug
+		for k := 2; used[d]; k++ {
+			d = fmt.Sprintf("%s-%d", slug, k)
+		}
+		used[d] = true
+		if err := h.place(h.dirs[school], d); err != nil {
+			return nil, err
+		}
+		h.rep.Schools[school].Dir = d
 	}
 	index := filepath.Join(h.out, "index.html")
 	if err := writeFile(index, func(w io.Writer) error { return h.rep.WriteHTML(w, true) }); err != nil {
 		return nil, err
 	}
 	for _, school := range h.rep.SchoolNames() {
-		dir, err := h.schoolDir(school) // made already, unless the school's students were all counted without a page
-		if err != nil {
-			return nil, err
-		}
+		dir := h.rep.Schools[school].Dir
 		var parts []io.Reader
 		for _, c := range h.chunks[school] {
 			parts = append(parts, io.NewSectionReader(h.spool, c.off, c.n))

@@ -404,3 +404,39 @@ func TestLettersStreamedEqualsWhole(t *testing.T) {
 		assert.Equal(t, wErr, stderr)
 	}
 }
+
+// Two schools whose names have the same slug get directories of their own, the first in
+// order of name the plain slug, whichever batch met them first; a second run into the
+// same directory writes the same files.
+func TestReportHTMLSchoolDirs(t *testing.T) {
+	dir := t.TempDir()
+	students := filepath.Join(dir, "students.csv")
+	require.NoError(t, os.WriteFile(students, []byte("student_id,birth_date,grade,school,enrolled_from,enrolled_to,flags\n"+
+		"A1,2014-07-02,3,Adams,,,\nA2,2014-03-02,3,ADAMS,,,\nA3,2013-01-02,4,Adams,,,\n"), 0o644))
+	events := filepath.Join(dir, "events.csv")
+	require.NoError(t, os.WriteFile(events, []byte("student_id,date,code,minutes,documents,comment,reason\nA1,2024-09-03,UNX,,,,\n"), 0o644))
+	args := []string{"report", "--policy", "il-roe-sop", "--as-of", "2024-10-18", "--calendar", "testdata/calendar.json",
+		"--students", students, "--events", events, "--format", "html", "--out"}
+	var trees []map[string]string
+	for _, runner := range []func(t *testing.T, args ...string) (string, string, int){
+		runWhole,
+		func(t *testing.T, args ...string) (string, string, int) { return runBatches(t, 1, args...) },
+	} {
+		out := t.TempDir()
+		_, stderr, code := runner(t, append(slices.Clone(args), out)...)
+		require.Equal(t, 0, code, stderr)
+		trees = append(trees, readTree(t, out))
+		_, stderr, code = runner(t, append(slices.Clone(args), out)...) // again, over the first run's files
+		require.Equal(t, 0, code, stderr)
+		assert.Equal(t, trees[len(trees)-1], readTree(t, out))
+	}
+	assert.Equal(t, trees[0], trees[1])
+	var paths []string
+	for p := range trees[0] {
+		paths = append(paths, filepath.ToSlash(p))
+	}
+	slices.Sort(paths)
+	assert.Equal(t, []string{"adams-2/a1.html", "adams-2/a3.html", "adams-2/index.html", "adams/a2.html", "adams/index.html", "index.html"}, paths)
+	assert.Contains(t, trees[0]["index.html"], `<a href="adams/index.html">ADAMS</a>`)
+	assert.Contains(t, trees[0]["index.html"], `<a href="adams-2/index.html">Adams</a>`)
+}
