@@ -49,9 +49,10 @@ func requireStreamedSame(t *testing.T, args ...string) (stdout, stderr string) {
 
 // The rosters under testdata (rows of students in any order, rows that cannot be
 // used) and every file of the hostile corpus, in each output format, with and without
-// --as-of: streamed, the report is the one of the roster read whole.
+// --as-of: streamed, the report is the one of the roster read whole (the HTML page
+// too).
 func TestReportStreamedEqualsWhole(t *testing.T) {
-	for _, format := range []string{"csv", "jsonl"} {
+	for _, format := range []string{"csv", "jsonl", "html"} {
 		for _, asOf := range [][]string{nil, {"--as-of", "2024-10-18"}} {
 			base := join([]string{"report", "--policy", "il-roe-sop", "--format", format}, asOf)
 			requireStreamedSame(t, join(base, rosterFlagArgs)...)
@@ -72,7 +73,7 @@ func TestReportStreamedEqualsWhole(t *testing.T) {
 			continue
 		}
 		args[0] = "report"
-		for _, format := range []string{"csv", "jsonl"} {
+		for _, format := range []string{"csv", "jsonl", "html"} {
 			requireStreamedSame(t, join(args, []string{"--format", format})...)
 		}
 		n++
