@@ -216,7 +216,14 @@ func (r *reportRun) run(rf *rosterFlags) error {
 			return err
 		}
 	}
-	defer tuneGC()()
+	growth := 1000
+	if r.html != nil {
+		// the HTML report keeps more alive (its counts, the students for review, a
+		// batch's counts in flight): fourfold keeps its peak near report's (330,000
+		// students: 165-177 MiB instead of 414-473) for about 9% more CPU time
+		growth = 400
+	}
+	defer tuneGC(growth)()
 
 	if r.sharded {
 		total = (total + r.shard.n - 1) / r.shard.n // about
@@ -544,13 +551,13 @@ func (s *summary) print(w io.Writer) {
 	fmt.Fprintf(w, "  rejected rows  %d\n", s.Problems)
 }
 
-// tuneGC has the collector run when the heap has grown tenfold since the last one, or
-// by gcRoom when more is alive (the index of a large unsorted file), unless GOGC says
+// tuneGC has the collector run when the heap has grown by growth percent since the last
+// one (1000: tenfold), or by gcRoom when more is alive (the index of a large unsorted file), unless GOGC says
 // otherwise; it returns the function that restores the setting. A streamed report
 // keeps little alive (what the plan holds, a few batches in flight) and allocates a
 // lot while it evaluates: with Go's default the collector would run after every few
 // megabytes (GOGC=400 costs 15% more time than 1000 on 330,000 students).
-func tuneGC() (restore func()) {
+func tuneGC(growth int) (restore func()) {
 	const gcRoom, inFlight = 512 << 20, 16 << 20
 	if os.Getenv("GOGC") != "" {
 		return func() {}
@@ -562,7 +569,7 @@ func tuneGC() (restore func()) {
 	if sample[0].Value.Kind() == metrics.KindUint64 {
 		live = sample[0].Value.Uint64()
 	}
-	old := debug.SetGCPercent(int(min(max(100, gcRoom*100/(live+inFlight)), 1000)))
+	old := debug.SetGCPercent(int(min(max(100, gcRoom*100/(live+inFlight)), uint64(growth))))
 	return func() { debug.SetGCPercent(old) }
 }
 
