@@ -8,7 +8,7 @@ import (
 )
 
 // The verdicts a counter remembers are keyed by the values a condition can read: the
-// slots of its reads and every other field of policy.Facts. A field added to
+// slots of its reads and every other field of policy.Facts its source names. A field added to
 // policy.Facts must be added to verdicts.keyOf (and here), or conditions reading it
 // would be answered from values that do not hold it.
 func TestVerdictKeyCoversFacts(t *testing.T) {
@@ -34,7 +34,8 @@ func TestVerdictKeys(t *testing.T) {
 			Flags: []string{"iep"}, Steps: []string{"warning-letter"}, SchoolDay: 20}
 	}
 	var v verdicts
-	key := func(f policy.Facts) string { return string(v.keyOf(reads, &f)) }
+	spec := keySpec{reads: reads, age: true, grade: true, flags: true, steps: true, schoolDay: true}
+	key := func(f policy.Facts) string { return string(v.keyOf(&spec, &f)) }
 	want := key(base())
 	if key(base()) != want {
 		t.Fatal("the same facts give different keys")
@@ -58,5 +59,22 @@ func TestVerdictKeys(t *testing.T) {
 	zero.Values[0], negZero.Values[0] = 0, -nz
 	if key(zero) == key(negZero) { // equal as numbers, but 1/x tells them apart
 		t.Error("0 and -0 have the same key")
+	}
+}
+
+// A condition's key holds the student's facts its source names, and a condition that
+// names the environment whole is never remembered.
+func TestVerdictSpecs(t *testing.T) {
+	for src, want := range map[string]keySpec{
+		"unexcused >= 5":                        {},
+		"age >= 6 and grade != \"PK\"":          {age: true, grade: true},
+		"\"iep\" in flags and school_day > 10":  {flags: true, schoolDay: true},
+		"\"warning-letter\" in steps":           {steps: true},
+		"$env[\"__num\"][0] > 1":                {never: true},
+		"{{age}} years old, day {{school_day}}": {age: true, schoolDay: true},
+	} {
+		if got := specOf(src, nil); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %+v, want %+v", src, got, want)
+		}
 	}
 }
