@@ -115,6 +115,12 @@ func cmdReport(e *env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
+	if *format == "csv" || *format == "edfi" {
+		// These rows keep the steps due and their reasons, not the workings: no event's
+		// notes, no clause's values (JSON Lines prints the clauses; the HTML report
+		// finds a spent cap by its note).
+		eng = eng.With(rollcall.Brief())
+	}
 	run := &reportRun{e: e, eng: eng, format: *format, asOf: asOf.d, shard: shardSet{0, 1}, decisionsFile: *decisions}
 	if shard.set.n > 0 {
 		run.shard, run.sharded = shard.set, true
