@@ -182,13 +182,6 @@ func (s *scanner) next() (srec, error) {
 		if first.tooLong > 0 {
 			return srec{kind: recLong, off: first.off, end: first.end, line: first.n, lines: 1, long: first.tooLong}, nil
 		}
-		if r, blank, ok := s.plainRow(first.text); ok { // no quote
-			if blank {
-				continue
-			}
-			r.off, r.end, r.line, r.lines, r.raw = first.off, first.end, first.n, 1, first.raw
-			return r, nil
-		}
 		quotes := bytes.Count(first.text, []byte{'"'})
 		open := quotes%2 == 1
 		if !open {
@@ -291,48 +284,6 @@ func (s *scanner) row(text []byte, quoted bool) (srec, bool) {
 		r.date = field(text, s.dateCol)
 	}
 	return r, true
-}
-
-// plainRow is row(text, false) in one pass over a line, when it has no quote (ok);
-// blank is row's !ok.
-func (s *scanner) plainRow(text []byte) (r srec, blank, ok bool) {
-	n, start := 0, 0 // the field being read, and where it starts
-	for j, c := range text {
-		switch c {
-		case '"':
-			return srec{}, false, false
-		case ',':
-			if n == s.idCol {
-				r.id = text[start:j]
-			}
-			if n == s.dateCol {
-				r.date = text[start:j]
-			}
-			n, start = n+1, j+1
-		}
-	}
-	if n == s.idCol {
-		r.id = text[start:]
-	}
-	if n == s.dateCol {
-		r.date = text[start:]
-	}
-	switch n++; {
-	case len(bytes.TrimSuffix(text, []byte("\r"))) == 0:
-		return srec{}, true, true // encoding/csv: no record
-	case n == 1 && len(bytes.TrimSpace(text)) == 0:
-		return srec{}, true, true // a blank row
-	case s.fields == 0 || n != s.fields:
-		return srec{}, false, true // roster reports the number of fields
-	}
-	r.id, r.date = bytes.TrimSpace(r.id), bytes.TrimSpace(r.date)
-	if s.idCol < 0 {
-		r.id = nil
-	}
-	if s.dateCol < 0 {
-		r.date = nil
-	}
-	return r, false, true
 }
 
 // field returns the col-th field of a line without quotes, trimmed.

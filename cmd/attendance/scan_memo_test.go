@@ -31,26 +31,3 @@ func FuzzJSONLineMemo(f *testing.F) {
 		}
 	})
 }
-
-// FuzzPlainRow checks that a line without quotes reads in one pass as row reads it.
-func FuzzPlainRow(f *testing.F) {
-	for _, s := range []string{"", "\r", " \r", "S1,2024-09-03,UNX,,,late,", " S1 , 2024-09-03 ,X", ",,,,,,", "a,b", "\t", "S1,2024-09-03,UNX,,,late,\r"} {
-		f.Add(s, 7, 0, 1)
-	}
-	f.Fuzz(func(t *testing.T, line string, fields, idCol, dateCol int) {
-		text := []byte(line)
-		if bytes.ContainsAny(text, "\"\n") {
-			return
-		}
-		fields, idCol, dateCol = fields%9, idCol%9, dateCol%9
-		if fields < 0 || idCol < -1 || dateCol < -1 || idCol >= fields || dateCol >= fields {
-			return
-		}
-		s := &scanner{fields: fields, idCol: idCol, dateCol: dateCol}
-		got, blank, ok := s.plainRow(text)
-		want, wok := s.row(text, false)
-		if !ok || blank != !wok || string(got.id) != string(want.id) || string(got.date) != string(want.date) || (got.id == nil) != (want.id == nil) || (got.date == nil) != (want.date == nil) {
-			t.Fatalf("%q: %q %q blank %v, row: %q %q ok %v", line, got.id, got.date, blank, want.id, want.date, wok)
-		}
-	})
-}
