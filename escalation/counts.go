@@ -269,9 +269,11 @@ func (c *counter) stepDone(step string) *stepDone {
 // judging a trigger on past dates) and returns them; they are good until the next call.
 func (c *counter) quickFacts(at calendar.Date, reads []policy.Read, plain []string) *policy.Facts {
 	f := &c.scratch
-	f.Age, f.Grade, f.Flags, f.SchoolDay = 0, "", nil, 0
+	f.Age, f.Grade, f.Flags, f.SchoolDay, f.Steps = 0, "", nil, 0, nil
 	for _, name := range plain {
 		switch name {
+		case "steps":
+			f.Steps = c.stepsDone(at)
 		case "age":
 			f.Age = c.h.Student.AgeOn(at)
 		case "grade":
@@ -649,14 +651,21 @@ func (c *counter) facts(at calendar.Date, reads []policy.Read) policy.Facts {
 	}
 	year := c.yearSpan(at)
 	f.SchoolDay = c.h.Calendar.SchoolDays(year.from, at)
-	f.Steps = make([]string, 0, len(c.byStep))
-	for _, s := range c.v.Steps {
-		if len(c.scoped(s.ID, at)) > 0 {
-			f.Steps = append(f.Steps, s.ID)
-		}
-	}
+	f.Steps = c.stepsDone(at)
 	c.fill(&f, at, reads)
 	return f
+}
+
+// stepsDone returns the steps done by at (in the school year, or since the case
+// closed), in ladder order.
+func (c *counter) stepsDone(at calendar.Date) []string {
+	out := make([]string, 0, len(c.byStep))
+	for _, s := range c.v.Steps {
+		if len(c.scoped(s.ID, at)) > 0 {
+			out = append(out, s.ID)
+		}
+	}
+	return out
 }
 
 // ageOn returns the student's age on a month and day ("09-01") of at's school year: the

@@ -250,3 +250,28 @@ ladder:
 	assert.Equal(t, d("2024-09-24"), out.Due[0].DueBy)
 	assert.True(t, out.Due[0].Overdue)
 }
+
+// A trigger that reads the steps done is judged on past dates with the steps done by
+// each date, not with none: its since is the first day it held.
+func TestTriggerReadingStepsOnPastDates(t *testing.T) {
+	p := load(t, `
+pack: steps-test
+codes:
+  UNX: {status: absent, excuse: unexcused}
+counts:
+  unexcused: {when: excuse == "unexcused"}
+ladder:
+  first-letter:
+    when: unexcused >= 2
+  second-letter:
+    after: [first-letter]
+    when: '"first-letter" in steps and unexcused >= 3'
+`)
+	// Tue 09-03 and Wed 09-04 absent; the first letter on Thu 09-05; absent again Fri
+	// 09-06 (the 3rd day: the second letter's trigger holds from then) and Mon 09-09.
+	h := hist(t, nil, []history.Event{ev("2024-09-03", "UNX", 0), ev("2024-09-04", "UNX", 0), ev("2024-09-06", "UNX", 0), ev("2024-09-09", "UNX", 0)},
+		history.Intervention{Step: "first-letter", Date: d("2024-09-05")})
+	out, _ := evaluate(p, h, "2024-09-13")
+	require.Equal(t, []string{"second-letter"}, dueIDs(out))
+	assert.Equal(t, d("2024-09-06"), out.Due[0].Since, "it first held on the third absence, after the first letter")
+}

@@ -67,7 +67,7 @@ func (c *Condition) Eval(r *Runner, env any) (bool, error) {
 func (c *Condition) Reads() []Read { return c.reads }
 
 // Plain returns the student facts the condition reads by name: age, grade, flags,
-// school_day.
+// school_day, steps.
 func (c *Condition) Plain() []string { return c.plain }
 
 // Static reports whether an [Event] condition reads only the event's code,
@@ -344,7 +344,7 @@ func (p *factsPatcher) Visit(node *ast.Node) {
 			if r, ok := p.measure(n, Window{Kind: WindowYear}, n.Value); ok {
 				p.use(node, r)
 			}
-		case slices.Contains([]string{"age", "grade", "flags", "school_day"}, n.Value):
+		case slices.Contains([]string{"age", "grade", "flags", "school_day", "steps"}, n.Value):
 			if !slices.Contains(p.plain, n.Value) {
 				p.plain = append(p.plain, n.Value)
 			}
