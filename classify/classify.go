@@ -142,6 +142,18 @@ type classifier struct {
 	closed      calendar.Date // the case was closed then: steps done before no longer count
 	st          state         // the event being decided (one at a time; reset for each)
 	applied     []bool        // the rules applied to it
+	block       []float64     // what floats cuts counts from
+}
+
+// floats returns n zeroed numbers for one event's counts, cut from a block made for
+// the whole history (one allocation, not one an event).
+func (c *classifier) floats(n int) []float64 {
+	if len(c.block) < n {
+		c.block = make([]float64, max(n, 2*n*len(c.out)))
+	}
+	out := c.block[:n:n]
+	c.block = c.block[n:]
+	return out
 }
 
 // capKey names the period a cap counts in: a school year, a term, an occurrence key or
@@ -555,10 +567,8 @@ func (c *classifier) decide(it item, r *Result) {
 		s.received = nil // documentation received after the as-of date has not come yet
 	}
 	if v.ReadsYear {
-		s.year = slices.Clone(c.year[it.year])
-		if len(s.year) < len(v.Counts) {
-			s.year = append(s.year, make([]float64, len(v.Counts)-len(s.year))...)
-		}
+		s.year = c.floats(len(v.Counts))
+		copy(s.year, c.year[it.year])
 	}
 	dayMin := c.h.Calendar.Minutes(ev.Date)
 	s.base = policy.Event{
@@ -658,7 +668,7 @@ func (c *classifier) eval(cond *policy.Condition, s *state) (bool, error) {
 
 // counts returns what a decided event adds to each declared count.
 func (c *classifier) counts(v *policy.Version, r *Result, s *state) []float64 {
-	out := make([]float64, len(v.Counts))
+	out := c.floats(len(v.Counts))
 	missed := r.Minutes
 	var env any // boxed once, when a count needs more than the event's code and excuse
 	judge := func(cnt *policy.Count) bool {
