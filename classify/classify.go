@@ -555,6 +555,7 @@ type state struct {
 	base     policy.Event // the fields that do not change while the event is decided
 	received []string     // the documents received by the as-of date
 	view     policy.Event // what expressions see, refreshed by envOf
+	viewOK   bool         // view is the event as it stands (judge clears it)
 }
 
 func (c *classifier) decide(it item, r *Result) {
@@ -718,6 +719,7 @@ func (s *state) note(source, text, citation string) {
 
 // judge sets the excuse from the current code, documentation and evidence.
 func (c *classifier) judge(s *state) {
+	s.viewOK = false
 	s.missing = codes.Missing{}
 	switch {
 	case s.code.Status == codes.Present:
@@ -1096,7 +1098,9 @@ func (c *classifier) env(s *state) policy.Event {
 // envOf is the event as it stands, for expressions: s's own copy, so that judging a
 // condition boxes no new value.
 func (c *classifier) envOf(s *state) *policy.Event {
-	s.view = c.env(s)
+	if !s.viewOK {
+		s.view, s.viewOK = c.env(s), true
+	}
 	return &s.view
 }
 
