@@ -24,6 +24,27 @@ type CapUse struct {
 // it: 4 of 9 parent-authorized days, 2 of 3 days for a death of a relative.
 const DefaultNear = 0.4
 
+// CapNeedsNotes reports whether CapUsage reads the notes of ev's events: whether a cap
+// of v that counts documented days alone has an absence coded for it that is not
+// excused (a day the cap turned unexcused is found by its note). An evaluation without
+// notes (rollcall.Brief) gives CapUsage what it needs otherwise.
+func CapNeedsNotes(v *policy.Version, ev *rollcall.Evaluation) bool {
+	if ev == nil {
+		return false
+	}
+	for _, cp := range v.Caps {
+		if cp.Limit <= 0 || cp.CountsAll {
+			continue
+		}
+		for _, c := range ev.Events {
+			if c.Rejected == "" && c.Status == "absent" && c.Excuse != "excused" && slices.Contains(cp.Codes, c.EffectiveCode) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // CapUsage returns the student's use of each cap of v as of ev.AsOf, over the cap's
 // period (the school year, the current term, or the largest occurrence): the days
 // the cap's codes used it (documented ones, unless it counts all), and those past it.

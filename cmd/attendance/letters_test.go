@@ -440,3 +440,47 @@ func TestReportHTMLSchoolDirs(t *testing.T) {
 	assert.Contains(t, trees[0]["index.html"], `<a href="adams/index.html">ADAMS</a>`)
 	assert.Contains(t, trees[0]["index.html"], `<a href="adams-2/index.html">Adams</a>`)
 }
+
+// Without --out the HTML report evaluates with a Brief engine, which leaves the events'
+// notes out, and classifies again with notes the students whose caps need them (a day
+// past a cap is found by its note): the page is the full engine's. Under ccs, P1 took
+// 11 parent-authorized days with a parent's note (at the cap of 9, the last two past
+// it), P2 4 (near it: from 40% of 9, rounded up), P3 2 (neither).
+func TestReportHTMLBriefSamePage(t *testing.T) {
+	cal := `"calendar": {"first_day": "2024-08-21", "last_day": "2025-05-30", "minutes_per_day": 390, "closed": ["2024-09-02", "2024-10-18"]}`
+	days := []string{"2024-09-03", "2024-09-04", "2024-09-05", "2024-09-06", "2024-09-09", "2024-09-10", "2024-09-11", "2024-09-12", "2024-09-13", "2024-09-16", "2024-09-17"}
+	var lines []string
+	for _, s := range []struct {
+		id string
+		n  int
+	}{{"P1", 11}, {"P2", 4}, {"P3", 2}} {
+		var events []string
+		for _, d := range days[:s.n] {
+			events = append(events, `{"date": "`+d+`", "code": "PAA", "documents": ["parent-note"], "comment": "family trip"}`)
+		}
+		lines = append(lines, `{"student": {"id": "`+s.id+`", "birth_date": "2013-02-10", "grade": "6", "school": "Linden"}, `+cal+`, "events": [`+strings.Join(events, ", ")+`]}`)
+	}
+	histories := filepath.Join(t.TempDir(), "caps.jsonl")
+	require.NoError(t, os.WriteFile(histories, []byte(strings.Join(lines, "\n")+"\n"), 0o644))
+
+	for _, args := range [][]string{
+		{"report", "--policy", "ccs", "--as-of", "2024-10-25", "--histories", histories},
+		{"report", "--policy", "ccs", "--as-of", "2024-10-25", "--histories", lettersDir + "ohio.jsonl"},
+		cmdArgs("report", lettersDir+"interventions.csv"),
+		append([]string{"report", "--policy", "il-roe-sop", "--as-of", "2024-10-18"}, rosterFlagArgs...),
+		reviewRoster(t),
+	} {
+		html := append(slices.Clone(args), "--format", "html")
+		brief, briefErr, briefCode := runCLI(t, "", html...)
+		htmlBrief = false
+		full, fullErr, fullCode := runCLI(t, "", html...)
+		htmlBrief = true
+		assert.Equal(t, full, brief, "%v", args)
+		assert.Equal(t, fullErr, briefErr)
+		assert.Equal(t, fullCode, briefCode)
+		if args[2] == "ccs" && args[6] == histories {
+			district := regexp.MustCompile(`(?s)<table class="designations">.*?</table>`).FindString(brief)
+			assert.Contains(t, district, `<td data-cap="parent-authorized" data-near="1" data-at="1">1 / 1</td>`)
+		}
+	}
+}

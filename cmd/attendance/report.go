@@ -115,10 +115,12 @@ func cmdReport(e *env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if *format == "csv" || *format == "edfi" {
+	full := eng
+	if *format == "csv" || *format == "edfi" || *format == "html" && *out == "" && htmlBrief {
 		// These rows keep the steps due and their reasons, not the workings: no event's
-		// notes, no clause's values (JSON Lines prints the clauses; the HTML report
-		// finds a spent cap by its note).
+		// notes, no clause's values (JSON Lines prints the clauses, the student pages of
+		// --out too; the HTML report finds a spent cap by its note, and classifies again
+		// with notes the students whose caps need them: see htmlRun.add).
 		eng = eng.With(rollcall.Brief())
 	}
 	run := &reportRun{e: e, eng: eng, format: *format, asOf: asOf.d, shard: shardSet{0, 1}, decisionsFile: *decisions}
@@ -130,7 +132,7 @@ func cmdReport(e *env, args []string) (err error) {
 	}
 	run.logDecisions = run.sharded || *decisions != ""
 	if *format == "html" {
-		if run.html, err = newHTMLRun(eng, *out); err != nil {
+		if run.html, err = newHTMLRun(full, *out, eng != full); err != nil {
 			return err
 		}
 		defer run.html.close()
