@@ -671,13 +671,13 @@ func (c *classifier) eval(cond *policy.Condition, s *state) (bool, error) {
 func (c *classifier) counts(v *policy.Version, r *Result, s *state) []float64 {
 	out := c.floats(len(v.Counts))
 	missed := r.Minutes
-	var env any // boxed once, when a count needs more than the event's code and excuse
+	var env any // the decided event, for a count that reads more than its code and excuse
 	judge := func(cnt *policy.Count) bool {
 		if cnt.When.Excludes(s.code.ID, s.it.ev.Code) {
 			return false
 		}
 		if env == nil {
-			env = r.Env
+			env = &r.Env
 		}
 		held, err := cnt.When.Eval(&c.r, env)
 		return held && err == nil
@@ -880,14 +880,14 @@ func (c *classifier) capsPast(s *state) bool {
 
 // record counts a decided event toward the caps that match it.
 func (c *classifier) record(s *state, r *Result) {
-	var env any // boxed only when a cap has a condition
+	var env any // the decided event, for a cap with a condition
 	for _, cp := range s.it.version.Caps {
 		if !cp.CountsAll && s.excuse != codes.Excused || !slices.Contains(cp.Codes, s.code.ID) {
 			continue
 		}
 		if cp.When != nil {
 			if env == nil {
-				env = r.Env
+				env = &r.Env
 			}
 			if !c.capMatches(cp, s, env) {
 				continue

@@ -37,6 +37,7 @@ type Condition struct {
 	Column int
 
 	program *vm.Program
+	fast    fastBool   // the same condition as plain Go, for the shapes compileFast knows
 	static  bool       // an Event condition that reads only the codes, status, excuse, span and tags
 	guard   *Condition // the static terms of a conjunction that is not static itself
 	// memo remembers a static condition's result by effective code and excuse (0 not
@@ -55,6 +56,11 @@ const memoryBudget = 100_000
 // Eval runs the condition on env, which must be of the type its section names (an
 // [Event], [Facts] or [SignOut], by value or by pointer).
 func (c *Condition) Eval(r *Runner, env any) (bool, error) {
+	if c.fast != nil {
+		if e, ok := env.(*Event); ok {
+			return c.fast(e), nil
+		}
+	}
 	r.m.MemoryBudget = memoryBudget
 	out, err := r.m.Run(c.program, env)
 	if err != nil {
@@ -531,6 +537,18 @@ func (comparePatcher) Visit(node *ast.Node) {
 	ast.Patch(node, &ast.CallNode{Callee: &ast.IdentifierNode{Value: fn}, Arguments: []ast.Node{n.Left, n.Right}})
 }
 
+// tolerantCmp returns -1, 0 or 1, treating values within a billionth (relative) as
+// equal: how a pack compares two numbers one of which is not an integer.
+func tolerantCmp(a, b float64) int {
+	if math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b))) {
+		return 0
+	}
+	if a < b {
+		return -1
+	}
+	return 1
+}
+
 // compareOptions registers the tolerant comparisons comparePatcher calls.
 var compareOptions = func() []expr.Option {
 	num := func(v any) float64 {
@@ -542,16 +560,7 @@ var compareOptions = func() []expr.Option {
 		}
 		return math.NaN()
 	}
-	// cmp returns -1, 0 or 1, treating values within a billionth (relative) as equal.
-	cmp := func(a, b float64) int {
-		if math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b))) {
-			return 0
-		}
-		if a < b {
-			return -1
-		}
-		return 1
-	}
+	cmp := tolerantCmp
 	tests := map[string]func(int) bool{
 		"__lt": func(c int) bool { return c < 0 }, "__le": func(c int) bool { return c <= 0 },
 		"__gt": func(c int) bool { return c > 0 }, "__ge": func(c int) bool { return c >= 0 },
@@ -689,6 +698,7 @@ func (x *exprCompiler) compileEvent(src string, at pos, what string, noYear bool
 	}
 	if tree, err := parser.Parse(src); err == nil {
 		c.guards = codeGuards(tree.Node)
+		c.fast = compileFast(tree.Node)
 		if !c.static {
 			c.guard = x.staticTerms(tree.Node, at, what, noYear)
 		}
