@@ -350,6 +350,7 @@ func (c *Calendar) Years() []Year {
 	for i, y := range c.years {
 		y.Closed = append([]Date(nil), y.Closed...)
 		y.HalfDays = append([]HalfDay(nil), y.HalfDays...)
+		y.Terms = append([]Term(nil), y.Terms...)
 		out[i] = y
 	}
 	return out

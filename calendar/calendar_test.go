@@ -441,6 +441,15 @@ func TestCalendarAccessors(t *testing.T) {
 	assert.Equal(t, d("2024-09-02"), c.Years()[0].Closed[0], "Years returns a copy")
 	assert.Equal(t, 200, c.Years()[0].HalfDays[0].Minutes, "half days too")
 
+	// Histories share a calendar: a caller changing a returned year's terms changes
+	// no other history's.
+	termed := year2425()
+	termed.Terms = []Term{{Name: "S1", FirstDay: d("2024-08-26"), LastDay: d("2025-01-10")}, {Name: "S2", FirstDay: d("2025-01-13"), LastDay: d("2025-06-06")}}
+	tc, err := New(termed)
+	require.NoError(t, err)
+	tc.Years()[0].Terms[1].FirstDay = d("2025-03-03")
+	assert.Equal(t, d("2025-01-13"), tc.Term(d("2025-02-03")).From, "Years returns a copy of the terms")
+
 	named := year2324()
 	named.Name = "SY24"
 	c2, err := New(named)
