@@ -142,7 +142,7 @@ func (d *Decoder) quick(data []byte) (*History, bool) {
 	jh := quickHistory{Calendar: &quickCal{d: d}, Calendars: quickCals{quickCal{d: d}}, Events: quickEvents{d: d}}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&jh); err != nil || dec.More() {
+	if err := dec.Decode(&jh); err != nil || dec.More() || len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
 		return nil, false
 	}
 	if jh.Calendar != nil && !jh.Calendar.done {

@@ -217,6 +217,9 @@ func Decode(data []byte, name string) (*History, error) {
 	if dec.More() {
 		return nil, &DecodeError{File: name, Msg: "more than one JSON value (one history per input; use JSON Lines for a roster)"}
 	}
+	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
+		return nil, &DecodeError{File: name, Msg: fmt.Sprintf("unexpected %q after the history", rest[:1])}
+	}
 	fail := func(err error, format string, args ...any) *DecodeError {
 		return &DecodeError{File: name, Student: jh.Student.ID, Msg: safetext.Redact(fmt.Sprintf(format, args...)), err: err}
 	}

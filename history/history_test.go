@@ -94,3 +94,16 @@ func TestDecodeOutcomes(t *testing.T) {
 	assert.Equal(t, "counselor", iv.Actor)
 	assert.Equal(t, "with both parents", iv.Note)
 }
+
+// A closing bracket or brace after the history is not part of it: an error, as
+// encoding/json's More does not see it.
+func TestDecodeTrailingText(t *testing.T) {
+	for _, tail := range []string{"}", "]", " } "} {
+		data := []byte(`{"student": {"id": "S1"}, "calendar": ` + testCal + `, "events": []}` + tail)
+		_, err := Decode(data, "h.json")
+		require.Error(t, err, "%q after the history", tail)
+		assert.Contains(t, err.Error(), "after the history")
+		_, err = new(Decoder).Decode(data, "h.json")
+		assert.Error(t, err, "the Decoder too: %q", tail)
+	}
+}
