@@ -143,6 +143,8 @@ type classifier struct {
 	st          state         // the event being decided (one at a time; reset for each)
 	applied     []bool        // the rules applied to it
 	block       []float64     // what floats cuts counts from
+	view        policy.Event  // the event being decided as expressions see it (see envOf)
+	grade       string        // the student's grade, normalised
 }
 
 // floats returns n zeroed numbers for one event's counts, cut from a block made for
@@ -194,6 +196,7 @@ func (c *classifier) run() {
 	if !c.asOf.IsZero() {
 		c.closed = CaseClosed(c.p, h, c.asOf)
 	}
+	c.grade = h.Student.GradeLevel()
 	items := make([]item, 0, len(h.Events))
 	for i := range h.Events {
 		ev := &h.Events[i]
@@ -554,8 +557,7 @@ type state struct {
 	year     []float64
 	base     policy.Event // the fields that do not change while the event is decided
 	received []string     // the documents received by the as-of date
-	view     policy.Event // what expressions see, refreshed by envOf
-	viewOK   bool         // view is the event as it stands (judge clears it)
+	viewOK   bool         // the classifier's view is the event as it stands (judge clears it)
 }
 
 func (c *classifier) decide(it item, r *Result) {
@@ -577,7 +579,7 @@ func (c *classifier) decide(it item, r *Result) {
 		Date:           ev.Date.String(), Weekday: ev.Date.Weekday().String(), Original: ev.Code,
 		Minutes: ev.Minutes, DayMinutes: dayMin, Documents: s.received, Flags: s.flags,
 		Comment: ev.Comment, Reason: ev.Reason, Occurrence: ev.Occurrence, Steps: s.steps,
-		Age: c.h.Student.AgeOn(ev.Date), Grade: c.h.Student.GradeLevel(), Year: s.year,
+		Age: c.h.Student.AgeOn(ev.Date), Grade: c.grade, Year: s.year,
 	}
 	c.judge(s)
 	if !c.brief {
@@ -1099,9 +1101,9 @@ func (c *classifier) env(s *state) policy.Event {
 // condition boxes no new value.
 func (c *classifier) envOf(s *state) *policy.Event {
 	if !s.viewOK {
-		s.view, s.viewOK = c.env(s), true
+		c.view, s.viewOK = c.env(s), true
 	}
-	return &s.view
+	return &c.view
 }
 
 // edfiCategory is the Ed-Fi category of a decided event: the code's own, except that a
