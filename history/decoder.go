@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/internal/jsonscan"
 )
 
 // Decoder decodes histories as [Decode] does, and builds the calendar of histories that
@@ -198,8 +199,8 @@ func (q *quickEvents) UnmarshalJSON(b []byte) error {
 // plainEvents reads a list of events as encoding/json reads it into []Event, when its
 // JSON is plain (see plainEventsAt), b holding that list alone.
 func (d *Decoder) plainEvents(b []byte) ([]Event, bool) {
-	evs, end, ok := d.plainEventsAt(b, skipSpace(b, 0))
-	return evs, ok && skipSpace(b, end) == len(b)
+	evs, end, ok := d.plainEventsAt(b, jsonscan.SkipSpace(b, 0))
+	return evs, ok && jsonscan.SkipSpace(b, end) == len(b)
 }
 
 // plainEventsAt reads the list of events at b[i:] as encoding/json reads it into
@@ -292,7 +293,7 @@ func (d *Decoder) plainStudent(b []byte, i int, st *Student) (int, bool) {
 			return d.plainStr(b, i, &st.Name)
 		case "flags":
 			if i < len(b) && b[i] == '[' {
-				if j := skipSpace(b, i+1); j < len(b) && b[j] == ']' {
+				if j := jsonscan.SkipSpace(b, i+1); j < len(b) && b[j] == ']' {
 					st.Flags = []Flag{}
 					return j + 1, true
 				}
@@ -309,7 +310,7 @@ func (d *Decoder) plain(data []byte) (*History, bool) {
 	var h History
 	var cal *calendar.Calendar
 	var enrolled []byte
-	i := skipSpace(data, 0)
+	i := jsonscan.SkipSpace(data, 0)
 	end, ok := plainObject(data, i, func(key []byte, i int) (int, bool) {
 		switch string(key) {
 		case "student":
@@ -339,7 +340,7 @@ func (d *Decoder) plain(data []byte) (*History, bool) {
 		}
 		return i, false
 	})
-	if !ok || skipSpace(data, end) != len(data) || cal == nil {
+	if !ok || jsonscan.SkipSpace(data, end) != len(data) || cal == nil {
 		return nil, false
 	}
 	enr, err := decodeEnrolment(enrolled)
@@ -378,12 +379,12 @@ func plainObject(b []byte, i int, field func(key []byte, i int) (int, bool)) (in
 	}
 	var seen [8][]byte // the keys read (an object of more is not plain)
 	n := 0
-	i = skipSpace(b, i+1)
+	i = jsonscan.SkipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
 		return i + 1, true
 	}
 	for {
-		key, j, ok := plainString(b, i)
+		key, j, ok := jsonscan.PlainString(b, i)
 		if !ok || n == len(seen) {
 			return i, false
 		}
@@ -393,15 +394,15 @@ func plainObject(b []byte, i int, field func(key []byte, i int) (int, bool)) (in
 			}
 		}
 		seen[n], n = key, n+1
-		if i = skipSpace(b, j); i >= len(b) || b[i] != ':' {
+		if i = jsonscan.SkipSpace(b, j); i >= len(b) || b[i] != ':' {
 			return i, false
 		}
-		if i, ok = field(key, skipSpace(b, i+1)); !ok {
+		if i, ok = field(key, jsonscan.SkipSpace(b, i+1)); !ok {
 			return i, false
 		}
-		switch i = skipSpace(b, i); {
+		switch i = jsonscan.SkipSpace(b, i); {
 		case i < len(b) && b[i] == ',':
-			i = skipSpace(b, i+1)
+			i = jsonscan.SkipSpace(b, i+1)
 		case i < len(b) && b[i] == '}':
 			return i + 1, true
 		default:
@@ -416,7 +417,7 @@ func plainList(b []byte, i int, elem func(i int) (int, bool)) (int, bool) {
 	if i >= len(b) || b[i] != '[' {
 		return i, false
 	}
-	i = skipSpace(b, i+1)
+	i = jsonscan.SkipSpace(b, i+1)
 	if i < len(b) && b[i] == ']' {
 		return i + 1, true
 	}
@@ -425,9 +426,9 @@ func plainList(b []byte, i int, elem func(i int) (int, bool)) (int, bool) {
 		if i, ok = elem(i); !ok {
 			return i, false
 		}
-		switch i = skipSpace(b, i); {
+		switch i = jsonscan.SkipSpace(b, i); {
 		case i < len(b) && b[i] == ',':
-			i = skipSpace(b, i+1)
+			i = jsonscan.SkipSpace(b, i+1)
 		case i < len(b) && b[i] == ']':
 			return i + 1, true
 		default:
@@ -438,7 +439,7 @@ func plainList(b []byte, i int, elem func(i int) (int, bool)) (int, bool) {
 
 // plainStr reads a plain string at b[i:] into *s, interned.
 func (d *Decoder) plainStr(b []byte, i int, s *string) (int, bool) {
-	v, end, ok := plainString(b, i)
+	v, end, ok := jsonscan.PlainString(b, i)
 	if ok {
 		*s = d.str(v)
 	}
@@ -448,7 +449,7 @@ func (d *Decoder) plainStr(b []byte, i int, s *string) (int, bool) {
 // plainDate reads a date at b[i:] into *dt as calendar.Date reads it from a plain
 // string: "YYYY-MM-DD", or empty for the zero date.
 func (d *Decoder) plainDate(b []byte, i int, dt *calendar.Date) (int, bool) {
-	v, end, ok := plainString(b, i)
+	v, end, ok := jsonscan.PlainString(b, i)
 	if !ok {
 		return end, false
 	}
@@ -523,19 +524,19 @@ func (d *Decoder) plainStrings(b []byte, i int) ([]string, int, bool) {
 		return nil, i, false
 	}
 	out := []string{}
-	i = skipSpace(b, i+1)
+	i = jsonscan.SkipSpace(b, i+1)
 	if i < len(b) && b[i] == ']' {
 		return out, i + 1, true
 	}
 	for {
-		v, j, ok := plainString(b, i)
+		v, j, ok := jsonscan.PlainString(b, i)
 		if !ok {
 			return nil, i, false
 		}
 		out = append(out, d.str(v))
-		i = skipSpace(b, j)
+		i = jsonscan.SkipSpace(b, j)
 		if i < len(b) && b[i] == ',' {
-			i = skipSpace(b, i+1)
+			i = jsonscan.SkipSpace(b, i+1)
 			continue
 		}
 		if i < len(b) && b[i] == ']' {
@@ -585,28 +586,4 @@ func (d *Decoder) date(b []byte) (calendar.Date, bool) {
 		d.dates[string(b)] = dt
 	}
 	return dt, ok
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// plainString reads a JSON string at b[i:] of printable ASCII without escapes: as
-// encoding/json reads it, its bytes.
-func plainString(b []byte, i int) (s []byte, end int, ok bool) {
-	if i >= len(b) || b[i] != '"' {
-		return nil, i, false
-	}
-	for j := i + 1; j < len(b); j++ {
-		switch c := b[j]; {
-		case c == '"':
-			return b[i+1 : j], j + 1, true
-		case c == '\\' || c < 0x20 || c >= 0x7f:
-			return nil, j, false
-		}
-	}
-	return nil, len(b), false
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/rollcall-go/rollcall/calendar"
+	"github.com/rollcall-go/rollcall/internal/jsonscan"
 	"github.com/rollcall-go/rollcall/roster"
 )
 
@@ -431,24 +432,24 @@ func jsonLine(b []byte) (id, date []byte, ok, datesOK bool) {
 // (m; nil: none) by comparing its bytes.
 func jsonLineMemo(b []byte, m *skipMemo) (id, date []byte, ok, datesOK bool) {
 	datesOK = true
-	i := skipSpace(b, 0)
+	i := jsonscan.SkipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return nil, nil, false, false
 	}
 	i++
 	for {
-		i = skipSpace(b, i)
+		i = jsonscan.SkipSpace(b, i)
 		if i < len(b) && b[i] == '}' {
 			return id, date, true, datesOK
 		}
-		key, j, ok := plainString(b, i)
+		key, j, ok := jsonscan.PlainString(b, i)
 		if !ok {
 			return nil, nil, false, false
 		}
-		if i = skipSpace(b, j); i >= len(b) || b[i] != ':' {
+		if i = jsonscan.SkipSpace(b, j); i >= len(b) || b[i] != ':' {
 			return nil, nil, false, false
 		}
-		i = skipSpace(b, i+1)
+		i = jsonscan.SkipSpace(b, i+1)
 		switch {
 		case asciiFold(key, "student"):
 			if i, ok = studentID(b, i, &id); !ok {
@@ -468,7 +469,7 @@ func jsonLineMemo(b []byte, m *skipMemo) (id, date []byte, ok, datesOK bool) {
 				return nil, nil, false, false
 			}
 		}
-		if i = skipSpace(b, i); i < len(b) && b[i] == ',' {
+		if i = jsonscan.SkipSpace(b, i); i < len(b) && b[i] == ',' {
 			i++
 			continue
 		}
@@ -510,7 +511,7 @@ func latestEventDate(b []byte, i int, date *[]byte) (int, bool) {
 	if i >= len(b) || b[i] != '[' {
 		return i, false
 	}
-	i = skipSpace(b, i+1)
+	i = jsonscan.SkipSpace(b, i+1)
 	if i < len(b) && b[i] == ']' {
 		return i + 1, true
 	}
@@ -520,21 +521,21 @@ func latestEventDate(b []byte, i int, date *[]byte) (int, bool) {
 		}
 		i++
 		for {
-			i = skipSpace(b, i)
+			i = jsonscan.SkipSpace(b, i)
 			if i < len(b) && b[i] == '}' {
 				i++
 				break
 			}
-			key, j, ok := plainString(b, i)
+			key, j, ok := jsonscan.PlainString(b, i)
 			if !ok {
 				return i, false
 			}
-			if i = skipSpace(b, j); i >= len(b) || b[i] != ':' {
+			if i = jsonscan.SkipSpace(b, j); i >= len(b) || b[i] != ':' {
 				return i, false
 			}
-			i = skipSpace(b, i+1)
+			i = jsonscan.SkipSpace(b, i+1)
 			if asciiFold(key, "date") {
-				d, j, ok := plainString(b, i)
+				d, j, ok := jsonscan.PlainString(b, i)
 				if !ok {
 					return i, false
 				}
@@ -547,12 +548,12 @@ func latestEventDate(b []byte, i int, date *[]byte) (int, bool) {
 			} else if i, ok = skipValue(b, i); !ok {
 				return i, false
 			}
-			if i = skipSpace(b, i); i < len(b) && b[i] == ',' {
+			if i = jsonscan.SkipSpace(b, i); i < len(b) && b[i] == ',' {
 				i++
 			}
 		}
-		if i = skipSpace(b, i); i < len(b) && b[i] == ',' {
-			i = skipSpace(b, i+1)
+		if i = jsonscan.SkipSpace(b, i); i < len(b) && b[i] == ',' {
+			i = jsonscan.SkipSpace(b, i+1)
 			continue
 		}
 		if i < len(b) && b[i] == ']' {
@@ -572,18 +573,18 @@ func studentID(b []byte, i int, id *[]byte) (int, bool) {
 	}
 	i++
 	for {
-		i = skipSpace(b, i)
+		i = jsonscan.SkipSpace(b, i)
 		if i < len(b) && b[i] == '}' {
 			return i + 1, true
 		}
-		key, j, ok := plainString(b, i)
+		key, j, ok := jsonscan.PlainString(b, i)
 		if !ok {
 			return i, false
 		}
-		if i = skipSpace(b, j); i >= len(b) || b[i] != ':' {
+		if i = jsonscan.SkipSpace(b, j); i >= len(b) || b[i] != ':' {
 			return i, false
 		}
-		i = skipSpace(b, i+1)
+		i = jsonscan.SkipSpace(b, i+1)
 		switch {
 		case !asciiFold(key, "id"):
 			if i, ok = skipValue(b, i); !ok {
@@ -592,13 +593,13 @@ func studentID(b []byte, i int, id *[]byte) (int, bool) {
 		case bytes.HasPrefix(b[i:], []byte("null")):
 			i += 4
 		default:
-			v, j, ok := plainString(b, i)
+			v, j, ok := jsonscan.PlainString(b, i)
 			if !ok {
 				return i, false
 			}
 			*id, i = v, j
 		}
-		if i = skipSpace(b, i); i < len(b) && b[i] == ',' {
+		if i = jsonscan.SkipSpace(b, i); i < len(b) && b[i] == ',' {
 			i++
 			continue
 		}
@@ -607,29 +608,6 @@ func studentID(b []byte, i int, id *[]byte) (int, bool) {
 		}
 		return i, false
 	}
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// plainString reads a JSON string at b[i:] of printable ASCII without escapes.
-func plainString(b []byte, i int) (s []byte, end int, ok bool) {
-	if i >= len(b) || b[i] != '"' {
-		return nil, i, false
-	}
-	for j := i + 1; j < len(b); j++ {
-		switch c := b[j]; {
-		case c == '"':
-			return b[i+1 : j], j + 1, true
-		case c == '\\' || c < 0x20 || c >= 0x7f:
-			return nil, j, false
-		}
-	}
-	return nil, len(b), false
 }
 
 // asciiFold reports whether key equals name (lower-case ASCII) but for case, as
