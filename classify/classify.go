@@ -137,7 +137,7 @@ type classifier struct {
 	pendingDate calendar.Date
 	pendingYear int
 	pending     []float64
-	wholeAbsent map[calendar.Date]bool // dates with a whole-day absence, for return dates (built when needed)
+	wholeAbsent []calendar.Date // dates with a whole-day absence, in order, for return dates (built when needed)
 	items       []item
 	closed      calendar.Date // the case was closed then: steps done before no longer count
 	st          state         // the event being decided (one at a time; reset for each)
@@ -1036,10 +1036,12 @@ func (c *classifier) needWholeAbsent() {
 	if c.wholeAbsent != nil {
 		return
 	}
-	c.wholeAbsent = map[calendar.Date]bool{}
-	for _, it := range c.items {
+	c.wholeAbsent = make([]calendar.Date, 0, len(c.items))
+	for _, it := range c.items { // in date order
 		if it.code.Status == codes.Absent && (it.ev.Minutes == 0 || it.ev.Minutes >= c.h.Calendar.Minutes(it.ev.Date)) {
-			c.wholeAbsent[it.ev.Date] = true
+			if n := len(c.wholeAbsent); n == 0 || c.wholeAbsent[n-1] != it.ev.Date {
+				c.wholeAbsent = append(c.wholeAbsent, it.ev.Date)
+			}
 		}
 	}
 }
@@ -1050,7 +1052,7 @@ func (c *classifier) returnDate(d calendar.Date) (calendar.Date, bool) {
 	c.needWholeAbsent()
 	cal := c.h.Calendar
 	for next, ok := cal.After(d, 1); ok && !next.After(c.asOf); next, ok = cal.After(next, 1) {
-		if !c.wholeAbsent[next] && (len(c.h.Enrolment) == 0 || c.h.Enrolment.Contains(next)) {
+		if _, missed := slices.BinarySearchFunc(c.wholeAbsent, next, calendar.Date.Compare); !missed && (len(c.h.Enrolment) == 0 || c.h.Enrolment.Contains(next)) {
 			return next, true
 		}
 	}
