@@ -141,3 +141,37 @@ func TestFastAgreesWithExpr(t *testing.T) {
 		assert.Nil(t, c.fast, "%s is left to expr", src)
 	}
 }
+
+// FuzzFastAgreesWithExpr compiles any expression a pack could write over an Event and,
+// when it has a Go function, checks it against the program on drawn events.
+func FuzzFastAgreesWithExpr(f *testing.F) {
+	for _, src := range []string{
+		`code == "PAA" and minutes < day_minutes`, `minutes / 0 > 1`, `0.1 * 30 >= 3`,
+		`(reason + " " + comment) matches "(?i)appt"`, `not any(documents, # in ["a", "b"])`,
+		`excuse in ["unverified", "unexcused"] or age >= 18`, `-minutes * 2 != day_minutes - 1.5`,
+	} {
+		f.Add(src, uint64(1))
+	}
+	p, err := Embedded("ccs")
+	require.NoError(f, err)
+	v := p.Versions()[0]
+	f.Fuzz(func(t *testing.T, src string, seed uint64) {
+		x := &exprCompiler{codes: v.Codes, counts: v.CountIDs()}
+		c := x.compileEvent(src, pos{}, "fuzz", false, &diag{})
+		if c == nil || c.fast == nil {
+			return
+		}
+		r := rand.New(rand.NewPCG(seed, 3))
+		var m vm.VM
+		for range 20 {
+			e := drawEvent(r, v)
+			out, err := m.Run(c.program, e)
+			if err != nil {
+				t.Fatalf("%s: expr fails (%v) where the Go function answers", src, err)
+			}
+			if (out == true) != c.fast(e) {
+				t.Fatalf("%s: expr %v, Go %v on %+v", src, out, c.fast(e), *e)
+			}
+		}
+	})
+}
