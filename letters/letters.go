@@ -49,6 +49,7 @@ type Problem struct {
 	Msg     string
 }
 
+// Error names the student and the step, and says what is missing.
 func (p Problem) Error() string {
 	return fmt.Sprintf("student %s: %s: %s", showID(p.Student), p.Step, p.Msg)
 }
