@@ -144,6 +144,7 @@ type classifier struct {
 	applied     []bool        // the rules applied to it
 	block       []float64     // what floats cuts counts from
 	view        policy.Event  // the event being decided as expressions see it (see envOf)
+	base        policy.Event  // its fields that do not change while it is decided
 	grade       string        // the student's grade, normalised
 }
 
@@ -555,9 +556,8 @@ type state struct {
 	flags    []string
 	steps    []string
 	year     []float64
-	base     policy.Event // the fields that do not change while the event is decided
-	received []string     // the documents received by the as-of date
-	viewOK   bool         // the classifier's view is the event as it stands (judge clears it)
+	received []string // the documents received by the as-of date
+	viewOK   bool     // the classifier's view is the event as it stands (judge clears it)
 }
 
 func (c *classifier) decide(it item, r *Result) {
@@ -574,7 +574,7 @@ func (c *classifier) decide(it item, r *Result) {
 		copy(s.year, c.year[it.year])
 	}
 	dayMin := c.h.Calendar.Minutes(ev.Date)
-	s.base = policy.Event{
+	c.base = policy.Event{
 		DaysToDocument: c.daysToDocument(ev),
 		Date:           ev.Date.String(), Weekday: ev.Date.Weekday().String(), Original: ev.Code,
 		Minutes: ev.Minutes, DayMinutes: dayMin, Documents: s.received, Flags: s.flags,
@@ -1088,9 +1088,9 @@ func (c *classifier) stepsBefore(d calendar.Date) []string {
 	return out
 }
 
-// env is the [policy.Event] the pack's expressions see for s.
+// env is the [policy.Event] the pack's expressions see for s, the event being decided.
 func (c *classifier) env(s *state) policy.Event {
-	e := s.base
+	e := c.base
 	e.Code, e.Status, e.Excuse, e.Span = s.code.ID, s.code.Status.String(), s.excuse.String(), s.code.Span.String()
 	e.Tags, e.Missing = s.code.Tags, s.missing.Documents
 	if e.Minutes <= 0 && s.code.Status == codes.Absent {
