@@ -3,6 +3,7 @@ package calendar
 import (
 	"cmp"
 	"fmt"
+	"sync/atomic"
 	"time"
 )
 
@@ -129,8 +130,22 @@ func (d Date) String() string {
 	if d.n == 0 {
 		return ""
 	}
-	return string(d.appendTo(make([]byte, 0, 10)))
+	i := int(d.n) - unixToN
+	if i < 0 || i >= len(dateTexts) {
+		return string(d.appendTo(make([]byte, 0, 10)))
+	}
+	if p := dateTexts[i].Load(); p != nil {
+		return *p
+	}
+	text := string(d.appendTo(make([]byte, 0, 10)))
+	dateTexts[i].Store(&text)
+	return text
 }
+
+// dateTexts keeps the text of each date from 1970 to 2169 once it has been written:
+// records hold the same school days again and again (a few hundred kilobytes when
+// full; the pages are touched only as dates are written).
+var dateTexts [200 * 366]atomic.Pointer[string]
 
 func (d Date) appendTo(b []byte) []byte {
 	y, m, dd := d.Date()

@@ -267,3 +267,14 @@ func FuzzParseDate(f *testing.F) {
 		}
 	})
 }
+
+// String writes a date the same whether it comes from the texts kept (1970 to 2169) or
+// is written anew, the first time and after.
+func TestDateStringKept(t *testing.T) {
+	for _, s := range []string{"1969-12-31", "1970-01-01", "2024-09-03", "2169-12-31", "2170-03-01", "0001-01-01", "9999-12-31"} {
+		dt := MustParseDate(s)
+		assert.Equal(t, s, dt.String(), "first")
+		assert.Equal(t, s, dt.String(), "kept")
+		assert.Equal(t, s, string(dt.appendTo(nil)), "written anew")
+	}
+}

@@ -57,19 +57,6 @@ type Missing struct {
 // IsZero reports whether nothing is missing.
 func (m Missing) IsZero() bool { return len(m.Documents) == 0 && len(m.Flags) == 0 }
 
-func (m *Missing) add(o Missing) {
-	for _, d := range o.Documents {
-		if !slices.Contains(m.Documents, d) {
-			m.Documents = append(m.Documents, d)
-		}
-	}
-	for _, f := range o.Flags {
-		if !slices.Contains(m.Flags, f) {
-			m.Flags = append(m.Flags, f)
-		}
-	}
-}
-
 // Check reports whether the evidence satisfies the requirement and, if not, what is missing.
 func (r Requirement) Check(ev Evidence) (ok bool, missing Missing) {
 	if r.satisfied(ev) {
@@ -107,44 +94,34 @@ func (r Requirement) satisfied(ev Evidence) bool {
 
 // missing lists what a requirement that is not satisfied lacks.
 func (r Requirement) missing(ev Evidence) Missing {
-	_, m := r.check(ev)
+	var m Missing
+	r.collect(ev, &m)
 	return m
 }
 
-func (r Requirement) check(ev Evidence) (ok bool, missing Missing) {
+// collect adds to m what r, not satisfied, lacks: in order, each once. None of an
+// unsatisfied AnyOf's items is satisfied; an AllOf lacks what its unsatisfied items do.
+func (r Requirement) collect(ev Evidence, m *Missing) {
 	switch r.Kind {
-	case Nothing:
-		return true, Missing{}
 	case Document:
-		if slices.Contains(ev.Documents, r.Name) {
-			return true, Missing{}
+		if !slices.Contains(m.Documents, r.Name) {
+			m.Documents = append(m.Documents, r.Name)
 		}
-		return false, Missing{Documents: []string{r.Name}}
 	case Flag:
-		if slices.Contains(ev.Flags, r.Name) {
-			return true, Missing{}
+		if !slices.Contains(m.Flags, r.Name) {
+			m.Flags = append(m.Flags, r.Name)
 		}
-		return false, Missing{Flags: []string{r.Name}}
 	case AnyOf:
-		var all Missing
 		for _, it := range r.Items {
-			ok, m := it.check(ev)
-			if ok {
-				return true, Missing{}
-			}
-			all.add(m)
+			it.collect(ev, m)
 		}
-		return len(r.Items) == 0, all
 	case AllOf:
-		var all Missing
 		for _, it := range r.Items {
-			if ok, m := it.check(ev); !ok {
-				all.add(m)
+			if !it.satisfied(ev) {
+				it.collect(ev, m)
 			}
 		}
-		return all.IsZero(), all
 	}
-	return false, Missing{}
 }
 
 // Names returns every document and flag identifier the requirement mentions, in order,

@@ -2,6 +2,7 @@ package codes
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -46,7 +47,7 @@ func TestSatisfiedAgreesWithCheck(t *testing.T) {
 				ev.Flags = append(ev.Flags, n)
 			}
 		}
-		ok, missing := req.check(ev)
+		ok, missing := req.checkRef(ev)
 		assert.Equal(t, ok, req.satisfied(ev), "%+v with %+v", req, ev)
 		gotOK, got := req.Check(ev)
 		assert.Equal(t, ok, gotOK)
@@ -68,4 +69,56 @@ func TestCatalogPosition(t *testing.T) {
 	other, _ := NewCatalog([]Code{{ID: "B"}})
 	ob, _ := other.Lookup("B")
 	assert.Equal(t, -1, cat.Position(ob))
+}
+
+// checkRef is how Check answered before it asked satisfied first: each item's answer
+// and missing list, merged. The quick path must give the same.
+func (r Requirement) checkRef(ev Evidence) (ok bool, missing Missing) {
+	switch r.Kind {
+	case Nothing:
+		return true, Missing{}
+	case Document:
+		if slices.Contains(ev.Documents, r.Name) {
+			return true, Missing{}
+		}
+		return false, Missing{Documents: []string{r.Name}}
+	case Flag:
+		if slices.Contains(ev.Flags, r.Name) {
+			return true, Missing{}
+		}
+		return false, Missing{Flags: []string{r.Name}}
+	case AnyOf:
+		var all Missing
+		for _, it := range r.Items {
+			ok, m := it.checkRef(ev)
+			if ok {
+				return true, Missing{}
+			}
+			all.add(m)
+		}
+		return len(r.Items) == 0, all
+	case AllOf:
+		var all Missing
+		for _, it := range r.Items {
+			if ok, m := it.checkRef(ev); !ok {
+				all.add(m)
+			}
+		}
+		return all.IsZero(), all
+	}
+	return false, Missing{}
+}
+
+// add merges o into m, in order, each once (for checkRef).
+func (m *Missing) add(o Missing) {
+	for _, d := range o.Documents {
+		if !slices.Contains(m.Documents, d) {
+			m.Documents = append(m.Documents, d)
+		}
+	}
+	for _, f := range o.Flags {
+		if !slices.Contains(m.Flags, f) {
+			m.Flags = append(m.Flags, f)
+		}
+	}
 }
