@@ -145,7 +145,12 @@ type classifier struct {
 	block       []float64     // what floats cuts counts from
 	view        policy.Event  // the event being decided as expressions see it (see envOf)
 	base        policy.Event  // its fields that do not change while it is decided
-	grade       string        // the student's grade, normalised
+	// steps done before the date last asked (stepsBefore), and how many interventions
+	// that was
+	steps   []string
+	stepsN  int
+	stepsOK bool
+	grade   string // the student's grade, normalised
 }
 
 // floats returns n zeroed numbers for one event's counts, cut from a block made for
@@ -549,7 +554,8 @@ type state struct {
 	docs     codes.Requirement   // what excuses it
 	instead  bool                // docs were set by an effect: they decide for any absent code
 	extra    []codes.Requirement // also required
-	forced   *codes.Excuse
+	forced   codes.Excuse        // the excuse an effect set, when isForced
+	isForced bool
 	excuse   codes.Excuse
 	missing  codes.Missing
 	notes    []Note
@@ -754,8 +760,8 @@ func (c *classifier) judge(s *state) {
 	default:
 		s.excuse = s.code.Excuse
 	}
-	if s.forced != nil && s.code.Status == codes.Absent {
-		s.excuse = *s.forced
+	if s.isForced && s.code.Status == codes.Absent {
+		s.excuse = s.forced
 		if s.excuse != codes.Unverified && s.excuse != codes.Unexcused {
 			s.missing = codes.Missing{}
 		}
@@ -798,8 +804,7 @@ func (c *classifier) apply(s *state, e policy.Effect) {
 		s.extra = append(s.extra, *e.Require)
 	}
 	if e.ExcuseSet {
-		x := e.Excuse
-		s.forced = &x
+		s.forced, s.isForced = e.Excuse, true
 	}
 	c.judge(s)
 }
@@ -1080,11 +1085,21 @@ func (c *classifier) inEffect(ru *policy.Rule, it item) bool {
 
 func (c *classifier) stepsBefore(d calendar.Date) []string {
 	var out []string
+	n := 0 // the interventions that count
+	for _, iv := range c.h.Interventions {
+		if iv.Date.Before(d) && (c.asOf.IsZero() || !iv.Date.After(c.asOf)) {
+			n++
+		}
+	}
+	if n == c.stepsN && c.stepsOK {
+		return c.steps // the same interventions as for the date before: the same list
+	}
 	for _, iv := range c.h.Interventions {
 		if iv.Date.Before(d) && (c.asOf.IsZero() || !iv.Date.After(c.asOf)) && !slices.Contains(out, iv.Step) {
 			out = append(out, iv.Step)
 		}
 	}
+	c.steps, c.stepsN, c.stepsOK = out, n, true
 	return out
 }
 

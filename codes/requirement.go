@@ -95,8 +95,36 @@ func (r Requirement) satisfied(ev Evidence) bool {
 // missing lists what a requirement that is not satisfied lacks.
 func (r Requirement) missing(ev Evidence) Missing {
 	var m Missing
+	docs, flags := r.leaves()
+	if docs > 0 {
+		m.Documents = make([]string, 0, docs)
+	}
+	if flags > 0 {
+		m.Flags = make([]string, 0, flags)
+	}
 	r.collect(ev, &m)
+	if len(m.Documents) == 0 {
+		m.Documents = nil
+	}
+	if len(m.Flags) == 0 {
+		m.Flags = nil
+	}
 	return m
+}
+
+// leaves counts the documents and the flags r names (with repeats): the most it can lack.
+func (r Requirement) leaves() (docs, flags int) {
+	switch r.Kind {
+	case Document:
+		return 1, 0
+	case Flag:
+		return 0, 1
+	}
+	for _, it := range r.Items {
+		d, f := it.leaves()
+		docs, flags = docs+d, flags+f
+	}
+	return docs, flags
 }
 
 // collect adds to m what r, not satisfied, lacks: in order, each once. None of an
