@@ -432,51 +432,56 @@ func jsonLine(b []byte) (id, date []byte, ok, datesOK bool) {
 // (m; nil: none) by comparing its bytes.
 func jsonLineMemo(b []byte, m *skipMemo) (id, date []byte, ok, datesOK bool) {
 	datesOK = true
-	i := jsonscan.SkipSpace(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		return nil, nil, false, false
-	}
-	i++
-	for {
-		i = jsonscan.SkipSpace(b, i)
-		if i < len(b) && b[i] == '}' {
-			return id, date, true, datesOK
-		}
-		key, j, ok := jsonscan.PlainString(b, i)
-		if !ok {
-			return nil, nil, false, false
-		}
-		if i = jsonscan.SkipSpace(b, j); i >= len(b) || b[i] != ':' {
-			return nil, nil, false, false
-		}
-		i = jsonscan.SkipSpace(b, i+1)
+	_, ok = members(b, jsonscan.SkipSpace(b, 0), func(key []byte, i int) (int, bool) {
 		switch {
 		case asciiFold(key, "student"):
-			if i, ok = studentID(b, i, &id); !ok {
-				return nil, nil, false, false
-			}
+			return studentID(b, i, &id)
 		case asciiFold(key, "events"):
-			end, ok := latestEventDate(b, i, &date)
-			if !ok {
-				datesOK = false
-				if end, ok = skipValue(b, i); !ok {
-					return nil, nil, false, false
-				}
+			if end, ok := latestEventDate(b, i, &date); ok {
+				return end, true
 			}
-			i = end
-		default:
-			if i, ok = m.skip(b, i); !ok {
-				return nil, nil, false, false
-			}
+			datesOK = false
+			return skipValue(b, i)
+		}
+		return m.skip(b, i)
+	})
+	if !ok {
+		return nil, nil, false, false
+	}
+	return id, date, true, datesOK
+}
+
+// members reads the JSON object at b[i:] member by member: for each, value reads the
+// value at b[i:] whose key is key and returns the index after it. It returns the index
+// after the object's closing brace; false when b[i:] is not an object of members with
+// plain keys (jsonscan.PlainString), or a value could not be read.
+func members(b []byte, i int, value func(key []byte, i int) (int, bool)) (int, bool) {
+	if i >= len(b) || b[i] != '{' {
+		return i, false
+	}
+	i = jsonscan.SkipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return i + 1, true
+	}
+	for {
+		key, j, ok := jsonscan.PlainString(b, i)
+		if !ok {
+			return i, false
+		}
+		if i = jsonscan.SkipSpace(b, j); i >= len(b) || b[i] != ':' {
+			return i, false
+		}
+		if i, ok = value(key, jsonscan.SkipSpace(b, i+1)); !ok {
+			return i, false
 		}
 		if i = jsonscan.SkipSpace(b, i); i < len(b) && b[i] == ',' {
-			i++
+			i = jsonscan.SkipSpace(b, i+1)
 			continue
 		}
 		if i < len(b) && b[i] == '}' {
-			return id, date, true, datesOK
+			return i + 1, true
 		}
-		return nil, nil, false, false
+		return i, false
 	}
 }
 
@@ -516,41 +521,24 @@ func latestEventDate(b []byte, i int, date *[]byte) (int, bool) {
 		return i + 1, true
 	}
 	for {
-		if i >= len(b) || b[i] != '{' {
-			return i, false
-		}
-		i++
-		for {
-			i = jsonscan.SkipSpace(b, i)
-			if i < len(b) && b[i] == '}' {
-				i++
-				break
+		var ok bool
+		i, ok = members(b, i, func(key []byte, i int) (int, bool) {
+			if !asciiFold(key, "date") {
+				return skipValue(b, i)
 			}
-			key, j, ok := jsonscan.PlainString(b, i)
+			d, j, ok := jsonscan.PlainString(b, i)
 			if !ok {
 				return i, false
 			}
-			if i = jsonscan.SkipSpace(b, j); i >= len(b) || b[i] != ':' {
-				return i, false
-			}
-			i = jsonscan.SkipSpace(b, i+1)
-			if asciiFold(key, "date") {
-				d, j, ok := jsonscan.PlainString(b, i)
-				if !ok {
-					return i, false
+			if len(d) == 10 && bytes.Compare(d, *date) > 0 {
+				if _, err := calendar.ParseDate(string(d)); err == nil {
+					*date = d
 				}
-				if len(d) == 10 && bytes.Compare(d, *date) > 0 {
-					if _, err := calendar.ParseDate(string(d)); err == nil {
-						*date = d
-					}
-				}
-				i = j
-			} else if i, ok = skipValue(b, i); !ok {
-				return i, false
 			}
-			if i = jsonscan.SkipSpace(b, i); i < len(b) && b[i] == ',' {
-				i++
-			}
+			return j, true
+		})
+		if !ok {
+			return i, false
 		}
 		if i = jsonscan.SkipSpace(b, i); i < len(b) && b[i] == ',' {
 			i = jsonscan.SkipSpace(b, i+1)
@@ -568,46 +556,19 @@ func studentID(b []byte, i int, id *[]byte) (int, bool) {
 	if bytes.HasPrefix(b[i:], []byte("null")) {
 		return i + 4, true
 	}
-	if i >= len(b) || b[i] != '{' {
-		return i, false
-	}
-	i++
-	for {
-		i = jsonscan.SkipSpace(b, i)
-		if i < len(b) && b[i] == '}' {
-			return i + 1, true
-		}
-		key, j, ok := jsonscan.PlainString(b, i)
-		if !ok {
-			return i, false
-		}
-		if i = jsonscan.SkipSpace(b, j); i >= len(b) || b[i] != ':' {
-			return i, false
-		}
-		i = jsonscan.SkipSpace(b, i+1)
+	return members(b, i, func(key []byte, i int) (int, bool) {
 		switch {
 		case !asciiFold(key, "id"):
-			if i, ok = skipValue(b, i); !ok {
-				return i, false
-			}
+			return skipValue(b, i)
 		case bytes.HasPrefix(b[i:], []byte("null")):
-			i += 4
-		default:
-			v, j, ok := jsonscan.PlainString(b, i)
-			if !ok {
-				return i, false
-			}
-			*id, i = v, j
+			return i + 4, true
 		}
-		if i = jsonscan.SkipSpace(b, i); i < len(b) && b[i] == ',' {
-			i++
-			continue
+		v, j, ok := jsonscan.PlainString(b, i)
+		if ok {
+			*id = v
 		}
-		if i < len(b) && b[i] == '}' {
-			return i + 1, true
-		}
-		return i, false
-	}
+		return j, ok
+	})
 }
 
 // asciiFold reports whether key equals name (lower-case ASCII) but for case, as
