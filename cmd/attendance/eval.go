@@ -83,16 +83,9 @@ func cmdHistory(e *env, name string, args []string) (err error) {
 		return historyRoster(e, name, eng, &rf, asOf)
 	}
 
-	data, file, err := readInput(e, pos[0])
-	if err != nil {
-		return err
-	}
-	h, err := rollcall.DecodeHistory(data, file)
+	h, file, err := readHistory(e, pos[0], asOf.d)
 	if err != nil {
 		return errors.New(oneLine(err, "problems"))
-	}
-	if err := checkAsOf(file, asOf.d, h.Calendar); err != nil {
-		return err
 	}
 	// With bad events the engine still returns the evaluation, the rejected events
 	// marked: it is printed, then one line per problem, and the status is 1.

@@ -32,15 +32,8 @@ func cmdExplain(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	data, file, err := readInput(e, rest[0])
+	h, _, err := readHistory(e, rest[0], asOf.d)
 	if err != nil {
-		return err
-	}
-	h, err := rollcall.DecodeHistory(data, file)
-	if err != nil {
-		return err
-	}
-	if err := checkAsOf(file, asOf.d, h.Calendar); err != nil {
 		return err
 	}
 	x, err := eng.Explain(h, asOf.d, rest[1])

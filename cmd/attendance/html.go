@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/rollcall-go/rollcall"
 	"github.com/rollcall-go/rollcall/letters"
 	"github.com/rollcall-go/rollcall/roster"
 )
@@ -83,16 +82,9 @@ func evalHTML(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	data, file, err := readInput(e, pos[0])
-	if err != nil {
-		return err
-	}
-	h, err := rollcall.DecodeHistory(data, file)
+	h, file, err := readHistory(e, pos[0], asOf.d)
 	if err != nil {
 		return errors.New(oneLine(err, "problems"))
-	}
-	if err := checkAsOf(file, asOf.d, h.Calendar); err != nil {
-		return err
 	}
 	ev, evErr := eng.Evaluate(h, asOf.d)
 	if ev != nil {

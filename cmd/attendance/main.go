@@ -531,6 +531,20 @@ func oneLine(err error, what string) string {
 	return fmt.Sprintf("%s (and %d more%s)", lines[0], len(lines)-1, what)
 }
 
+// readHistory reads one history from a named file, or standard input for "-", and
+// checks the as-of date (zero: none given) against its calendar. file names the input
+// in messages.
+func readHistory(e *env, name string, asOf calendar.Date) (h *rollcall.History, file string, err error) {
+	data, file, err := readInput(e, name)
+	if err != nil {
+		return nil, file, err
+	}
+	if h, err = rollcall.DecodeHistory(data, file); err != nil {
+		return nil, file, err
+	}
+	return h, file, checkAsOf(file, asOf, h.Calendar)
+}
+
 // readInput reads a named file, or standard input for "-".
 func readInput(e *env, name string) ([]byte, string, error) {
 	if name == "-" {
