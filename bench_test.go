@@ -232,20 +232,30 @@ func ccsDistrict(b *testing.B) []*History { return generated(b, "ccs", 2000, 5, 
 func BenchmarkClassify(b *testing.B) {
 	hs := ccsDistrict(b)
 	asOf := d("2025-05-16")
-	for _, name := range []string{"engine", "engine-brief"} {
-		e := engine(b, "ccs")
-		if name == "engine-brief" {
-			e = e.With(Brief())
-		}
-		b.Run(name, func(b *testing.B) {
+	benchEngines(b, "ccs", hs, func(e *Engine, h *History) error {
+		_, err := e.Classify(h, asOf)
+		return err
+	})
+	b.Run("hand", func(b *testing.B) { perStudent(b, hs, func(h *History) { handClassify(h, asOf) }) })
+}
+
+// benchEngines runs each over every history of hs through the engine of pack, as the
+// sub-benchmarks engine (with its notes and clauses) and engine-brief (Brief: without
+// them, as the hand-written versions).
+func benchEngines(b *testing.B, pack string, hs []*History, each func(*Engine, *History) error) {
+	full := engine(b, pack)
+	for _, e := range []struct {
+		name string
+		e    *Engine
+	}{{"engine", full}, {"engine-brief", full.With(Brief())}} {
+		b.Run(e.name, func(b *testing.B) {
 			perStudent(b, hs, func(h *History) {
-				if _, err := e.Classify(h, asOf); err != nil {
+				if err := each(e.e, h); err != nil {
 					b.Fatal(err)
 				}
 			})
 		})
 	}
-	b.Run("hand", func(b *testing.B) { perStudent(b, hs, func(h *History) { handClassify(h, asOf) }) })
 }
 
 // perStudent runs each over every history of a roster as one op, and reports the

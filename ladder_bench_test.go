@@ -210,19 +210,10 @@ func engineKey(ev *Evaluation) handKeyEval {
 func BenchmarkEvaluate(b *testing.B) {
 	hs := ladderDistrict(b, 2000, 5, false)
 	asOf := d("2025-05-16")
-	for _, name := range []string{"engine", "engine-brief"} {
-		e := engine(b, "il-roe-sop")
-		if name == "engine-brief" {
-			e = e.With(Brief())
-		}
-		b.Run(name, func(b *testing.B) {
-			perStudent(b, hs, func(h *History) {
-				if _, err := e.Evaluate(h, asOf); err != nil {
-					b.Fatal(err)
-				}
-			})
-		})
-	}
+	benchEngines(b, "il-roe-sop", hs, func(e *Engine, h *History) error {
+		_, err := e.Evaluate(h, asOf)
+		return err
+	})
 	b.Run("hand", func(b *testing.B) { perStudent(b, hs, func(h *History) { handEvaluate(h, asOf) }) })
 }
 
