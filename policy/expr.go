@@ -560,16 +560,11 @@ var compareOptions = func() []expr.Option {
 		}
 		return math.NaN()
 	}
-	cmp := tolerantCmp
-	tests := map[string]func(int) bool{
-		"__lt": func(c int) bool { return c < 0 }, "__le": func(c int) bool { return c <= 0 },
-		"__gt": func(c int) bool { return c > 0 }, "__ge": func(c int) bool { return c >= 0 },
-		"__eq": func(c int) bool { return c == 0 }, "__ne": func(c int) bool { return c != 0 },
-	}
 	var opts []expr.Option
-	for name, test := range tests {
+	for op, name := range compareFuncs {
+		test := compareTests[op]
 		opts = append(opts, expr.Function(name, func(args ...any) (any, error) {
-			return test(cmp(num(args[0]), num(args[1]))), nil
+			return test(tolerantCmp(num(args[0]), num(args[1]))), nil
 		}, new(func(float64, float64) bool), new(func(int, float64) bool), new(func(float64, int) bool)))
 	}
 	return opts

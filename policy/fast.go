@@ -210,7 +210,7 @@ func fastBinary(n *ast.BinaryNode) fastNode {
 		a := l.text
 		return boolean(func(e *Event) bool { return re.MatchString(a(e)) })
 	case l.kind == fastNum && r.kind == fastNum:
-		return fastNumbers2(op, l, r)
+		return fastArith(op, l, r)
 	case l.kind == fastText && r.kind == fastText:
 		a, b := l.text, r.text
 		switch op {
@@ -234,18 +234,18 @@ func fastBinary(n *ast.BinaryNode) fastNode {
 	return fastNode{}
 }
 
-// fastNumbers2 compiles an operator on two numbers. Numbers are float64 here: the
+// fastArith compiles an operator on two numbers. Numbers are float64 here: the
 // Event's are small integers, and expr divides numbers of either type as floats. Two
 // ints compare exactly; any other pair as comparePatcher has the program compare them
 // (tolerantCmp). Integer division and remainders are not compiled.
-func fastNumbers2(op string, l, r fastNode) fastNode {
+func fastArith(op string, l, r fastNode) fastNode {
 	a, b := l.num, r.num
 	boolean := func(f fastBool) fastNode { return fastNode{kind: fastBoolean, bool: f} }
 	num := func(f func(*Event) float64, isInt bool) fastNode {
 		return fastNode{kind: fastNum, num: f, isInt: isInt}
 	}
 	ints := l.isInt && r.isInt
-	if test, ok := fastTests[op]; ok {
+	if test, ok := compareTests[op]; ok {
 		if ints {
 			return boolean(func(e *Event) bool {
 				x, y := a(e), b(e)
@@ -267,8 +267,9 @@ func fastNumbers2(op string, l, r fastNode) fastNode {
 	return fastNode{}
 }
 
-// fastTests are the comparisons, by the sign of a comparison's result.
-var fastTests = map[string]func(int) bool{
+// compareTests are the comparisons by operator, from the sign of a comparison's
+// result: the Go functions' and, under compareFuncs' names, the programs'.
+var compareTests = map[string]func(int) bool{
 	"<": func(c int) bool { return c < 0 }, "<=": func(c int) bool { return c <= 0 },
 	">": func(c int) bool { return c > 0 }, ">=": func(c int) bool { return c >= 0 },
 	"==": func(c int) bool { return c == 0 }, "!=": func(c int) bool { return c != 0 },
