@@ -147,10 +147,9 @@ type classifier struct {
 	base        policy.Event  // its fields that do not change while it is decided
 	// steps done before the date last asked (stepsBefore), and how many interventions
 	// that was
-	steps   []string
-	stepsN  int
-	stepsOK bool
-	grade   string // the student's grade, normalised
+	steps  []string
+	stepsN int
+	grade  string // the student's grade, normalised
 }
 
 // floats returns n zeroed numbers for one event's counts, cut from a block made for
@@ -694,9 +693,7 @@ func (c *classifier) counts(v *policy.Version, r *Result, s *state) []float64 {
 		ok, known := cnt.When.Recall(s.code, s.excuse)
 		if !known {
 			ok = judge(cnt)
-			if cnt.When.Static() {
-				cnt.When.Remember(s.code, s.excuse, ok)
-			}
+			cnt.When.Remember(s.code, s.excuse, ok) // kept only if the condition is static
 		}
 		if ok {
 			out[k] = amount(cnt.Unit, missed, r.Env.DayMinutes)
@@ -1091,15 +1088,15 @@ func (c *classifier) stepsBefore(d calendar.Date) []string {
 			n++
 		}
 	}
-	if n == c.stepsN && c.stepsOK {
-		return c.steps // the same interventions as for the date before: the same list
+	if n == c.stepsN {
+		return c.steps // the same interventions as for the date before (none at first): the same list
 	}
 	for _, iv := range c.h.Interventions {
 		if iv.Date.Before(d) && (c.asOf.IsZero() || !iv.Date.After(c.asOf)) && !slices.Contains(out, iv.Step) {
 			out = append(out, iv.Step)
 		}
 	}
-	c.steps, c.stepsN, c.stepsOK = out, n, true
+	c.steps, c.stepsN = out, n
 	return out
 }
 
