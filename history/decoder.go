@@ -211,7 +211,7 @@ func (d *Decoder) plainEvents(b []byte) ([]Event, bool) {
 // offset after the list.
 func (d *Decoder) plainEventsAt(b []byte, i int) (evs []Event, end int, ok bool) {
 	evs = d.evs[:0]
-	end, ok = plainList(b, i, func(i int) (int, bool) {
+	end, ok = jsonscan.List(b, i, func(i int) (int, bool) {
 		var ev Event
 		end, ok := plainObject(b, i, func(key []byte, i int) (int, bool) {
 			switch string(key) {
@@ -250,7 +250,7 @@ func (d *Decoder) plainEventsAt(b []byte, i int) (evs []Event, end int, ok bool)
 // into []Intervention, when its JSON is plain (as plainEventsAt).
 func (d *Decoder) plainInterventionsAt(b []byte, i int) (ivs []Intervention, end int, ok bool) {
 	ivs = []Intervention{}
-	end, ok = plainList(b, i, func(i int) (int, bool) {
+	end, ok = jsonscan.List(b, i, func(i int) (int, bool) {
 		var iv Intervention
 		end, ok := plainObject(b, i, func(key []byte, i int) (int, bool) {
 			switch string(key) {
@@ -370,71 +370,23 @@ func (d *Decoder) calendarOf(b []byte, list bool) (*calendar.Calendar, bool) {
 	return c.build()
 }
 
-// plainObject reads the object at b[i:], each key a plain string given once, calling
-// field with the key and the offset of its value; field returns the offset after the
-// value. It returns the offset after the object.
+// plainObject reads the object at b[i:] as jsonscan.Object does, each key given once
+// and at most 8 of them (encoding/json keeps the last of a key given twice, or merges).
 func plainObject(b []byte, i int, field func(key []byte, i int) (int, bool)) (int, bool) {
-	if i >= len(b) || b[i] != '{' {
-		return i, false
-	}
 	var seen [8][]byte // the keys read (an object of more is not plain)
 	n := 0
-	i = jsonscan.SkipSpace(b, i+1)
-	if i < len(b) && b[i] == '}' {
-		return i + 1, true
-	}
-	for {
-		key, j, ok := jsonscan.PlainString(b, i)
-		if !ok || n == len(seen) {
+	return jsonscan.Object(b, i, func(key []byte, i int) (int, bool) {
+		if n == len(seen) {
 			return i, false
 		}
 		for _, k := range seen[:n] {
 			if string(k) == string(key) {
-				return i, false // given twice: encoding/json keeps the last, or merges
+				return i, false
 			}
 		}
 		seen[n], n = key, n+1
-		if i = jsonscan.SkipSpace(b, j); i >= len(b) || b[i] != ':' {
-			return i, false
-		}
-		if i, ok = field(key, jsonscan.SkipSpace(b, i+1)); !ok {
-			return i, false
-		}
-		switch i = jsonscan.SkipSpace(b, i); {
-		case i < len(b) && b[i] == ',':
-			i = jsonscan.SkipSpace(b, i+1)
-		case i < len(b) && b[i] == '}':
-			return i + 1, true
-		default:
-			return i, false
-		}
-	}
-}
-
-// plainList reads the list at b[i:], calling elem with the offset of each element;
-// elem returns the offset after it. It returns the offset after the list.
-func plainList(b []byte, i int, elem func(i int) (int, bool)) (int, bool) {
-	if i >= len(b) || b[i] != '[' {
-		return i, false
-	}
-	i = jsonscan.SkipSpace(b, i+1)
-	if i < len(b) && b[i] == ']' {
-		return i + 1, true
-	}
-	for {
-		var ok bool
-		if i, ok = elem(i); !ok {
-			return i, false
-		}
-		switch i = jsonscan.SkipSpace(b, i); {
-		case i < len(b) && b[i] == ',':
-			i = jsonscan.SkipSpace(b, i+1)
-		case i < len(b) && b[i] == ']':
-			return i + 1, true
-		default:
-			return i, false
-		}
-	}
+		return field(key, i)
+	})
 }
 
 // plainStr reads a plain string at b[i:] into *s, interned.

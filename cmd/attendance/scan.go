@@ -432,7 +432,7 @@ func jsonLine(b []byte) (id, date []byte, ok, datesOK bool) {
 // (m; nil: none) by comparing its bytes.
 func jsonLineMemo(b []byte, m *skipMemo) (id, date []byte, ok, datesOK bool) {
 	datesOK = true
-	_, ok = members(b, jsonscan.SkipSpace(b, 0), func(key []byte, i int) (int, bool) {
+	_, ok = jsonscan.Object(b, jsonscan.SkipSpace(b, 0), func(key []byte, i int) (int, bool) {
 		switch {
 		case asciiFold(key, "student"):
 			return studentID(b, i, &id)
@@ -449,40 +449,6 @@ func jsonLineMemo(b []byte, m *skipMemo) (id, date []byte, ok, datesOK bool) {
 		return nil, nil, false, false
 	}
 	return id, date, true, datesOK
-}
-
-// members reads the JSON object at b[i:] member by member: for each, value reads the
-// value at b[i:] whose key is key and returns the index after it. It returns the index
-// after the object's closing brace; false when b[i:] is not an object of members with
-// plain keys (jsonscan.PlainString), or a value could not be read.
-func members(b []byte, i int, value func(key []byte, i int) (int, bool)) (int, bool) {
-	if i >= len(b) || b[i] != '{' {
-		return i, false
-	}
-	i = jsonscan.SkipSpace(b, i+1)
-	if i < len(b) && b[i] == '}' {
-		return i + 1, true
-	}
-	for {
-		key, j, ok := jsonscan.PlainString(b, i)
-		if !ok {
-			return i, false
-		}
-		if i = jsonscan.SkipSpace(b, j); i >= len(b) || b[i] != ':' {
-			return i, false
-		}
-		if i, ok = value(key, jsonscan.SkipSpace(b, i+1)); !ok {
-			return i, false
-		}
-		if i = jsonscan.SkipSpace(b, i); i < len(b) && b[i] == ',' {
-			i = jsonscan.SkipSpace(b, i+1)
-			continue
-		}
-		if i < len(b) && b[i] == '}' {
-			return i + 1, true
-		}
-		return i, false
-	}
 }
 
 // skipMemo remembers the last long object or list skipValue skipped, so that the same
@@ -513,16 +479,8 @@ func latestEventDate(b []byte, i int, date *[]byte) (int, bool) {
 	if bytes.HasPrefix(b[i:], []byte("null")) {
 		return i + 4, true
 	}
-	if i >= len(b) || b[i] != '[' {
-		return i, false
-	}
-	i = jsonscan.SkipSpace(b, i+1)
-	if i < len(b) && b[i] == ']' {
-		return i + 1, true
-	}
-	for {
-		var ok bool
-		i, ok = members(b, i, func(key []byte, i int) (int, bool) {
+	return jsonscan.List(b, i, func(i int) (int, bool) {
+		return jsonscan.Object(b, i, func(key []byte, i int) (int, bool) {
 			if !asciiFold(key, "date") {
 				return skipValue(b, i)
 			}
@@ -537,18 +495,7 @@ func latestEventDate(b []byte, i int, date *[]byte) (int, bool) {
 			}
 			return j, true
 		})
-		if !ok {
-			return i, false
-		}
-		if i = jsonscan.SkipSpace(b, i); i < len(b) && b[i] == ',' {
-			i = jsonscan.SkipSpace(b, i+1)
-			continue
-		}
-		if i < len(b) && b[i] == ']' {
-			return i + 1, true
-		}
-		return i, false
-	}
+	})
 }
 
 // studentID reads the student object at b[i:], setting *id to its id (the last one).
@@ -556,7 +503,7 @@ func studentID(b []byte, i int, id *[]byte) (int, bool) {
 	if bytes.HasPrefix(b[i:], []byte("null")) {
 		return i + 4, true
 	}
-	return members(b, i, func(key []byte, i int) (int, bool) {
+	return jsonscan.Object(b, i, func(key []byte, i int) (int, bool) {
 		switch {
 		case !asciiFold(key, "id"):
 			return skipValue(b, i)
