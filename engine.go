@@ -34,8 +34,8 @@ type Option func(*Engine)
 // step, designation and review (see [escalation.Brief]). Everything they decide is the
 // same, the reasons (because) included. It is for callers that keep the steps due and
 // their reasons but not their workings, such as a report over a whole district. It
-// applies to [Engine.Evaluate], [Engine.Classify] and [Engine.Actions];
-// [Engine.Explain] always explains.
+// applies to [Engine.Evaluate] and [Engine.Classify], whose events then have no Env
+// either; [Engine.Actions], which reads it, and [Engine.Explain] always work in full.
 func Brief() Option { return func(e *Engine) { e.brief = true } }
 
 // New returns an engine for a loaded pack, with options.
@@ -332,7 +332,9 @@ type DailyAction struct {
 // a robocall), in event order then action order. An action sees each event exactly as
 // the classification rules last saw it (the same counts, steps and flags).
 func (e *Engine) Actions(h *History, date calendar.Date) ([]DailyAction, error) {
-	cls, err := e.Classify(h, date)
+	// The actions read each event as the rules saw it, which a brief classification
+	// does not keep.
+	cls, err := e.With(func(e *Engine) { e.brief = false }).Classify(h, date)
 	if cls == nil {
 		return nil, err
 	}

@@ -35,8 +35,9 @@ func TestBriefDecidesTheSame(t *testing.T) {
 				require.Len(t, brief, len(full))
 				for i := range full {
 					assert.Empty(t, brief[i].Notes, "%s: student %s event %d", name, h.Student.ID, i)
+					assert.Nil(t, brief[i].Env, "%s: student %s event %d", name, h.Student.ID, i)
 					want := full[i]
-					want.Notes = brief[i].Notes
+					want.Notes, want.Env = brief[i].Notes, nil
 					assert.Equal(t, want, brief[i], "%s: student %s event %d as of %s", name, h.Student.ID, i, asOf)
 				}
 			}

@@ -53,8 +53,9 @@ type Result struct {
 	// two events share is counted on one of them.
 	Counts []float64 `json:"-"`
 	// Env is the event as the pack's expressions last saw it (rules, and the daily
-	// actions that run on the classification).
-	Env policy.Event `json:"-"`
+	// actions that run on the classification), or nil: a rejected event has none, and
+	// neither has any event of a [Brief] classification, which keeps the decisions only.
+	Env *policy.Event `json:"-"`
 	// Tags are the effective code's tags.
 	Tags []string `json:"-"`
 	// Whole reports that the event covers the whole school day.
@@ -73,20 +74,15 @@ type Note struct {
 // none), and computes what each event adds to the pack's counts. It never fails: an
 // event that cannot be classified comes out with Rejected set.
 func Classify(p *policy.Pack, h *history.History, asOf calendar.Date, opts ...Option) []Result {
-	c := &classifier{p: p, h: h, asOf: asOf, out: make([]Result, len(h.Events)), withCounts: true}
-	for _, o := range opts {
-		o(c)
-	}
-	c.run()
-	return c.out
+	return classifyWith(p, h, asOf, true, opts)
 }
 
 // Option changes what a classification includes.
 type Option func(*classifier)
 
-// Brief leaves the notes out: every Result's Notes is empty, and nothing else changes
-// (effective codes, excuses, missing documents, counts and caps are decided the same
-// way). It is for callers that keep the decisions only, such as a nightly report over
+// Brief leaves the workings out: every Result's Notes is empty and its Env nil, and
+// nothing else changes (effective codes, excuses, missing documents, counts and caps are
+// decided the same way). It is for callers that keep the decisions only, such as a nightly report over
 // a whole district, where writing every note costs a sixth of the time.
 func Brief() Option { return func(c *classifier) { c.brief = true } }
 
@@ -94,12 +90,61 @@ func Brief() Option { return func(c *classifier) { c.brief = true } }
 // caps, deadlines or actions read the year's counts: for callers that want the
 // classification only.
 func Decide(p *policy.Pack, h *history.History, asOf calendar.Date, opts ...Option) []Result {
-	c := &classifier{p: p, h: h, asOf: asOf, out: make([]Result, len(h.Events))}
+	return classifyWith(p, h, asOf, false, opts)
+}
+
+// classifiers keeps classifiers between calls, so that one history's buffers (its
+// items, the expression runner, the caps' and the year's totals) serve the next; the
+// results are never reused.
+var classifiers = sync.Pool{New: func() any { return &classifier{caps: map[string]*capState{}, year: map[int][]float64{}} }}
+
+// classifyWith classifies h with a classifier from the pool.
+func classifyWith(p *policy.Pack, h *history.History, asOf calendar.Date, withCounts bool, opts []Option) []Result {
+	c := classifiers.Get().(*classifier)
+	c.reset(p, h, asOf, withCounts)
 	for _, o := range opts {
 		o(c)
 	}
 	c.run()
-	return c.out
+	out := c.out
+	c.reset(nil, nil, calendar.Date{}, false) // keep no history alive in the pool
+	classifiers.Put(c)
+	return out
+}
+
+// reset makes c ready to classify h, keeping its buffers but nothing it handed out
+// (the results, their counts and steps).
+func (c *classifier) reset(p *policy.Pack, h *history.History, asOf calendar.Date, withCounts bool) {
+	c.p, c.h, c.asOf, c.withCounts, c.brief = p, h, asOf, withCounts, false
+	c.out = nil
+	if h != nil {
+		c.out = make([]Result, len(h.Events))
+	}
+	clear(c.items)
+	c.items = c.items[:0]
+	c.dup = c.dup[:0]
+	c.wholeAbsent, c.wholeBuilt = c.wholeAbsent[:0], false
+	c.steps, c.stepsN = nil, 0
+	c.closed, c.grade = calendar.Date{}, ""
+	c.pendingDate, c.pendingYear, c.pending = calendar.Date{}, 0, c.pending[:0]
+	// The caps and the year's totals start empty; their entries are kept to be reused,
+	// unless a run of packs has made them many.
+	if len(c.caps) > 64 {
+		clear(c.caps)
+	}
+	for _, st := range c.caps {
+		clear(st.periods)
+		st.lastOrd, st.run = -2, 0
+	}
+	if len(c.year) > 16 {
+		clear(c.year)
+	}
+	for _, t := range c.year {
+		clear(t)
+	}
+	c.envs, c.lazyR, c.lazyEnv = nil, nil, nil
+	clear(c.dayEnvs)
+	c.st, c.view, c.base = state{}, policy.Event{}, policy.Event{}
 }
 
 // LastDate returns the date of the last event of h that can be classified under p
@@ -123,7 +168,7 @@ func LastDate(p *policy.Pack, h *history.History) calendar.Date {
 type classifier struct {
 	withCounts bool   // compute every event's counts (else only when expressions read them)
 	brief      bool   // leave out the notes
-	dup        []bool // events that repeat another of their date (allocated when a date has several)
+	dup        []bool // events that repeat another of their date (made when a date has several)
 	p          *policy.Pack
 	h          *history.History
 	asOf       calendar.Date
@@ -138,13 +183,21 @@ type classifier struct {
 	pendingYear int
 	pending     []float64
 	wholeAbsent []calendar.Date // dates with a whole-day absence, in order, for return dates (built when needed)
+	wholeBuilt  bool
 	items       []item
 	closed      calendar.Date // the case was closed then: steps done before no longer count
 	st          state         // the event being decided (one at a time; reset for each)
 	applied     []bool        // the rules applied to it
 	block       []float64     // what floats cuts counts from
 	view        policy.Event  // the event being decided as expressions see it (see envOf)
-	base        policy.Event  // its fields that do not change while it is decided
+	// the decided events as expressions saw them (see envFor): one for each event of the
+	// history, handed out with the results, or under Brief one for each event of the
+	// day being decided, reused
+	envs, dayEnvs []policy.Event
+	// the result decided last whose Env is left to be made, and where (see decide)
+	lazyR   *Result
+	lazyEnv *policy.Event
+	base    policy.Event // its fields that do not change while it is decided
 	// steps done before the date last asked (stepsBefore), and how many interventions
 	// that was
 	steps  []string
@@ -202,7 +255,7 @@ func (c *classifier) run() {
 		c.closed = CaseClosed(c.p, h, c.asOf)
 	}
 	c.grade = h.Student.GradeLevel()
-	items := make([]item, 0, len(h.Events))
+	items := c.items[:0]
 	for i := range h.Events {
 		ev := &h.Events[i]
 		if msg := c.check(ev); msg != "" {
@@ -256,8 +309,6 @@ func (c *classifier) run() {
 		k = j
 	}
 	c.items = items
-	c.caps = map[string]*capState{}
-	c.year = map[int][]float64{}
 	for k := 0; k < len(items); {
 		j := k + 1
 		for j < len(items) && items[j].ev.Date == items[k].ev.Date {
@@ -304,15 +355,20 @@ func (c *classifier) day(items []item) {
 	first := items[0]
 	c.flush(first.ev.Date)
 	c.pendingDate, c.pendingYear = first.ev.Date, first.year
+	if c.brief && len(c.dayEnvs) < len(items) {
+		c.dayEnvs = make([]policy.Event, len(items))
+	}
 	if len(items) == 1 {
 		r := &c.out[items[0].i]
-		c.decide(items[0], r)
+		c.decide(items[0], r, c.envFor(items[0].i, 0), c.brief)
 		c.record(&c.st, r)
 		c.addPending(r)
+		c.forget(items)
 		return
 	}
-	if c.dup == nil {
-		c.dup = make([]bool, len(c.out))
+	if len(c.dup) == 0 {
+		c.dup = slices.Grow(c.dup, len(c.out))[:len(c.out)]
+		clear(c.dup)
 	}
 	for k, it := range items {
 		if dup := c.duplicateOf(items[:k], it); dup >= 0 {
@@ -327,7 +383,7 @@ func (c *classifier) day(items []item) {
 			c.dup[it.i] = true
 			continue
 		}
-		c.decide(it, &c.out[it.i])
+		c.decide(it, &c.out[it.i], c.envFor(it.i, k), false)
 	}
 	c.settleDay(items)
 	// The caps count the day as settled: an event a conflict made not excused is not
@@ -337,6 +393,30 @@ func (c *classifier) day(items []item) {
 			c.record(c.decided(it, r), r)
 		}
 		c.addPending(&c.out[it.i])
+	}
+	c.forget(items)
+}
+
+// envFor is where the decided event i, the k-th of its day, keeps what expressions saw:
+// its own place in a full classification; under Brief a place for the day only.
+func (c *classifier) envFor(i, k int) *policy.Event {
+	if c.brief {
+		return &c.dayEnvs[k]
+	}
+	if c.envs == nil {
+		c.envs = make([]policy.Event, len(c.out))
+	}
+	return &c.envs[i]
+}
+
+// forget leaves the events of a decided day without Env under Brief, whose places the
+// next day reuses.
+func (c *classifier) forget(items []item) {
+	if !c.brief {
+		return
+	}
+	for _, it := range items {
+		c.out[it.i].Env = nil
 	}
 }
 
@@ -565,7 +645,10 @@ type state struct {
 	viewOK   bool     // the classifier's view is the event as it stands (judge clears it)
 }
 
-func (c *classifier) decide(it item, r *Result) {
+// env is where r keeps the event as expressions saw it. When lazy, r.Env is left nil
+// and made only if the counts or the caps read it (see decidedEnv), which they must do
+// before the next event is decided.
+func (c *classifier) decide(it item, r *Result, env *policy.Event, lazy bool) {
 	v, ev := it.version, it.ev
 	s := &c.st
 	*s = state{it: it, code: it.code, docs: it.code.Documents, flags: c.h.Student.FlagsOn(ev.Date)}
@@ -636,11 +719,30 @@ func (c *classifier) decide(it item, r *Result) {
 		r.Notes = []Note{}
 	}
 	r.EdFi = edfiCategory(s.code, s.excuse)
-	r.Env = c.env(s)
-	r.Env.Minutes = r.Minutes
+	c.lazyR, c.lazyEnv = nil, nil
+	if lazy {
+		c.lazyR, c.lazyEnv = r, env
+	} else {
+		c.keepEnv(r, env, s)
+	}
 	if c.withCounts || v.ReadsYear {
 		r.Counts = c.counts(v, r, s)
 	}
+}
+
+// keepEnv keeps in env the event s as expressions saw it once decided as r.
+func (c *classifier) keepEnv(r *Result, env *policy.Event, s *state) {
+	*env = c.env(s)
+	env.Minutes = r.Minutes
+	r.Env = env
+}
+
+// decidedEnv is r's Env, made now if its decision left it to be made (see decide).
+func (c *classifier) decidedEnv(r *Result) *policy.Event {
+	if r.Env == nil && r == c.lazyR {
+		c.keepEnv(r, c.lazyEnv, &c.st)
+	}
+	return r.Env
 }
 
 // holds judges an Event condition on the event as it stands, remembering the result of
@@ -684,7 +786,7 @@ func (c *classifier) counts(v *policy.Version, r *Result, s *state) []float64 {
 			return false
 		}
 		if env == nil {
-			env = &r.Env
+			env = c.decidedEnv(r)
 		}
 		held, err := cnt.When.Eval(&c.r, env)
 		return held && err == nil
@@ -696,7 +798,7 @@ func (c *classifier) counts(v *policy.Version, r *Result, s *state) []float64 {
 			cnt.When.Remember(s.code, s.excuse, ok) // kept only if the condition is static
 		}
 		if ok {
-			out[k] = amount(cnt.Unit, missed, r.Env.DayMinutes)
+			out[k] = amount(cnt.Unit, missed, c.h.Calendar.Minutes(r.Date))
 		}
 	}
 	return out
@@ -891,7 +993,7 @@ func (c *classifier) record(s *state, r *Result) {
 		}
 		if cp.When != nil {
 			if env == nil {
-				env = &r.Env
+				env = c.decidedEnv(r)
 			}
 			if !c.capMatches(cp, s, env) {
 				continue
@@ -910,7 +1012,7 @@ func (c *classifier) record(s *state, r *Result) {
 		case policy.Minutes:
 			pd.used += float64(r.Minutes)
 		default:
-			pd.used += amount(policy.Days, r.Minutes, r.Env.DayMinutes)
+			pd.used += amount(policy.Days, r.Minutes, c.h.Calendar.Minutes(r.Date))
 		}
 	}
 }
@@ -1035,10 +1137,10 @@ func (c *classifier) daysToDocument(ev *history.Event) int {
 
 // needWholeAbsent builds the dates the student missed whole, for return dates.
 func (c *classifier) needWholeAbsent() {
-	if c.wholeAbsent != nil {
+	if c.wholeBuilt {
 		return
 	}
-	c.wholeAbsent = make([]calendar.Date, 0, len(c.items))
+	c.wholeBuilt = true
 	for _, it := range c.items { // in date order
 		if it.code.Status == codes.Absent && (it.ev.Minutes == 0 || it.ev.Minutes >= c.h.Calendar.Minutes(it.ev.Date)) {
 			if n := len(c.wholeAbsent); n == 0 || c.wholeAbsent[n-1] != it.ev.Date {

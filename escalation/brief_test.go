@@ -61,7 +61,8 @@ func TestBriefEngineEvaluatesTheSame(t *testing.T) {
 			short, serr := brief.Evaluate(in.History, at)
 			require.Equal(t, ferr, serr)
 			for i := range full.Events {
-				full.Events[i].Notes = short.Events[i].Notes
+				require.Nil(t, short.Events[i].Env)
+				full.Events[i].Notes, full.Events[i].Env = short.Events[i].Notes, nil
 			}
 			for i := range full.Due {
 				full.Due[i].Facts, full.Due[i].Clauses = nil, nil
@@ -80,7 +81,8 @@ func TestBriefEngineEvaluatesTheSame(t *testing.T) {
 			cls, cerr := brief.Classify(in.History, at)
 			require.Equal(t, ferr, cerr)
 			for i := range fullCls.Events {
-				fullCls.Events[i].Notes = cls.Events[i].Notes
+				require.Nil(t, cls.Events[i].Env)
+				fullCls.Events[i].Notes, fullCls.Events[i].Env = cls.Events[i].Notes, nil
 			}
 			require.Equal(t, fullCls, cls)
 		}

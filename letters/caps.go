@@ -24,20 +24,23 @@ type CapUse struct {
 // it: 4 of 9 parent-authorized days, 2 of 3 days for a death of a relative.
 const DefaultNear = 0.4
 
-// CapNeedsNotes reports whether CapUsage reads the notes of ev's events: whether a cap
-// of v that counts documented days alone has an absence coded for it that is not
-// excused (a day the cap turned unexcused is found by its note). An evaluation without
-// notes (rollcall.Brief) gives CapUsage what it needs otherwise.
-func CapNeedsNotes(v *policy.Version, ev *rollcall.Evaluation) bool {
+// CapNeedsFull reports whether CapUsage needs more of ev's events than a brief
+// evaluation (rollcall.Brief) keeps: whether an absence coded for a cap of v is either
+// not excused while the cap counts documented days alone (a day the cap turned
+// unexcused is found by its note), or judged by the cap's condition (which reads the
+// event as the rules saw it, its Env). For any other evaluation a brief one gives
+// CapUsage all it needs.
+func CapNeedsFull(v *policy.Version, ev *rollcall.Evaluation) bool {
 	if ev == nil {
 		return false
 	}
 	for _, cp := range v.Caps {
-		if cp.Limit <= 0 || cp.CountsAll {
+		if cp.Limit <= 0 || cp.CountsAll && cp.When == nil {
 			continue
 		}
 		for _, c := range ev.Events {
-			if c.Rejected == "" && c.Status == "absent" && c.Excuse != "excused" && slices.Contains(cp.Codes, c.EffectiveCode) {
+			if c.Rejected == "" && c.Status == "absent" && slices.Contains(cp.Codes, c.EffectiveCode) &&
+				(cp.When != nil || c.Excuse != "excused") {
 				return true
 			}
 		}
@@ -77,6 +80,9 @@ func CapUsage(v *policy.Version, h *history.History, ev *rollcall.Evaluation, ne
 				continue
 			}
 			if cp.When != nil {
+				if c.Env == nil {
+					continue // a brief evaluation: see CapNeedsFull
+				}
 				if ok, err := cp.When.Eval(&r, c.Env); err != nil || !ok {
 					continue
 				}

@@ -160,8 +160,8 @@ func (h *htmlRun) add(hb *htmlBatch, en roster.Entry, ev *rollcall.Evaluation) e
 		return nil
 	}
 	if h.out == "" {
-		if h.brief && letters.CapNeedsNotes(hb.part.Version, ev) {
-			// a Brief evaluation has no notes: the events classified again with them
+		if h.brief && letters.CapNeedsFull(hb.part.Version, ev) {
+			// a Brief evaluation has no notes and no Env: the events classified again with them
 			// (the same problems were reported by the evaluation)
 			if cls, _ := h.eng.Classify(hist, ev.AsOf); cls != nil && len(cls.Events) == len(ev.Events) {
 				withNotes := *ev
