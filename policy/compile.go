@@ -335,6 +335,12 @@ func compileCap(id string, c *rawCap, cat *codes.Catalog, rc *reqCompiler, x *ex
 		}
 	}
 	cp.Past = compileEffect("cap "+id+": past", c.past, cat, rc, d)
+	cp.catalog, cp.covers = cat, make([]bool, cat.Len())
+	for _, id := range cp.Codes {
+		if code, ok := cat.Lookup(id); ok && code.ID == id {
+			cp.covers[cat.Position(code)] = true
+		}
+	}
 	return cp
 }
 

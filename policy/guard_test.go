@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -108,5 +109,33 @@ func TestConditionRecall(t *testing.T) {
 		c.Remember(med, codes.Excused, true)
 		_, known := c.Recall(med, codes.Excused)
 		assert.False(t, known, src)
+	}
+}
+
+// A cap covers exactly the codes it lists: Covers, by the catalog's positions, agrees
+// with the list for every code of every shipped pack's caps, and for a code of another
+// catalog.
+func TestCapCoversItsCodes(t *testing.T) {
+	caps := 0
+	for _, name := range Names() {
+		p, err := Embedded(name)
+		require.NoError(t, err)
+		for _, v := range p.Versions() {
+			for _, cp := range v.Caps {
+				caps++
+				for _, code := range v.Codes.All() {
+					assert.Equal(t, slices.Contains(cp.Codes, code.ID), cp.Covers(code), "%s cap %s code %s", name, cp.ID, code.ID)
+				}
+			}
+		}
+	}
+	assert.GreaterOrEqual(t, caps, 2, "the ccs caps")
+	other, err := Load([]byte("pack: other\ncodes:\n  PAA: {status: absent, excuse: excused}\n"), "other.yaml")
+	require.NoError(t, err)
+	paa, _ := other.Versions()[0].Codes.Lookup("PAA")
+	ccs, err := Embedded("ccs")
+	require.NoError(t, err)
+	for _, cp := range ccs.Versions()[0].Caps {
+		assert.Equal(t, slices.Contains(cp.Codes, "PAA"), cp.Covers(paa), "cap %s: a code of another pack, by its name", cp.ID)
 	}
 }

@@ -136,6 +136,18 @@ type Cap struct {
 	CountsAll bool // count every day coded in the group, documented or not
 	Past      Effect
 	Citation  string
+
+	catalog *codes.Catalog // the version's codes, by whose positions covers is indexed
+	covers  []bool
+}
+
+// Covers reports whether the cap counts an event whose effective code is code: whether
+// code is one of its Codes.
+func (c *Cap) Covers(code *codes.Code) bool {
+	if p := c.catalog.Position(code); p >= 0 && p < len(c.covers) {
+		return c.covers[p]
+	}
+	return slices.Contains(c.Codes, code.ID)
 }
 
 // Rule is a classification rule: when its condition holds for an absence, its effect
