@@ -144,7 +144,7 @@ func (c *classifier) reset(p *policy.Pack, h *history.History, asOf calendar.Dat
 	}
 	c.envs, c.lazyR, c.lazyEnv = nil, nil, nil
 	clear(c.dayEnvs)
-	c.st, c.view, c.base = state{}, policy.Event{}, policy.Event{}
+	c.view, c.base = policy.Event{}, policy.Event{}
 }
 
 // LastDate returns the date of the last event of h that can be classified under p
@@ -186,7 +186,6 @@ type classifier struct {
 	wholeBuilt  bool
 	items       []item
 	closed      calendar.Date // the case was closed then: steps done before no longer count
-	st          state         // the event being decided (one at a time; reset for each)
 	applied     []bool        // the rules applied to it
 	block       []float64     // what floats cuts counts from
 	view        policy.Event  // the event being decided as expressions see it (see envOf)
@@ -272,10 +271,19 @@ func (c *classifier) run() {
 		items = append(items, item{i: i, ev: ev, year: year, ord: h.Calendar.Ordinal(ev.Date), version: v, code: code})
 	}
 	// Date order; on one date an order that does not depend on the input's.
+	// Items are in input order, which a stable sort keeps among equals.
 	same := func(a, b item) int {
-		return cmp.Or(a.ev.Date.Compare(b.ev.Date), strings.Compare(a.ev.Code, b.ev.Code), cmp.Compare(a.ev.Minutes, b.ev.Minutes))
+		if c := a.ev.Date.Compare(b.ev.Date); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.ev.Code, b.ev.Code); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ev.Minutes, b.ev.Minutes)
 	}
-	slices.SortStableFunc(items, func(a, b item) int { return cmp.Or(same(a, b), a.i-b.i) })
+	if !slices.IsSortedFunc(items, same) {
+		slices.SortStableFunc(items, same)
+	}
 	// Events that record the same thing are put in an order of their own, not the input's.
 	for k := 0; k < len(items); {
 		j := k + 1
@@ -360,8 +368,7 @@ func (c *classifier) day(items []item) {
 	}
 	if len(items) == 1 {
 		r := &c.out[items[0].i]
-		c.decide(items[0], r, c.envFor(items[0].i, 0), c.brief)
-		c.record(&c.st, r)
+		c.decide(items[0], r, c.envFor(items[0].i, 0), true)
 		c.addPending(r)
 		c.forget(items)
 		return
@@ -636,7 +643,9 @@ type state struct {
 	forced   codes.Excuse        // the excuse an effect set, when isForced
 	isForced bool
 	excuse   codes.Excuse
-	missing  codes.Missing
+	missing  codes.Missing     // what it lacks (see missingNow)
+	lacking  codes.Requirement // what it lacks is what this requirement does, when lacks
+	lacks    bool
 	notes    []Note
 	flags    []string
 	steps    []string
@@ -645,13 +654,13 @@ type state struct {
 	viewOK   bool     // the classifier's view is the event as it stands (judge clears it)
 }
 
-// env is where r keeps the event as expressions saw it. When lazy, r.Env is left nil
-// and made only if the counts or the caps read it (see decidedEnv), which they must do
-// before the next event is decided.
-func (c *classifier) decide(it item, r *Result, env *policy.Event, lazy bool) {
+// env is where r keeps the event as expressions saw it. alone says the event is the
+// only one of its day, so that nothing can change its decision: decide also counts it
+// toward the caps, and under Brief makes its Env only if a count or a cap reads it (see
+// decidedEnv).
+func (c *classifier) decide(it item, r *Result, env *policy.Event, alone bool) {
 	v, ev := it.version, it.ev
-	s := &c.st
-	*s = state{it: it, code: it.code, docs: it.code.Documents, flags: c.h.Student.FlagsOn(ev.Date)}
+	s := &state{it: it, code: it.code, docs: it.code.Documents, flags: c.h.Student.FlagsOn(ev.Date)}
 	s.steps = c.stepsBefore(ev.Date)
 	s.received = ev.Documents
 	if !ev.Documented.IsZero() && !c.asOf.IsZero() && ev.Documented.After(c.asOf) {
@@ -683,10 +692,11 @@ func (c *classifier) decide(it item, r *Result, env *policy.Event, lazy bool) {
 	}
 	c.deadlines(s)
 
+	missing := s.missingNow()
 	*r = Result{
 		Date: ev.Date, Code: ev.Code, EffectiveCode: s.code.ID,
 		Status: s.code.Status.String(), Excuse: s.excuse.String(), Span: s.code.Span.String(),
-		MissingDocuments: s.missing.Documents, MissingFlags: s.missing.Flags,
+		MissingDocuments: missing.Documents, MissingFlags: missing.Flags,
 		CommentRequired: it.code.Comment.Required, Notes: s.notes, Tags: s.code.Tags,
 	}
 	if r.MissingDocuments == nil {
@@ -720,13 +730,16 @@ func (c *classifier) decide(it item, r *Result, env *policy.Event, lazy bool) {
 	}
 	r.EdFi = edfiCategory(s.code, s.excuse)
 	c.lazyR, c.lazyEnv = nil, nil
-	if lazy {
+	if alone && c.brief {
 		c.lazyR, c.lazyEnv = r, env
 	} else {
 		c.keepEnv(r, env, s)
 	}
 	if c.withCounts || v.ReadsYear {
 		r.Counts = c.counts(v, r, s)
+	}
+	if alone {
+		c.record(s, r)
 	}
 }
 
@@ -737,10 +750,10 @@ func (c *classifier) keepEnv(r *Result, env *policy.Event, s *state) {
 	r.Env = env
 }
 
-// decidedEnv is r's Env, made now if its decision left it to be made (see decide).
-func (c *classifier) decidedEnv(r *Result) *policy.Event {
+// decidedEnv is r's Env, made now from s, its decision, if decide left it to be made.
+func (c *classifier) decidedEnv(r *Result, s *state) *policy.Event {
 	if r.Env == nil && r == c.lazyR {
-		c.keepEnv(r, c.lazyEnv, &c.st)
+		c.keepEnv(r, c.lazyEnv, s)
 	}
 	return r.Env
 }
@@ -786,7 +799,7 @@ func (c *classifier) counts(v *policy.Version, r *Result, s *state) []float64 {
 			return false
 		}
 		if env == nil {
-			env = c.decidedEnv(r)
+			env = c.decidedEnv(r, s)
 		}
 		held, err := cnt.When.Eval(&c.r, env)
 		return held && err == nil
@@ -827,15 +840,14 @@ func (s *state) note(source, text, citation string) {
 // judge sets the excuse from the current code, documentation and evidence.
 func (c *classifier) judge(s *state) {
 	s.viewOK = false
-	s.missing = codes.Missing{}
+	s.missing, s.lacking, s.lacks = codes.Missing{}, codes.Requirement{}, false
+	ev := codes.Evidence{Documents: s.received, Flags: s.flags}
 	switch {
 	case s.code.Status == codes.Present:
 		s.excuse = codes.None
 		// A present code's documentation is listed when missing; it never makes an absence.
 		if !s.docs.IsZero() {
-			if ok, missing := s.docs.Check(codes.Evidence{Documents: s.received, Flags: s.flags}); !ok {
-				s.missing = missing
-			}
+			s.lacking, s.lacks = s.docs, true
 		}
 	case s.code.Excuse == codes.Excused || s.instead:
 		// An effect that says what excuses an absence instead (a medical letter) decides
@@ -845,16 +857,16 @@ func (c *classifier) judge(s *state) {
 		if len(s.extra) > 0 {
 			req = codes.All(append([]codes.Requirement{s.docs}, s.extra...)...)
 		}
-		ok, missing := req.Check(codes.Evidence{Documents: s.received, Flags: s.flags})
+		ok := req.Satisfied(ev)
 		switch {
 		case ok && s.code.Excuse == codes.Unexcused:
 			s.excuse = codes.Unexcused
 		case ok:
 			s.excuse = codes.Excused
 		case s.code.Excuse == codes.Unexcused:
-			s.excuse, s.missing = codes.Unexcused, missing
+			s.excuse, s.lacking, s.lacks = codes.Unexcused, req, true
 		default:
-			s.excuse, s.missing = codes.Unverified, missing
+			s.excuse, s.lacking, s.lacks = codes.Unverified, req, true
 		}
 	default:
 		s.excuse = s.code.Excuse
@@ -862,9 +874,19 @@ func (c *classifier) judge(s *state) {
 	if s.isForced && s.code.Status == codes.Absent {
 		s.excuse = s.forced
 		if s.excuse != codes.Unverified && s.excuse != codes.Unexcused {
-			s.missing = codes.Missing{}
+			s.lacks = false
 		}
 	}
+}
+
+// missingNow is what the event lacks as judged: judge leaves the list to be made when
+// first asked, since a decision often judges again before anything reads it.
+func (s *state) missingNow() codes.Missing {
+	if s.lacks {
+		s.missing = s.lacking.Lacks(codes.Evidence{Documents: s.received, Flags: s.flags})
+		s.lacks = false
+	}
+	return s.missing
 }
 
 func describe(s *state) string {
@@ -988,12 +1010,12 @@ func (c *classifier) capsPast(s *state) bool {
 func (c *classifier) record(s *state, r *Result) {
 	var env any // the decided event, for a cap with a condition
 	for _, cp := range s.it.version.Caps {
-		if !cp.CountsAll && s.excuse != codes.Excused || !slices.Contains(cp.Codes, s.code.ID) {
+		if !cp.CountsAll && s.excuse != codes.Excused || !cp.Covers(s.code) {
 			continue
 		}
 		if cp.When != nil {
 			if env == nil {
-				env = c.decidedEnv(r)
+				env = c.decidedEnv(r, s)
 			}
 			if !c.capMatches(cp, s, env) {
 				continue
@@ -1032,7 +1054,7 @@ func (c *classifier) period(cp *policy.Cap, it item) *period {
 // capMatches reports whether cp counts the event; env is the event as decided, or nil
 // for the event as it stands.
 func (c *classifier) capMatches(cp *policy.Cap, s *state, env any) bool {
-	if !slices.Contains(cp.Codes, s.code.ID) {
+	if !cp.Covers(s.code) {
 		return false
 	}
 	if cp.When != nil {
@@ -1206,7 +1228,7 @@ func (c *classifier) stepsBefore(d calendar.Date) []string {
 func (c *classifier) env(s *state) policy.Event {
 	e := c.base
 	e.Code, e.Status, e.Excuse, e.Span = s.code.ID, s.code.Status.String(), s.excuse.String(), s.code.Span.String()
-	e.Tags, e.Missing = s.code.Tags, s.missing.Documents
+	e.Tags, e.Missing = s.code.Tags, s.missingNow().Documents
 	if e.Minutes <= 0 && s.code.Status == codes.Absent {
 		e.Minutes = e.DayMinutes
 	}

@@ -65,6 +65,17 @@ func (r Requirement) Check(ev Evidence) (ok bool, missing Missing) {
 	return false, r.missing(ev)
 }
 
+// Satisfied is Check's answer alone, found without listing what is missing.
+func (r Requirement) Satisfied(ev Evidence) bool { return r.satisfied(ev) }
+
+// Lacks is what Check lists as missing: empty when the evidence satisfies r.
+func (r Requirement) Lacks(ev Evidence) Missing {
+	if r.satisfied(ev) {
+		return Missing{}
+	}
+	return r.missing(ev)
+}
+
 // satisfied is Check's answer, found without listing what is missing.
 func (r Requirement) satisfied(ev Evidence) bool {
 	switch r.Kind {

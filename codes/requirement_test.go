@@ -9,7 +9,8 @@ import (
 )
 
 // satisfied gives check's answer on every requirement tree and evidence drawn: Check
-// takes the quick answer first and lists what is missing only when it is no.
+// takes the quick answer first and lists what is missing only when it is no; Satisfied
+// and Lacks are its two halves.
 func TestSatisfiedAgreesWithCheck(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 5))
 	names := []string{"a", "b", "c"}
@@ -49,7 +50,10 @@ func TestSatisfiedAgreesWithCheck(t *testing.T) {
 		}
 		ok, missing := req.checkRef(ev)
 		assert.Equal(t, ok, req.satisfied(ev), "%+v with %+v", req, ev)
+		assert.Equal(t, ok, req.Satisfied(ev), "%+v with %+v", req, ev)
+		lacks := req.Lacks(ev)
 		gotOK, got := req.Check(ev)
+		assert.Equal(t, got, lacks, "Lacks lists what Check does: %+v with %+v", req, ev)
 		assert.Equal(t, ok, gotOK)
 		if !ok {
 			assert.Equal(t, missing, got, "%+v with %+v", req, ev)
