@@ -209,27 +209,29 @@ func (e *Engine) check(h *History) error {
 	}
 	var errs []error
 	for i, iv := range h.Interventions {
-		where := fmt.Sprintf("student %s: intervention %d (%s %s)", safeID(h.Student.ID), i+1, iv.Date, safeID(iv.Step))
+		where := func() string { // made only for a problem
+			return fmt.Sprintf("student %s: intervention %d (%s %s)", safeID(h.Student.ID), i+1, iv.Date, safeID(iv.Step))
+		}
 		if iv.Date.IsZero() {
-			errs = append(errs, fmt.Errorf("%s: no date", where))
+			errs = append(errs, fmt.Errorf("%s: no date", where()))
 			continue
 		}
 		v := e.pack.At(iv.Date)
 		s, ok := v.Step(iv.Step)
 		if !ok {
-			errs = append(errs, fmt.Errorf("%s: unknown step %q for pack %s%s", where, iv.Step, e.pack.Name, suggest.DidYouMean(iv.Step, stepIDs(v))))
+			errs = append(errs, fmt.Errorf("%s: unknown step %q for pack %s%s", where(), iv.Step, e.pack.Name, suggest.DidYouMean(iv.Step, stepIDs(v))))
 			continue
 		}
 		switch {
 		case !s.AllowsOutcome(iv.Outcome):
 			allowed := append(slices.Clone(s.Outcomes), policy.Waived)
-			errs = append(errs, fmt.Errorf("%s: outcome %q is not one step %s records (want one of %s)%s", where, iv.Outcome, s.ID, strings.Join(allowed, ", "), suggest.DidYouMean(iv.Outcome, allowed)))
+			errs = append(errs, fmt.Errorf("%s: outcome %q is not one step %s records (want one of %s)%s", where(), iv.Outcome, s.ID, strings.Join(allowed, ", "), suggest.DidYouMean(iv.Outcome, allowed)))
 		case iv.Outcome == policy.Waived && strings.TrimSpace(iv.Note) == "":
-			errs = append(errs, fmt.Errorf("%s: a waived step needs a note saying why", where))
+			errs = append(errs, fmt.Errorf("%s: a waived step needs a note saying why", where()))
 		case iv.Outcome == "" && !iv.OutcomeDate.IsZero():
-			errs = append(errs, fmt.Errorf("%s: outcome_date without an outcome", where))
+			errs = append(errs, fmt.Errorf("%s: outcome_date without an outcome", where()))
 		case !iv.OutcomeDate.IsZero() && iv.OutcomeDate.Before(iv.Date):
-			errs = append(errs, fmt.Errorf("%s: outcome_date %s is before the intervention's date", where, iv.OutcomeDate))
+			errs = append(errs, fmt.Errorf("%s: outcome_date %s is before the intervention's date", where(), iv.OutcomeDate))
 		}
 	}
 	return errors.Join(errs...)
