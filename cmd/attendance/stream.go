@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/rollcall-go/rollcall"
 	"github.com/rollcall-go/rollcall/calendar"
@@ -285,68 +287,253 @@ func (p *streamPlan) scan() error {
 	return nil
 }
 
-// scanSorted reads a file once, finding whether its rows come in order of student id
-// and, if so, where each batch starts. The driving file sets the batches.
+// scanSorted reads a file, finding whether its rows come in order of student id
+// and, if so, where each batch starts. The driving file sets the batches. A large file
+// is read in parts at once (see scanParts).
 func (p *streamPlan) scanSorted(in *inFile, driver bool) (bool, error) {
-	sc := in.rows()
+	parts, err := scanParts(in)
+	if err != nil {
+		return false, err
+	}
+	if parts == nil {
+		return false, nil
+	}
+	// The parts' rows as one file's: the first row of each student, and the rows of
+	// the latest date.
+	var (
+		k, distinct int
+		cuts        []cut
+		his         []string
+		last        string
+		maxDate     []byte
+		latest      []latestRec
+		lines       int32
+	)
+	for j, pt := range parts {
+		for _, st := range pt.starts {
+			if distinct > 0 && st.id == last {
+				continue // a student whose rows began in the part before
+			}
+			if distinct > 0 && st.id < last {
+				return false, nil
+			}
+			if driver {
+				if distinct > 0 && distinct%batchSize == 0 {
+					his = append(his, last)
+					cuts = append(cuts, cut{st.off, st.line})
+				}
+			} else {
+				for k < len(p.his) && st.id > p.his[k] {
+					cuts = append(cuts, cut{st.off, st.line})
+					k++
+				}
+			}
+			distinct++
+			last = st.id
+		}
+		p.noLatest = p.noLatest || pt.noDate
+		switch c := bytes.Compare(pt.maxDate, maxDate); {
+		case j == 0 || c > 0:
+			maxDate, latest = pt.maxDate, pt.latest
+		case c == 0:
+			latest = append(latest, pt.latest...)
+		}
+		lines = pt.lines
+	}
+	if driver {
+		p.his, p.total = his, distinct
+	} else {
+		for ; k < len(p.his); k++ {
+			cuts = append(cuts, cut{in.size, lines + 1})
+		}
+	}
+	in.cuts = cuts
+	if in.kind == kindEvents || in.kind == kindHistories {
+		p.maxDate, p.dateRecs = string(maxDate), p.located(latest)
+	}
+	return true, nil
+}
+
+// located returns the rows of the latest date with their students numbered.
+func (p *streamPlan) located(recs []latestRec) []iloc {
+	out := make([]iloc, len(recs))
+	for i, l := range recs {
+		out[i] = l.loc
+		out[i].id = p.idIndex([]byte(l.id))
+	}
+	return out
+}
+
+// scanPart is what the first pass finds in a byte range of a file read on its own.
+type scanPart struct {
+	sorted  bool        // its rows of students come in order of student id
+	starts  []idStart   // each row whose student differs from the row before's, in order
+	noDate  bool        // a history's latest date could not be read
+	maxDate []byte      // the latest date of a row with a student
+	latest  []latestRec // the rows of that date
+	// next is the offset of the first record at or after the range's end (-1 for none)
+	// and nextLine its line: the next part is read right when next is its start
+	next     int64
+	nextLine int32
+	lines    int32 // the lines read, to the last
+	err      error
+}
+
+// idStart is where a student's rows start.
+type idStart struct {
+	id   string
+	off  int64
+	line int32
+}
+
+// latestRec is a row of the latest date, with its student.
+type latestRec struct {
+	loc iloc
+	id  string
+}
+
+// The first pass reads a file in at most firstPassParts parts (0: one a core, at most
+// 8), each of at least minPart bytes. Tests make them small and many.
+var (
+	minPart        int64 = 4 << 20
+	firstPassParts       = 0
+)
+
+// scanParts reads the rows of a file in parts, one a core, at once, and returns them
+// in order, or nil when the file's rows do not come in order of student id. A part
+// starts after a newline; its line numbers are counted from the part before's. When a
+// part does not start where the part before found its next record (the newline was
+// inside a quoted field, or the file is not what roster reads) or a part met an error,
+// the file is read again in one part, so that the answer and the error are exactly
+// those of one read.
+func scanParts(in *inFile) ([]*scanPart, error) {
+	n := firstPassParts
+	if n == 0 {
+		n = min(runtime.GOMAXPROCS(0), 8)
+	}
+	n = int(min(int64(n), (in.size-in.dataOff)/minPart))
+	bounds := []int64{in.dataOff}
+	for j := 1; j < n; j++ {
+		b, ok := in.lineStart(in.dataOff + int64(j)*(in.size-in.dataOff)/int64(n))
+		if !ok || b <= bounds[len(bounds)-1] || b >= in.size {
+			break
+		}
+		bounds = append(bounds, b)
+	}
+	bounds = append(bounds, in.size)
+	parts := make([]*scanPart, len(bounds)-1)
+	var wg sync.WaitGroup
+	for j := range parts {
+		line := int32(1) // renumbered below
+		if j == 0 {
+			line = in.dataLine
+		}
+		wg.Go(func() { parts[j] = in.scanPart(bounds[j], bounds[j+1], line) })
+	}
+	wg.Wait()
+	shift := int32(0) // what a part's line numbers are off by
+	for j, pt := range parts {
+		if pt.err != nil {
+			break
+		}
+		if j > 0 {
+			pt.renumber(shift)
+		}
+		if !pt.sorted {
+			return nil, nil
+		}
+		if j+1 < len(parts) {
+			if pt.next != bounds[j+1] {
+				break
+			}
+			shift = pt.nextLine - 1
+		}
+		if j+1 == len(parts) {
+			return parts, nil
+		}
+	}
+	pt := parts[0]
+	if len(parts) > 1 {
+		pt = in.scanPart(in.dataOff, in.size, in.dataLine)
+	}
+	if pt.err != nil {
+		return nil, pt.err
+	}
+	if !pt.sorted {
+		return nil, nil
+	}
+	return []*scanPart{pt}, nil
+}
+
+// lineStart returns the offset after the first newline at or after off.
+func (in *inFile) lineStart(off int64) (int64, bool) {
+	buf := make([]byte, 64<<10)
+	for at := off; at < in.size; at += int64(len(buf)) {
+		n, err := in.f.ReadAt(buf, at)
+		if i := bytes.IndexByte(buf[:n], '\n'); i >= 0 {
+			return at + int64(i) + 1, true
+		}
+		if err != nil {
+			break
+		}
+	}
+	return 0, false
+}
+
+// scanPart reads the records that start in [from, to), from at line.
+func (in *inFile) scanPart(from, to int64, line int32) *scanPart {
+	sc := in.scanner(io.NewSectionReader(in.f, from, in.size-from), from, line)
+	pt := &scanPart{sorted: true, next: -1}
 	var last []byte
-	k, distinct := 0, 0
-	var cuts []cut
-	var his []string
-	var maxDate []byte
-	var dateRecs []iloc
 	for {
 		r, err := sc.next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return false, err
+			pt.err = err
+			return pt
+		}
+		if r.off >= to {
+			pt.next, pt.nextLine = r.off, r.line
+			break
 		}
 		if r.kind != recRow || len(r.id) == 0 {
 			continue
 		}
 		c := bytes.Compare(r.id, last)
 		if last != nil && c < 0 {
-			return false, nil
+			pt.sorted = false
+			return pt
 		}
 		if last == nil || c > 0 {
-			if driver {
-				if distinct > 0 && distinct%batchSize == 0 {
-					his = append(his, string(last))
-					cuts = append(cuts, cut{r.off, r.line})
-				}
-			} else {
-				for k < len(p.his) && string(r.id) > p.his[k] {
-					cuts = append(cuts, cut{r.off, r.line})
-					k++
-				}
-			}
-			distinct++
+			pt.starts = append(pt.starts, idStart{string(r.id), r.off, r.line})
 			last = append(last[:0], r.id...)
 		}
 		if in.kind == kindEvents || in.kind == kindHistories {
-			p.noLatest = p.noLatest || r.noDate
-			maxDate, dateRecs = p.latestRows(maxDate, dateRecs, r)
+			pt.noDate = pt.noDate || r.noDate
+			pt.maxDate, pt.latest = latestRows(pt.maxDate, pt.latest, r)
 		}
 	}
-	if driver {
-		p.his, p.total = his, distinct
-	} else {
-		for ; k < len(p.his); k++ {
-			cuts = append(cuts, cut{in.size, sc.n + 1})
-		}
+	pt.lines = sc.n
+	return pt
+}
+
+// renumber adds shift to the part's line numbers.
+func (pt *scanPart) renumber(shift int32) {
+	for i := range pt.starts {
+		pt.starts[i].line += shift
 	}
-	in.cuts = cuts
-	if in.kind == kindEvents || in.kind == kindHistories {
-		p.maxDate, p.dateRecs = string(maxDate), dateRecs
+	for i := range pt.latest {
+		pt.latest[i].loc.line += shift
 	}
-	return true, nil
+	pt.nextLine += shift
+	pt.lines += shift
 }
 
 // latestRows keeps the rows of the latest date seen that is a date at all (dates are
 // YYYY-MM-DD: their order is that of their text).
-func (p *streamPlan) latestRows(maxDate []byte, recs []iloc, r srec) ([]byte, []iloc) {
+func latestRows(maxDate []byte, recs []latestRec, r srec) ([]byte, []latestRec) {
 	if len(r.date) != 10 {
 		return maxDate, recs
 	}
@@ -359,7 +546,7 @@ func (p *streamPlan) latestRows(maxDate []byte, recs []iloc, r srec) ([]byte, []
 		}
 		maxDate, recs = append(maxDate[:0], r.date...), recs[:0]
 	}
-	return maxDate, append(recs, iloc{off: r.off, size: r.end - r.off, line: r.line, lines: r.lines, kind: r.kind, id: p.idIndex(r.id)})
+	return maxDate, append(recs, latestRec{iloc{off: r.off, size: r.end - r.off, line: r.line, lines: r.lines, kind: r.kind}, string(r.id)})
 }
 
 // index reads an unsorted file's rows and files each under its batch.
@@ -367,7 +554,7 @@ func (p *streamPlan) index(in *inFile, driver bool) error {
 	sc := in.rows()
 	recs := make([]iloc, 0, in.size/48) // rows of about 48 bytes
 	var lastID, maxDate []byte
-	var dateRecs []iloc
+	var latest []latestRec
 	for {
 		r, err := sc.next()
 		if errors.Is(err, io.EOF) {
@@ -391,7 +578,7 @@ func (p *streamPlan) index(in *inFile, driver bool) error {
 		recs = append(recs, l)
 		if (in.kind == kindEvents || in.kind == kindHistories) && l.id >= 0 {
 			p.noLatest = p.noLatest || r.noDate
-			maxDate, dateRecs = p.latestRows(maxDate, dateRecs, r)
+			maxDate, latest = latestRows(maxDate, latest, r)
 		}
 	}
 	if driver { // the first file read: every id numbered so far is its
@@ -404,7 +591,7 @@ func (p *streamPlan) index(in *inFile, driver bool) error {
 		p.his, p.total = his, len(ids)
 	}
 	if in.kind == kindEvents || in.kind == kindHistories {
-		p.maxDate, p.dateRecs = string(maxDate), dateRecs
+		p.maxDate, p.dateRecs = string(maxDate), p.located(latest)
 	}
 	// File the rows by batch, in line order: count, then place.
 	batchOf := make([]int32, len(p.ids))

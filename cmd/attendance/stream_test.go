@@ -24,12 +24,17 @@ func runWhole(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	return runCLI(t, "", args...)
 }
 
-// runBatches runs the program with batches of n students.
+// runBatches runs the program with batches of n students. With batches of 1 and 3 the
+// first pass reads each file in many small parts (n*4+1 parts of at least 16 bytes),
+// so that the parts start inside quoted fields, records and students.
 func runBatches(t *testing.T, n int, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	saved := batchSize
+	saved, savedMin, savedParts := batchSize, minPart, firstPassParts
 	batchSize = n
-	defer func() { batchSize = saved }()
+	if n <= 3 {
+		minPart, firstPassParts = 16, n*4+1
+	}
+	defer func() { batchSize, minPart, firstPassParts = saved, savedMin, savedParts }()
 	return runCLI(t, "", args...)
 }
 
