@@ -58,6 +58,10 @@ type Result struct {
 	Env *policy.Event `json:"-"`
 	// Tags are the effective code's tags.
 	Tags []string `json:"-"`
+	// Caps names the pack's caps the event counts toward: each cap whose limit was
+	// already reached when it came (whose past effect it took), then each cap that
+	// counted it. A [Brief] classification keeps them.
+	Caps []string `json:"-"`
 	// Whole reports that the event covers the whole school day.
 	Whole bool `json:"-"`
 }
@@ -383,6 +387,7 @@ func (c *classifier) day(items []item) {
 			r.Code = it.ev.Code
 			r.Minutes, r.Days = 0, 0
 			r.Counts = make([]float64, len(r.Counts))
+			r.Caps = nil // counted with that event
 			if !c.brief {
 				r.Notes = append(slices.Clone(r.Notes), Note{Source: "input", Text: fmt.Sprintf("duplicate of event %d (same date and code): the day is counted once, with that event", dup+1)})
 			}
@@ -651,6 +656,7 @@ type state struct {
 	steps    []string
 	year     []float64
 	received []string // the documents received by the as-of date
+	caps     []string // the caps whose past effect it took
 	viewOK   bool     // the classifier's view is the event as it stands (judge clears it)
 }
 
@@ -697,7 +703,7 @@ func (c *classifier) decide(it item, r *Result, env *policy.Event, alone bool) {
 		Date: ev.Date, Code: ev.Code, EffectiveCode: s.code.ID,
 		Status: s.code.Status.String(), Excuse: s.excuse.String(), Span: s.code.Span.String(),
 		MissingDocuments: missing.Documents, MissingFlags: missing.Flags,
-		CommentRequired: it.code.Comment.Required, Notes: s.notes, Tags: s.code.Tags,
+		CommentRequired: it.code.Comment.Required, Notes: s.notes, Tags: s.code.Tags, Caps: s.caps,
 	}
 	if r.MissingDocuments == nil {
 		r.MissingDocuments = []string{}
@@ -990,6 +996,7 @@ func (c *classifier) capsPast(s *state) bool {
 		}
 		before := s.excuse
 		spent = true
+		s.caps = append(s.caps, cp.ID)
 		c.apply(s, cp.Past)
 		if c.brief {
 			continue
@@ -1020,6 +1027,9 @@ func (c *classifier) record(s *state, r *Result) {
 			if !c.capMatches(cp, s, env) {
 				continue
 			}
+		}
+		if !slices.Contains(r.Caps, cp.ID) {
+			r.Caps = append(r.Caps, cp.ID)
 		}
 		pd := c.period(cp, s.it)
 		first := !slices.Contains(pd.days, s.it.ev.Date)

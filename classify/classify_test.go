@@ -173,4 +173,10 @@ caps:
 	assert.Equal(t, []float64{1, 0}, res[2].Counts)
 	assert.Equal(t, "unverified", res[3].Excuse, "the second MED day is past the cap")
 	assert.Equal(t, []string{"principal-approval"}, res[3].MissingDocuments)
+	// Which caps each event counts toward: not the conflicting day, the one MED day
+	// it used, and the day past it.
+	assert.Empty(t, res[0].Caps)
+	assert.Empty(t, res[1].Caps)
+	assert.Equal(t, []string{"medical"}, res[2].Caps)
+	assert.Equal(t, []string{"medical"}, res[3].Caps)
 }

@@ -24,30 +24,6 @@ type CapUse struct {
 // it: 4 of 9 parent-authorized days, 2 of 3 days for a death of a relative.
 const DefaultNear = 0.4
 
-// CapNeedsFull reports whether CapUsage needs more of ev's events than a brief
-// evaluation (rollcall.Brief) keeps: whether an absence coded for a cap of v is either
-// not excused while the cap counts documented days alone (a day the cap turned
-// unexcused is found by its note), or judged by the cap's condition (which reads the
-// event as the rules saw it, its Env). For any other evaluation a brief one gives
-// CapUsage all it needs.
-func CapNeedsFull(v *policy.Version, ev *rollcall.Evaluation) bool {
-	if ev == nil {
-		return false
-	}
-	for _, cp := range v.Caps {
-		if cp.Limit <= 0 || cp.CountsAll && cp.When == nil {
-			continue
-		}
-		for _, c := range ev.Events {
-			if c.Rejected == "" && c.Status == "absent" && slices.Contains(cp.Codes, c.EffectiveCode) &&
-				(cp.When != nil || c.Excuse != "excused") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // CapUsage returns the student's use of each cap of v as of ev.AsOf, over the cap's
 // period (the school year, the current term, or the largest occurrence): the days
 // the cap's codes used it (documented ones, unless it counts all), and those past it.
@@ -55,7 +31,6 @@ func CapUsage(v *policy.Version, h *history.History, ev *rollcall.Evaluation, ne
 	if h == nil || h.Calendar == nil || ev == nil {
 		return nil
 	}
-	var r policy.Runner
 	var out []CapUse
 	for _, cp := range v.Caps {
 		if cp.Limit <= 0 {
@@ -76,18 +51,11 @@ func CapUsage(v *policy.Version, h *history.History, ev *rollcall.Evaluation, ne
 		}
 		var uses []use
 		for i, c := range ev.Events {
-			if c.Rejected != "" || c.Status != "absent" || !span.Contains(c.Date) || c.Date.After(ev.AsOf) || !slices.Contains(cp.Codes, c.EffectiveCode) {
-				continue
-			}
-			if cp.When != nil {
-				if c.Env == nil {
-					continue // a brief evaluation: see CapNeedsFull
-				}
-				if ok, err := cp.When.Eval(&r, c.Env); err != nil || !ok {
-					continue
-				}
-			}
-			if !cp.CountsAll && c.Excuse != "excused" && !slices.ContainsFunc(c.Notes, func(n rollcall.Note) bool { return n.Source == "cap "+cp.ID }) {
+			// the classification says which caps an event counts toward: those it used
+			// (by the cap's codes and condition, documented unless it counts all) and
+			// those already spent when it came
+			if c.Rejected != "" || c.Status != "absent" || !span.Contains(c.Date) || c.Date.After(ev.AsOf) ||
+				!slices.Contains(cp.Codes, c.EffectiveCode) || !slices.Contains(c.Caps, cp.ID) {
 				continue
 			}
 			key := ""

@@ -14,10 +14,10 @@ import (
 	"github.com/rollcall-go/rollcall/policy"
 )
 
-// A cap with a condition judges each event as the rules saw it (its Env), which a
-// brief evaluation does not keep: CapNeedsFull says so, and the full evaluation's use
-// is the one counted by hand.
-func TestCapWithConditionNeedsFullEvaluation(t *testing.T) {
+// A cap with a condition counts the events it holds for: the classification says which
+// caps each event counts toward, so a brief evaluation (no notes, no Env) gives the
+// same use as a full one, counted by hand.
+func TestCapWithConditionFromBriefEvaluation(t *testing.T) {
 	p, err := policy.Load([]byte(`
 pack: cap-when-test
 codes:
@@ -35,24 +35,24 @@ caps:
 	require.NoError(t, err)
 	day := calendar.MustParseDate
 	// Three whole days and a late arrival of 60 minutes (not a whole day: the cap's
-	// condition leaves it out), all excused and before the as-of date.
+	// condition leaves it out), then a fourth whole day past the limit: unexcused, and
+	// counted as past it.
 	h := &history.History{Student: history.Student{ID: "W1"}, Calendar: cal, Events: []history.Event{
 		{Date: day("2024-09-03"), Code: "EXC"},
 		{Date: day("2024-09-04"), Code: "PAR", Minutes: 60},
 		{Date: day("2024-09-05"), Code: "EXC"},
 		{Date: day("2024-09-06"), Code: "EXC"},
+		{Date: day("2024-09-09"), Code: "EXC"},
 	}}
 	at := day("2024-09-10")
-	full, err := rollcall.New(p).Evaluate(h, at)
-	require.NoError(t, err)
-	brief, err := rollcall.New(p, rollcall.Brief()).Evaluate(h, at)
-	require.NoError(t, err)
 	v := p.At(at)
-
-	assert.True(t, letters.CapNeedsFull(v, brief), "the cap's condition reads the events")
-	for _, e := range brief.Events {
-		assert.Nil(t, e.Env)
+	want := []letters.CapUse{{Cap: "whole-days", Used: 4, Limit: 3, At: true}}
+	for _, eng := range []*rollcall.Engine{rollcall.New(p), rollcall.New(p, rollcall.Brief())} {
+		ev, err := eng.Evaluate(h, at)
+		require.NoError(t, err)
+		assert.Equal(t, "unexcused", ev.Events[4].Excuse, "the fourth whole day is past the cap")
+		assert.Equal(t, []string{"whole-days"}, ev.Events[4].Caps)
+		assert.Empty(t, ev.Events[1].Caps, "the late arrival")
+		assert.Equal(t, want, letters.CapUsage(v, h, ev, letters.DefaultNear), "3 whole days and one past the limit")
 	}
-	assert.Equal(t, []letters.CapUse{{Cap: "whole-days", Used: 3, Limit: 3, At: true}},
-		letters.CapUsage(v, h, full, letters.DefaultNear), "3 whole days; the late arrival is not counted")
 }

@@ -31,11 +31,10 @@ var htmlBrief = true
 
 // htmlRun is the HTML side of a report run.
 type htmlRun struct {
-	eng   *rollcall.Engine // the full engine: notes and clauses
-	brief bool             // the run evaluates with a Brief engine
-	asOf  calendar.Date
-	out   string          // --out DIR; "" writes the district's page on standard output
-	rep   *letters.Report // the district, merged batch by batch
+	eng  *rollcall.Engine // the full engine: notes and clauses
+	asOf calendar.Date
+	out  string          // --out DIR; "" writes the district's page on standard output
+	rep  *letters.Report // the district, merged batch by batch
 
 	mu   sync.Mutex
 	dirs map[string]string // school -> the directory under out its pages are written in
@@ -72,8 +71,8 @@ type htmlBatch struct {
 	pages int
 }
 
-func newHTMLRun(eng *rollcall.Engine, out string, brief bool) (*htmlRun, error) {
-	h := &htmlRun{eng: eng, out: out, brief: brief}
+func newHTMLRun(eng *rollcall.Engine, out string) (*htmlRun, error) {
+	h := &htmlRun{eng: eng, out: out}
 	if out == "" {
 		return h, nil
 	}
@@ -160,15 +159,6 @@ func (h *htmlRun) add(hb *htmlBatch, en roster.Entry, ev *rollcall.Evaluation) e
 		return nil
 	}
 	if h.out == "" {
-		if h.brief && letters.CapNeedsFull(hb.part.Version, ev) {
-			// a Brief evaluation has no notes and no Env: the events classified again with them
-			// (the same problems were reported by the evaluation)
-			if cls, _ := h.eng.Classify(hist, ev.AsOf); cls != nil && len(cls.Events) == len(ev.Events) {
-				withNotes := *ev
-				withNotes.Events = cls.Events
-				ev = &withNotes
-			}
-		}
 		hb.part.Add(hist, ev, "")
 		return nil
 	}

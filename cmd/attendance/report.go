@@ -132,7 +132,7 @@ func cmdReport(e *env, args []string) (err error) {
 	}
 	run.logDecisions = run.sharded || *decisions != ""
 	if *format == "html" {
-		if run.html, err = newHTMLRun(full, *out, eng != full); err != nil {
+		if run.html, err = newHTMLRun(full, *out); err != nil {
 			return err
 		}
 		defer run.html.close()
