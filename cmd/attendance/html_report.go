@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -38,6 +39,8 @@ type htmlRun struct {
 
 	mu   sync.Mutex
 	dirs map[string]string // school -> the directory under out its pages are written in
+	// closed: the run is over (close), and no school's directory is made any more
+	closed bool
 
 	spool    *os.File
 	spoolW   *bufio.Writer
@@ -131,10 +134,19 @@ func (h *htmlRun) start(asOf calendar.Date) {
 }
 
 // close stops the writers, when the run stopped on an error (a worker may still be
-// handing them a page), and removes the spool file.
+// handing them a page), and removes the spool file and the directories of pages not
+// placed under their school's name (none, once finish has placed them all).
 func (h *htmlRun) close() {
 	if h.stop != nil {
 		h.stopped.Do(func() { close(h.stop) })
+		h.writers.Wait()
+	}
+	h.mu.Lock()
+	h.closed = true
+	staging := slices.Collect(maps.Values(h.dirs))
+	h.mu.Unlock()
+	for _, d := range staging {
+		os.RemoveAll(filepath.Join(h.out, d))
 	}
 	if h.spool != nil {
 		h.spool.Close()
@@ -197,6 +209,9 @@ func (h *htmlRun) schoolDir(school string) (string, error) {
 	defer h.mu.Unlock()
 	if d, ok := h.dirs[school]; ok {
 		return d, nil
+	}
+	if h.closed {
+		return "", errors.New("report stopped")
 	}
 	d := fmt.Sprintf(".school-%016x", fnv1a(school))
 	path := filepath.Join(h.out, d)

@@ -484,3 +484,17 @@ func TestReportHTMLBriefSamePage(t *testing.T) {
 		}
 	}
 }
+
+// A report --out that fails partway (a school's directory cannot be made: a file has
+// its name) exits with the error and leaves none of the directories its pages were
+// written in while the students were evaluated.
+func TestReportHTMLFailureLeavesNoStaging(t *testing.T) {
+	out := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(out, "lincoln-elementary"), []byte("in the way\n"), 0o644))
+	_, stderr, code := runCLI(t, "", append(cmdArgs("report", lettersDir+"interventions.csv"), "--format", "html", "--out", out)...)
+	require.Equal(t, 1, code, stderr)
+	assert.Contains(t, stderr, "lincoln-elementary: cannot make the directory")
+	left, err := filepath.Glob(filepath.Join(out, ".school-*"))
+	require.NoError(t, err)
+	assert.Empty(t, left, "staging directories")
+}
