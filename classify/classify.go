@@ -205,7 +205,8 @@ type classifier struct {
 	// that was
 	steps  []string
 	stepsN int
-	grade  string // the student's grade, normalised
+	grade  string       // the student's grade, normalised
+	ages   history.Ages // the student's age on each date
 }
 
 // floats returns n zeroed numbers for one event's counts, cut from a block made for
@@ -257,7 +258,7 @@ func (c *classifier) run() {
 	if !c.asOf.IsZero() {
 		c.closed = CaseClosed(c.p, h, c.asOf)
 	}
-	c.grade = h.Student.GradeLevel()
+	c.grade, c.ages = h.Student.GradeLevel(), h.Student.Ages()
 	items := c.items[:0]
 	for i := range h.Events {
 		ev := &h.Events[i]
@@ -682,7 +683,7 @@ func (c *classifier) decide(it item, r *Result, env *policy.Event, alone bool) {
 		Date:           ev.Date.String(), Weekday: ev.Date.Weekday().String(), Original: ev.Code,
 		Minutes: ev.Minutes, DayMinutes: dayMin, Documents: s.received, Flags: s.flags,
 		Comment: ev.Comment, Reason: ev.Reason, Occurrence: ev.Occurrence, Steps: s.steps,
-		Age: c.h.Student.AgeOn(ev.Date), Grade: c.grade, Year: s.year,
+		Age: c.ages.On(ev.Date), Grade: c.grade, Year: s.year,
 	}
 	c.judge(s)
 	if !c.brief {

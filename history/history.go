@@ -13,6 +13,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/rollcall-go/rollcall/calendar"
 )
@@ -119,14 +120,46 @@ func (s Student) FlagsOn(d calendar.Date) []string {
 
 // AgeOn returns the student's age in whole years on d, or 0 when the birth date is unknown.
 func (s Student) AgeOn(d calendar.Date) int {
-	if s.BirthDate.IsZero() || d.Before(s.BirthDate) {
+	a := s.Ages()
+	return a.On(d)
+}
+
+// Ages returns the student's ages, for a caller that asks the age on many dates.
+func (s Student) Ages() Ages {
+	a := Ages{birth: s.BirthDate}
+	a.by, a.bm, a.bd = s.BirthDate.Date()
+	return a
+}
+
+// Ages answers a student's age on many dates: the birth date is read once, and a date
+// within the year of age last answered is answered without reading it. An Ages is not
+// safe for concurrent use.
+type Ages struct {
+	birth       calendar.Date
+	by, bd      int
+	bm          time.Month
+	from, until calendar.Date // the age on [from, until) is age
+	age         int
+}
+
+// On returns the age in whole years on d (one more on each birthday; on March 1 in a
+// common year for a birthday on February 29), or 0 when the birth date is unknown or
+// after d.
+func (a *Ages) On(d calendar.Date) int {
+	if a.birth.IsZero() || d.Before(a.birth) {
 		return 0
 	}
-	by, bm, bd := s.BirthDate.Date()
-	y, m, dd := d.Date()
-	age := y - by
-	if m < bm || (m == bm && dd < bd) {
-		age--
+	if !d.Before(a.from) && d.Before(a.until) {
+		return a.age
+	}
+	y, _, _ := d.Date()
+	// this year's birthday; NewDate makes February 29 of a common year March 1
+	from, until, age := calendar.NewDate(y, a.bm, a.bd), calendar.NewDate(y+1, a.bm, a.bd), y-a.by
+	if d.Before(from) {
+		from, until, age = calendar.NewDate(y-1, a.bm, a.bd), from, age-1
+	}
+	if !from.IsZero() && !until.IsZero() {
+		a.from, a.until, a.age = from, until, age
 	}
 	return age
 }
