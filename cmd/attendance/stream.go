@@ -291,45 +291,51 @@ func (p *streamPlan) scan() error {
 // and, if so, where each batch starts. The driving file sets the batches. A large file
 // is read in parts at once (see scanParts).
 func (p *streamPlan) scanSorted(in *inFile, driver bool) (bool, error) {
-	parts, err := scanParts(in)
+	var his []string // the driver's batches, that another file's cuts are made against
+	if !driver {
+		his = p.his
+	}
+	parts, err := scanParts(in, driver, his)
 	if err != nil {
 		return false, err
 	}
 	if parts == nil {
 		return false, nil
 	}
-	// The parts' rows as one file's: the first row of each student, and the rows of
+	// The parts as one file: in order of student id across them too; the driver's
+	// cuts every batchSize students, another file's cuts in order of batch; the rows of
 	// the latest date.
 	var (
-		k, distinct int
-		cuts        []cut
-		his         []string
-		last        string
-		maxDate     []byte
-		latest      []latestRec
-		lines       int32
+		distinct int
+		cuts     []cut
+		prev     []byte // the driver's student before, in a part's ids
+		maxDate  []byte
+		latest   []latestRec
+		lines    int32
 	)
 	for j, pt := range parts {
-		for _, st := range pt.starts {
-			if distinct > 0 && st.id == last {
-				continue // a student whose rows began in the part before
-			}
-			if distinct > 0 && st.id < last {
-				return false, nil
-			}
-			if driver {
+		if pt.first != "" && pt.first < lastStudent(parts[:j]) {
+			return false, nil
+		}
+		if driver {
+			for i, st := range pt.starts {
+				id := pt.ids[pt.idFrom(i):st.idEnd]
+				if i == 0 && distinct > 0 && bytes.Equal(id, prev) {
+					continue // a student whose rows began in the part before
+				}
 				if distinct > 0 && distinct%batchSize == 0 {
-					his = append(his, last)
+					his = append(his, string(prev))
 					cuts = append(cuts, cut{st.off, st.line})
 				}
-			} else {
-				for k < len(p.his) && st.id > p.his[k] {
-					cuts = append(cuts, cut{st.off, st.line})
-					k++
+				distinct++
+				prev = id
+			}
+		} else {
+			for _, kc := range pt.cuts {
+				if int(kc.k) == len(cuts) { // the first place of each cut: a part starts from the first batch
+					cuts = append(cuts, kc.at)
 				}
 			}
-			distinct++
-			last = st.id
 		}
 		p.noLatest = p.noLatest || pt.noDate
 		switch c := bytes.Compare(pt.maxDate, maxDate); {
@@ -343,7 +349,7 @@ func (p *streamPlan) scanSorted(in *inFile, driver bool) (bool, error) {
 	if driver {
 		p.his, p.total = his, distinct
 	} else {
-		for ; k < len(p.his); k++ {
+		for k := len(cuts); k < len(p.his); k++ {
 			cuts = append(cuts, cut{in.size, lines + 1})
 		}
 	}
@@ -365,9 +371,17 @@ func (p *streamPlan) located(recs []latestRec) []iloc {
 }
 
 // scanPart is what the first pass finds in a byte range of a file read on its own.
+// It keeps no string a student: a state's roster has millions.
 type scanPart struct {
-	sorted  bool        // its rows of students come in order of student id
-	starts  []idStart   // each row whose student differs from the row before's, in order
+	sorted      bool   // its rows of students come in order of student id
+	first, last string // its first and last student ("" for none)
+	// the driving file: where each student's rows start (the first row of each id),
+	// with the ids one after another in ids
+	starts []idStart
+	ids    []byte
+	// another file: where each batch's rows start, against the driver's batches,
+	// counted from the first batch at the part's first student
+	cuts    []kcut
 	noDate  bool        // a history's latest date could not be read
 	maxDate []byte      // the latest date of a row with a student
 	latest  []latestRec // the rows of that date
@@ -379,11 +393,35 @@ type scanPart struct {
 	err      error
 }
 
-// idStart is where a student's rows start.
+// idStart is where a student's rows start (16 bytes, no pointer); the id ends at
+// idEnd in the part's ids.
 type idStart struct {
-	id   string
-	off  int64
-	line int32
+	off         int64
+	line, idEnd int32
+}
+
+// idFrom is where the i-th start's id begins in the part's ids.
+func (pt *scanPart) idFrom(i int) int32 {
+	if i == 0 {
+		return 0
+	}
+	return pt.starts[i-1].idEnd
+}
+
+// lastStudent is the last student of parts, "" for none.
+func lastStudent(parts []*scanPart) string {
+	for j := len(parts) - 1; j >= 0; j-- {
+		if parts[j].last != "" {
+			return parts[j].last
+		}
+	}
+	return ""
+}
+
+// kcut is where batch k's rows start.
+type kcut struct {
+	k  int32
+	at cut
 }
 
 // latestRec is a row of the latest date, with its student.
@@ -406,7 +444,7 @@ var (
 // inside a quoted field, or the file is not what roster reads) or a part met an error,
 // the file is read again in one part, so that the answer and the error are exactly
 // those of one read.
-func scanParts(in *inFile) ([]*scanPart, error) {
+func scanParts(in *inFile, driver bool, his []string) ([]*scanPart, error) {
 	n := firstPassParts
 	if n == 0 {
 		n = min(runtime.GOMAXPROCS(0), 8)
@@ -428,7 +466,7 @@ func scanParts(in *inFile) ([]*scanPart, error) {
 		if j == 0 {
 			line = in.dataLine
 		}
-		wg.Go(func() { parts[j] = in.scanPart(bounds[j], bounds[j+1], line) })
+		wg.Go(func() { parts[j] = in.scanPart(bounds[j], bounds[j+1], line, driver, his) })
 	}
 	wg.Wait()
 	shift := int32(0) // what a part's line numbers are off by
@@ -454,7 +492,7 @@ func scanParts(in *inFile) ([]*scanPart, error) {
 	}
 	pt := parts[0]
 	if len(parts) > 1 {
-		pt = in.scanPart(in.dataOff, in.size, in.dataLine)
+		pt = in.scanPart(in.dataOff, in.size, in.dataLine, driver, his)
 	}
 	if pt.err != nil {
 		return nil, pt.err
@@ -480,11 +518,14 @@ func (in *inFile) lineStart(off int64) (int64, bool) {
 	return 0, false
 }
 
-// scanPart reads the records that start in [from, to), from at line.
-func (in *inFile) scanPart(from, to int64, line int32) *scanPart {
+// scanPart reads the records that start in [from, to), from at line: in the driving
+// file, where each student's rows start; in another, where each of the batches his
+// sets starts.
+func (in *inFile) scanPart(from, to int64, line int32, driver bool, his []string) *scanPart {
 	sc := in.scanner(io.NewSectionReader(in.f, from, in.size-from), from, line)
 	pt := &scanPart{sorted: true, next: -1}
 	var last []byte
+	k := 0
 	for {
 		r, err := sc.next()
 		if errors.Is(err, io.EOF) {
@@ -507,13 +548,27 @@ func (in *inFile) scanPart(from, to int64, line int32) *scanPart {
 			return pt
 		}
 		if last == nil || c > 0 {
-			pt.starts = append(pt.starts, idStart{string(r.id), r.off, r.line})
+			if last == nil {
+				pt.first = string(r.id)
+			}
+			at := cut{r.off, r.line}
+			if driver {
+				pt.ids = append(pt.ids, r.id...)
+				pt.starts = append(pt.starts, idStart{r.off, r.line, int32(len(pt.ids))})
+			}
+			for k < len(his) && string(r.id) > his[k] {
+				pt.cuts = append(pt.cuts, kcut{int32(k), at})
+				k++
+			}
 			last = append(last[:0], r.id...)
 		}
 		if in.kind == kindEvents || in.kind == kindHistories {
 			pt.noDate = pt.noDate || r.noDate
 			pt.maxDate, pt.latest = latestRows(pt.maxDate, pt.latest, r)
 		}
+	}
+	if last != nil {
+		pt.last = string(last)
 	}
 	pt.lines = sc.n
 	return pt
@@ -523,6 +578,9 @@ func (in *inFile) scanPart(from, to int64, line int32) *scanPart {
 func (pt *scanPart) renumber(shift int32) {
 	for i := range pt.starts {
 		pt.starts[i].line += shift
+	}
+	for i := range pt.cuts {
+		pt.cuts[i].at.line += shift
 	}
 	for i := range pt.latest {
 		pt.latest[i].loc.line += shift
