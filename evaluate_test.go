@@ -830,10 +830,14 @@ func TestOhioInterventionPlanAndCourt(t *testing.T) {
 
 func TestCPSActions(t *testing.T) {
 	e := ladderEngine(t, "cps")
+	brief := e.With(Brief()) // its events keep no Env, which actions read: it classifies in full
 	actions := func(h *History, date string) []string {
 		t.Helper()
 		as, err := e.Actions(h, ladderDate(date))
 		require.NoError(t, err)
+		bs, err := brief.Actions(h, ladderDate(date))
+		require.NoError(t, err)
+		require.Equal(t, as, bs, "a brief engine's actions")
 		ids := []string{}
 		for _, a := range as {
 			ids = append(ids, a.Action)

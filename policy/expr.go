@@ -54,12 +54,16 @@ type Condition struct {
 const memoryBudget = 100_000
 
 // Eval runs the condition on env, which must be of the type its section names (an
-// [Event], [Facts] or [SignOut], by value or by pointer).
+// [Event], [Facts] or [SignOut], by value or by a pointer that is not nil).
 func (c *Condition) Eval(r *Runner, env any) (bool, error) {
-	if c.fast != nil {
-		if e, ok := env.(*Event); ok {
-			return c.fast(e), nil
+	if e, ok := env.(*Event); ok && c.fast != nil {
+		if e == nil {
+			return false, errNilEnv
 		}
+		return c.fast(e), nil
+	}
+	if isNilPointer(env) {
+		return false, errNilEnv
 	}
 	r.m.MemoryBudget = memoryBudget
 	out, err := r.m.Run(c.program, env)
@@ -67,6 +71,23 @@ func (c *Condition) Eval(r *Runner, env any) (bool, error) {
 		return false, err
 	}
 	return out == true, nil
+}
+
+// errNilEnv is Eval's error for a nil pointer: an event a brief classification kept no
+// Env of, say.
+var errNilEnv = errors.New("policy: a condition evaluated on a nil pointer")
+
+// isNilPointer reports whether env is a nil *Event, *Facts or *SignOut.
+func isNilPointer(env any) bool {
+	switch e := env.(type) {
+	case *Event:
+		return e == nil
+	case *Facts:
+		return e == nil
+	case *SignOut:
+		return e == nil
+	}
+	return false
 }
 
 // Reads returns the facts the condition reads, in the order written, each once.

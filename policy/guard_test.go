@@ -139,3 +139,25 @@ func TestCapCoversItsCodes(t *testing.T) {
 		assert.Equal(t, slices.Contains(cp.Codes, "PAA"), cp.Covers(paa), "cap %s: a code of another pack, by its name", cp.ID)
 	}
 }
+
+// A condition on a nil pointer is an error, not a panic: an event of a brief
+// classification keeps no Env.
+func TestEvalNilPointer(t *testing.T) {
+	p, err := Embedded("ccs")
+	require.NoError(t, err)
+	v := p.Versions()[0]
+	var r Runner
+	fast := 0
+	for _, ru := range v.Rules {
+		if ru.When.fast != nil {
+			fast++
+		}
+		_, err := ru.When.Eval(&r, (*Event)(nil))
+		assert.ErrorIs(t, err, errNilEnv, "rule %s", ru.ID)
+	}
+	assert.Positive(t, fast, "conditions compiled to Go")
+	for _, s := range v.Steps {
+		_, err := s.When.Eval(&r, (*Facts)(nil))
+		assert.ErrorIs(t, err, errNilEnv, "step %s", s.ID)
+	}
+}
