@@ -373,7 +373,7 @@ func (p *streamPlan) located(recs []latestRec) []iloc {
 // scanPart is what the first pass finds in a byte range of a file read on its own.
 // It keeps no string a student: a state's roster has millions.
 type scanPart struct {
-	sorted      bool   // its rows of students come in order of student id
+	partEnd            // stop: its rows of students do not come in order of student id
 	first, last string // its first and last student ("" for none)
 	// the driving file: where each student's rows start (the first row of each id),
 	// with the ids one after another in ids
@@ -385,13 +385,9 @@ type scanPart struct {
 	noDate  bool        // a history's latest date could not be read
 	maxDate []byte      // the latest date of a row with a student
 	latest  []latestRec // the rows of that date
-	// next is the offset of the first record at or after the range's end (-1 for none)
-	// and nextLine its line: the next part is read right when next is its start
-	next     int64
-	nextLine int32
-	lines    int32 // the lines read, to the last
-	err      error
 }
+
+func (pt *scanPart) end() *partEnd { return &pt.partEnd }
 
 // idStart is where a student's rows start (16 bytes, no pointer); the id ends at
 // idEnd in the part's ids.
@@ -437,14 +433,30 @@ var (
 	firstPassParts       = 0
 )
 
-// scanParts reads the rows of a file in parts, one a core, at once, and returns them
-// in order, or nil when the file's rows do not come in order of student id. A part
-// starts after a newline; its line numbers are counted from the part before's. When a
-// part does not start where the part before found its next record (the newline was
-// inside a quoted field, or the file is not what roster reads) or a part met an error,
-// the file is read again in one part, so that the answer and the error are exactly
-// those of one read.
-func scanParts(in *inFile, driver bool, his []string) ([]*scanPart, error) {
+// partEnd is how the reading of one part of a file ended.
+type partEnd struct {
+	// next is the offset of the first record at or after the part's end (-1 for none)
+	// and nextLine its line: the next part is read right when next is its start
+	next     int64
+	nextLine int32
+	lines    int32 // the lines read, to the last
+	err      error
+	stop     bool // the part found what ends the reading of the file (rows out of order)
+}
+
+// filePart is what reading one part of a file finds.
+type filePart interface {
+	end() *partEnd
+	renumber(shift int32) // adds shift to its line numbers
+}
+
+// readParts reads a file in parts, one a core, at once, with read, and returns them in
+// order; it stops after a part that says stop. A part starts after a newline; its line
+// numbers are counted from the part before's. When a part does not start where the
+// part before found its next record (the newline was inside a quoted field, or the file
+// is not what roster reads) or a part met an error, the file is read again in one part,
+// so that what is found, and the error, are exactly those of one read.
+func readParts[P filePart](in *inFile, read func(from, to int64, line int32) P) ([]P, error) {
 	n := firstPassParts
 	if n == 0 {
 		n = min(runtime.GOMAXPROCS(0), 8)
@@ -459,48 +471,50 @@ func scanParts(in *inFile, driver bool, his []string) ([]*scanPart, error) {
 		bounds = append(bounds, b)
 	}
 	bounds = append(bounds, in.size)
-	parts := make([]*scanPart, len(bounds)-1)
+	parts := make([]P, len(bounds)-1)
 	var wg sync.WaitGroup
 	for j := range parts {
 		line := int32(1) // renumbered below
 		if j == 0 {
 			line = in.dataLine
 		}
-		wg.Go(func() { parts[j] = in.scanPart(bounds[j], bounds[j+1], line, driver, his) })
+		wg.Go(func() { parts[j] = read(bounds[j], bounds[j+1], line) })
 	}
 	wg.Wait()
 	shift := int32(0) // what a part's line numbers are off by
 	for j, pt := range parts {
-		if pt.err != nil {
+		e := pt.end()
+		if e.err != nil {
 			break
 		}
 		if j > 0 {
 			pt.renumber(shift)
 		}
-		if !pt.sorted {
-			return nil, nil
+		if e.stop || j+1 == len(parts) {
+			return parts[:j+1], nil
 		}
-		if j+1 < len(parts) {
-			if pt.next != bounds[j+1] {
-				break
-			}
-			shift = pt.nextLine - 1
+		if e.next != bounds[j+1] {
+			break
 		}
-		if j+1 == len(parts) {
-			return parts, nil
-		}
+		shift = e.nextLine - 1
 	}
-	pt := parts[0]
 	if len(parts) > 1 {
-		pt = in.scanPart(in.dataOff, in.size, in.dataLine, driver, his)
+		parts = []P{read(in.dataOff, in.size, in.dataLine)}
 	}
-	if pt.err != nil {
-		return nil, pt.err
+	if err := parts[0].end().err; err != nil {
+		return nil, err
 	}
-	if !pt.sorted {
-		return nil, nil
+	return parts, nil
+}
+
+// scanParts reads the rows of a sorted file in parts (see readParts), or returns nil
+// when its rows do not come in order of student id.
+func scanParts(in *inFile, driver bool, his []string) ([]*scanPart, error) {
+	parts, err := readParts(in, func(from, to int64, line int32) *scanPart { return in.scanPart(from, to, line, driver, his) })
+	if err != nil || parts[len(parts)-1].stop {
+		return nil, err
 	}
-	return []*scanPart{pt}, nil
+	return parts, nil
 }
 
 // lineStart returns the offset after the first newline at or after off.
@@ -523,7 +537,7 @@ func (in *inFile) lineStart(off int64) (int64, bool) {
 // sets starts.
 func (in *inFile) scanPart(from, to int64, line int32, driver bool, his []string) *scanPart {
 	sc := in.scanner(io.NewSectionReader(in.f, from, in.size-from), from, line)
-	pt := &scanPart{sorted: true, next: -1}
+	pt := &scanPart{partEnd: partEnd{next: -1}}
 	var last []byte
 	k := 0
 	for {
@@ -544,7 +558,7 @@ func (in *inFile) scanPart(from, to int64, line int32, driver bool, his []string
 		}
 		c := bytes.Compare(r.id, last)
 		if last != nil && c < 0 {
-			pt.sorted = false
+			pt.stop = true
 			return pt
 		}
 		if last == nil || c > 0 {
@@ -607,36 +621,32 @@ func latestRows(maxDate []byte, recs []latestRec, r srec) ([]byte, []latestRec) 
 	return maxDate, append(recs, latestRec{iloc{off: r.off, size: r.end - r.off, line: r.line, lines: r.lines, kind: r.kind}, string(r.id)})
 }
 
-// index reads an unsorted file's rows and files each under its batch.
+// index reads an unsorted file's rows and files each under its batch. A large file is
+// read in parts at once (see readParts), each numbering its own students; the parts'
+// numbers are then made the plan's, in order of first appearance as in one read.
 func (p *streamPlan) index(in *inFile, driver bool) error {
-	sc := in.rows()
-	recs := make([]iloc, 0, in.size/48) // rows of about 48 bytes
-	var lastID, maxDate []byte
+	parts, err := readParts(in, in.indexPart)
+	if err != nil {
+		return err
+	}
+	var maxDate []byte
 	var latest []latestRec
-	for {
-		r, err := sc.next()
-		if errors.Is(err, io.EOF) {
-			break
+	for j, pt := range parts {
+		number := make([]int32, len(pt.ids))
+		for i, id := range pt.ids {
+			number[i] = p.idIndex([]byte(id))
 		}
-		if err != nil {
-			return err
-		}
-		l := iloc{off: r.off, size: r.end - r.off, line: r.line, lines: r.lines, kind: r.kind, id: -1}
-		if r.kind == recLong {
-			l.size = r.long
-		}
-		if r.kind == recRow {
-			if len(recs) > 0 && bytes.Equal(r.id, lastID) { // the rows of a student together
-				l.id = recs[len(recs)-1].id
-			} else {
-				l.id = p.idIndex(r.id)
-				lastID = append(lastID[:0], r.id...)
+		for i := range pt.recs {
+			if l := &pt.recs[i]; l.id >= 0 {
+				l.id = number[l.id]
 			}
 		}
-		recs = append(recs, l)
-		if (in.kind == kindEvents || in.kind == kindHistories) && l.id >= 0 {
-			p.noLatest = p.noLatest || r.noDate
-			maxDate, latest = latestRows(maxDate, latest, r)
+		p.noLatest = p.noLatest || pt.noDate
+		switch c := bytes.Compare(pt.maxDate, maxDate); {
+		case j == 0 || c > 0:
+			maxDate, latest = pt.maxDate, pt.latest
+		case c == 0:
+			latest = append(latest, pt.latest...)
 		}
 	}
 	if driver { // the first file read: every id numbered so far is its
@@ -658,11 +668,13 @@ func (p *streamPlan) index(in *inFile, driver bool) error {
 	}
 	counts := make([]int, len(p.his)+1)
 	free := 0
-	for _, l := range recs {
-		if l.id < 0 {
-			free++
-		} else {
-			counts[batchOf[l.id]]++
+	for _, pt := range parts {
+		for _, l := range pt.recs {
+			if l.id < 0 {
+				free++
+			} else {
+				counts[batchOf[l.id]]++
+			}
 		}
 	}
 	in.byHi = make([][]iloc, len(p.his)+1)
@@ -670,15 +682,87 @@ func (p *streamPlan) index(in *inFile, driver bool) error {
 		in.byHi[k] = make([]iloc, 0, n)
 	}
 	in.free = make([]iloc, 0, free)
-	for _, l := range recs {
-		if l.id < 0 {
-			in.free = append(in.free, l)
-		} else {
-			k := batchOf[l.id]
-			in.byHi[k] = append(in.byHi[k], l)
+	for _, pt := range parts {
+		for _, l := range pt.recs {
+			if l.id < 0 {
+				in.free = append(in.free, l)
+			} else {
+				k := batchOf[l.id]
+				in.byHi[k] = append(in.byHi[k], l)
+			}
 		}
 	}
 	return nil
+}
+
+// indexPart is what the index finds in a byte range of a file read on its own.
+type indexPart struct {
+	partEnd
+	recs    []iloc   // every record; a row's id is the part's own number of its student
+	ids     []string // the part's students, by its numbers
+	noDate  bool
+	maxDate []byte
+	latest  []latestRec
+}
+
+func (pt *indexPart) end() *partEnd { return &pt.partEnd }
+
+func (pt *indexPart) renumber(shift int32) {
+	for i := range pt.recs {
+		pt.recs[i].line += shift
+	}
+	for i := range pt.latest {
+		pt.latest[i].loc.line += shift
+	}
+	pt.nextLine += shift
+	pt.lines += shift
+}
+
+// indexPart reads the records that start in [from, to), from at line.
+func (in *inFile) indexPart(from, to int64, line int32) *indexPart {
+	sc := in.scanner(io.NewSectionReader(in.f, from, in.size-from), from, line)
+	pt := &indexPart{partEnd: partEnd{next: -1}, recs: make([]iloc, 0, (to-from)/48)} // rows of about 48 bytes
+	number := map[string]int32{}
+	var lastID []byte
+	for {
+		r, err := sc.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			pt.err = err
+			return pt
+		}
+		if r.off >= to {
+			pt.next, pt.nextLine = r.off, r.line
+			break
+		}
+		l := iloc{off: r.off, size: r.end - r.off, line: r.line, lines: r.lines, kind: r.kind, id: -1}
+		if r.kind == recLong {
+			l.size = r.long
+		}
+		if r.kind == recRow && len(r.id) > 0 {
+			if len(pt.recs) > 0 && pt.recs[len(pt.recs)-1].id >= 0 && bytes.Equal(r.id, lastID) { // the rows of a student together
+				l.id = pt.recs[len(pt.recs)-1].id
+			} else {
+				n, ok := number[string(r.id)]
+				if !ok {
+					n = int32(len(pt.ids))
+					pt.ids = append(pt.ids, string(r.id))
+					number[pt.ids[n]] = n
+				}
+				l.id = n
+				lastID = append(lastID[:0], r.id...)
+			}
+		}
+		pt.recs = append(pt.recs, l)
+		if (in.kind == kindEvents || in.kind == kindHistories) && l.id >= 0 {
+			pt.noDate = pt.noDate || r.noDate
+			pt.maxDate, pt.latest = latestRows(pt.maxDate, pt.latest, r)
+		}
+	}
+	pt.lines = sc.n
+	return pt
 }
 
 // batch is one batch of a streamed roster, or of a roster read whole.

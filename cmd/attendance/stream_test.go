@@ -197,6 +197,26 @@ func TestReportStreamedMessyRosters(t *testing.T) {
 	}
 }
 
+// In a file out of order, a student's rows after a quote that never closes are still
+// the student's (the index took them for rows of no student: "unknown student", and the
+// as-of date was the day before theirs).
+func TestReportStreamedRowsAfterOpenQuote(t *testing.T) {
+	dir := t.TempDir()
+	events := filepath.Join(dir, "events.csv")
+	require.NoError(t, os.WriteFile(events, []byte("student_id,date,code,minutes,documents,comment,reason\n"+
+		"S2,2024-09-04,UNX,,,,\n"+
+		"S1,2024-09-03,UNX,,,,\n"+
+		"S1,2024-09-05,UNX,,,\"never closed,\n"+
+		"S1,2024-09-06,UNX,,,,\n"+
+		"S1,2024-09-09,UNX,,,,\n"), 0o644))
+	for _, format := range []string{"csv", "jsonl"} {
+		_, stderr := requireStreamedSame(t, "report", "--policy", "il-roe-sop", "--format", format,
+			"--calendar", "testdata/calendar.json", "--students", "testdata/students.csv", "--events", events)
+		assert.NotContains(t, stderr, "unknown student")
+		assert.Contains(t, stderr, "report as of 2024-09-09")
+	}
+}
+
 // The rows of one day are enough to find the as-of date when an event of that day is
 // accepted; when none is (a bad row dated later than every other), the roster is read
 // once more for it.
