@@ -264,8 +264,9 @@ func (in *inFile) scanner(rd io.Reader, off int64, line int32) *scanner {
 	return sc
 }
 
-func (in *inFile) rows() *scanner {
-	return in.scanner(io.NewSectionReader(in.f, in.dataOff, in.size-in.dataOff), in.dataOff, in.dataLine)
+// rowsFrom returns a scanner of the file's rows from off, a record's start, at line.
+func (in *inFile) rowsFrom(off int64, line int32) *scanner {
+	return in.scanner(io.NewSectionReader(in.f, off, in.size-off), off, line)
 }
 
 // scan is the first pass: the first file (students, or else events, or histories)
@@ -536,7 +537,7 @@ func (in *inFile) lineStart(off int64) (int64, bool) {
 // file, where each student's rows start; in another, where each of the batches his
 // sets starts.
 func (in *inFile) scanPart(from, to int64, line int32, driver bool, his []string) *scanPart {
-	sc := in.scanner(io.NewSectionReader(in.f, from, in.size-from), from, line)
+	sc := in.rowsFrom(from, line)
 	pt := &scanPart{partEnd: partEnd{next: -1}}
 	var last []byte
 	k := 0
@@ -720,7 +721,7 @@ func (pt *indexPart) renumber(shift int32) {
 
 // indexPart reads the records that start in [from, to), from at line.
 func (in *inFile) indexPart(from, to int64, line int32) *indexPart {
-	sc := in.scanner(io.NewSectionReader(in.f, from, in.size-from), from, line)
+	sc := in.rowsFrom(from, line)
 	pt := &indexPart{partEnd: partEnd{next: -1}, recs: make([]iloc, 0, (to-from)/48)} // rows of about 48 bytes
 	number := map[string]int32{}
 	var lastID []byte
