@@ -661,8 +661,8 @@ type state struct {
 	viewOK   bool     // the classifier's view is the event as it stands (judge clears it)
 }
 
-// env is where r keeps the event as expressions saw it. alone says the event is the
-// only one of its day, so that nothing can change its decision: decide also counts it
+// decide classifies the event of it into r. env is where r keeps the event as
+// expressions saw it. alone says the event is the only one of its day, so that nothing can change its decision: decide also counts it
 // toward the caps, and under Brief makes its Env only if a count or a cap reads it (see
 // decidedEnv).
 func (c *classifier) decide(it item, r *Result, env *policy.Event, alone bool) {
