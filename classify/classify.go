@@ -388,7 +388,12 @@ func (c *classifier) day(items []item) {
 			r.Code = it.ev.Code
 			r.Minutes, r.Days = 0, 0
 			r.Counts = make([]float64, len(r.Counts))
-			r.Caps = nil // counted with that event
+			r.Caps = nil      // counted with that event
+			if r.Env != nil { // its own: a conflict may yet change the one it repeats
+				e := c.envFor(it.i, k)
+				*e = *r.Env
+				r.Env = e
+			}
 			if !c.brief {
 				r.Notes = append(slices.Clone(r.Notes), Note{Source: "input", Text: fmt.Sprintf("duplicate of event %d (same date and code): the day is counted once, with that event", dup+1)})
 			}

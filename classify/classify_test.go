@@ -62,6 +62,20 @@ func hist(t *testing.T, events ...history.Event) *history.History {
 	return &history.History{Student: history.Student{ID: "C1"}, Calendar: cal, Events: events}
 }
 
+// A duplicate is the event it repeats as it was decided, before the day's conflict made
+// that one unexcused: its Env says what its own result does, not what the conflict did
+// to the event it repeats afterwards.
+func TestDuplicateKeepsItsOwnEnv(t *testing.T) {
+	med := history.Event{Date: d("2024-09-03"), Code: "MED"}
+	res := classify.Classify(load(t), hist(t, med, med, history.Event{Date: d("2024-09-03"), Code: "UNX"}), d("2024-09-03"))
+	require.Len(t, res, 3)
+	assert.Equal(t, "unexcused", res[0].Excuse, "the MED the conflict made unexcused")
+	assert.Equal(t, "unexcused", res[0].Env.Excuse)
+	assert.Equal(t, "unverified", res[1].Excuse, "its duplicate, as decided")
+	require.NotNil(t, res[1].Env)
+	assert.Equal(t, "unverified", res[1].Env.Excuse)
+}
+
 func TestConflictingWholeDayCodesCountOnceWhateverTheOrder(t *testing.T) {
 	p := load(t)
 	a := history.Event{Date: d("2024-09-03"), Code: "UNX"}
