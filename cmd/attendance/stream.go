@@ -453,10 +453,11 @@ type filePart interface {
 
 // readParts reads a file in parts, one a core, at once, with read, and returns them in
 // order; it stops after a part that says stop. A part starts after a newline; its line
-// numbers are counted from the part before's. When a part does not start where the
-// part before found its next record (the newline was inside a quoted field, or the file
-// is not what roster reads) or a part met an error, the file is read again in one part,
-// so that what is found, and the error, are exactly those of one read.
+// numbers are counted from the part before's. What is found, and the error, are exactly
+// those of one read: when a part does not start where the part before found its next
+// record (the newline was inside a quoted field, or the file is not what roster reads),
+// the rest of the file is read again in one part from that record; a part that met an
+// error is read again, to the end, with its own line numbers.
 func readParts[P filePart](in *inFile, read func(from, to int64, line int32) P) ([]P, error) {
 	n := firstPassParts
 	if n == 0 {
@@ -483,29 +484,28 @@ func readParts[P filePart](in *inFile, read func(from, to int64, line int32) P) 
 	}
 	wg.Wait()
 	shift := int32(0) // what a part's line numbers are off by
-	for j, pt := range parts {
+	for j := 0; ; j++ {
+		pt := parts[j]
+		if pt.end().err != nil && shift != 0 {
+			// read again with its own line numbers, which its error names, to the end
+			pt = read(bounds[j], in.size, shift+1)
+			parts, shift = append(parts[:j], pt), 0
+		}
 		e := pt.end()
 		if e.err != nil {
-			break
+			return nil, e.err
 		}
-		if j > 0 {
-			pt.renumber(shift)
-		}
-		if e.stop || j+1 == len(parts) {
+		pt.renumber(shift)
+		if e.stop || j+1 == len(parts) || e.next < 0 {
 			return parts[:j+1], nil
 		}
-		if e.next != bounds[j+1] {
-			break
-		}
 		shift = e.nextLine - 1
+		if e.next != bounds[j+1] {
+			// the next part started inside a record: read the rest in one part from the
+			// record after this part's last
+			parts, shift = append(parts[:j+1], read(e.next, in.size, e.nextLine)), 0
+		}
 	}
-	if len(parts) > 1 {
-		parts = []P{read(in.dataOff, in.size, in.dataLine)}
-	}
-	if err := parts[0].end().err; err != nil {
-		return nil, err
-	}
-	return parts, nil
 }
 
 // scanParts reads the rows of a sorted file in parts (see readParts), or returns nil
