@@ -142,7 +142,7 @@ type Cap struct {
 }
 
 // Covers reports whether the cap counts an event whose effective code is code: whether
-// code is one of its Codes.
+// code is one of its Codes, as loaded (a pack is not to be changed once loaded).
 func (c *Cap) Covers(code *codes.Code) bool {
 	if p := c.catalog.Position(code); p >= 0 && p < len(c.covers) {
 		return c.covers[p]
