@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"runtime"
 	"slices"
@@ -537,23 +538,10 @@ func (in *inFile) lineStart(off int64) (int64, bool) {
 // file, where each student's rows start; in another, where each of the batches his
 // sets starts.
 func (in *inFile) scanPart(from, to int64, line int32, driver bool, his []string) *scanPart {
-	sc := in.rowsFrom(from, line)
-	pt := &scanPart{partEnd: partEnd{next: -1}}
+	pt := &scanPart{}
 	var last []byte
 	k := 0
-	for {
-		r, err := sc.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			pt.err = err
-			return pt
-		}
-		if r.off >= to {
-			pt.next, pt.nextLine = r.off, r.line
-			break
-		}
+	for r := range in.records(from, to, line, &pt.partEnd) {
 		if r.kind != recRow || len(r.id) == 0 {
 			continue
 		}
@@ -585,8 +573,34 @@ func (in *inFile) scanPart(from, to int64, line int32, driver bool, his []string
 	if last != nil {
 		pt.last = string(last)
 	}
-	pt.lines = sc.n
 	return pt
+}
+
+// records yields the records that start in [from, to), from at line (each valid until
+// the next), and notes in end how the reading ended.
+func (in *inFile) records(from, to int64, line int32, end *partEnd) iter.Seq[srec] {
+	return func(yield func(srec) bool) {
+		sc := in.rowsFrom(from, line)
+		end.next = -1
+		for {
+			r, err := sc.next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				end.err = err
+				return
+			}
+			if r.off >= to {
+				end.next, end.nextLine = r.off, r.line
+				break
+			}
+			if !yield(r) {
+				return
+			}
+		}
+		end.lines = sc.n
+	}
 }
 
 // renumber adds shift to the part's line numbers.
@@ -721,23 +735,10 @@ func (pt *indexPart) renumber(shift int32) {
 
 // indexPart reads the records that start in [from, to), from at line.
 func (in *inFile) indexPart(from, to int64, line int32) *indexPart {
-	sc := in.rowsFrom(from, line)
-	pt := &indexPart{partEnd: partEnd{next: -1}, recs: make([]iloc, 0, (to-from)/48)} // rows of about 48 bytes
+	pt := &indexPart{recs: make([]iloc, 0, (to-from)/48)} // rows of about 48 bytes
 	number := map[string]int32{}
 	var lastID []byte
-	for {
-		r, err := sc.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			pt.err = err
-			return pt
-		}
-		if r.off >= to {
-			pt.next, pt.nextLine = r.off, r.line
-			break
-		}
+	for r := range in.records(from, to, line, &pt.partEnd) {
 		l := iloc{off: r.off, size: r.end - r.off, line: r.line, lines: r.lines, kind: r.kind, id: -1}
 		if r.kind == recLong {
 			l.size = r.long
@@ -762,7 +763,6 @@ func (in *inFile) indexPart(from, to int64, line int32) *indexPart {
 			pt.maxDate, pt.latest = latestRows(pt.maxDate, pt.latest, r)
 		}
 	}
-	pt.lines = sc.n
 	return pt
 }
 
