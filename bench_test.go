@@ -662,8 +662,9 @@ func handClassify(h *History, asOf calendar.Date) []Classified {
 }
 
 // day decides the events of one date and makes the day count at most once: the same
-// event twice is counted once, two whole-day codes are a conflict counted once as not
-// excused, and partial absences add up to at most the day's minutes. counts, when not
+// event twice is counted once (the second is the first as the day settled it), two
+// whole-day codes are a conflict counted once as not excused, and partial absences add
+// up to at most the day's minutes. counts, when not
 // nil, holds what each decided event adds to the pack's counts: they are zeroed or
 // scaled with the event's minutes, as decided, and an event a conflict makes not
 // excused adds what recount says an event of its new excuse adds.
@@ -674,6 +675,7 @@ func handDay(h *History, idx []int, out []Classified, counts [][]float64, recoun
 		return
 	}
 	var live []int
+	var dups [][2]int // a repeated event and the one it repeats, made once the day is settled
 	for k, i := range idx {
 		ev := &h.Events[i]
 		dup := -1
@@ -684,12 +686,7 @@ func handDay(h *History, idx []int, out []Classified, counts [][]float64, recoun
 			}
 		}
 		if dup >= 0 {
-			r := out[dup]
-			r.Code, r.Minutes, r.Days = ev.Code, 0, 0
-			out[i] = r
-			if counts != nil {
-				counts[i] = make([]float64, len(counts[dup]))
-			}
+			dups = append(dups, [2]int{i, dup})
 			continue
 		}
 		// the first of several same events carries the documents of all of them
@@ -764,6 +761,14 @@ func handDay(h *History, idx []int, out []Classified, counts [][]float64, recoun
 				r.Days = float64(keep) / float64(dayMin)
 			}
 			total += r.Minutes
+		}
+	}
+	for _, d := range dups {
+		r := out[d[1]]
+		r.Code, r.Minutes, r.Days = h.Events[d[0]].Code, 0, 0
+		out[d[0]] = r
+		if counts != nil {
+			counts[d[0]] = make([]float64, len(counts[d[1]]))
 		}
 	}
 	for _, i := range idx {

@@ -383,27 +383,34 @@ func (c *classifier) day(items []item) {
 		clear(c.dup)
 	}
 	for k, it := range items {
-		if dup := c.duplicateOf(items[:k], it); dup >= 0 {
-			r := c.out[dup]
-			r.Code = it.ev.Code
-			r.Minutes, r.Days = 0, 0
-			r.Counts = make([]float64, len(r.Counts))
-			r.Caps = nil      // counted with that event
-			if r.Env != nil { // its own: a conflict may yet change the one it repeats
-				e := c.envFor(it.i, k)
-				*e = *r.Env
-				r.Env = e
-			}
-			if !c.brief {
-				r.Notes = append(slices.Clone(r.Notes), Note{Source: "input", Text: fmt.Sprintf("duplicate of event %d (same date and code): the day is counted once, with that event", dup+1)})
-			}
-			c.out[it.i] = r
-			c.dup[it.i] = true
+		if c.duplicateOf(items[:k], it) >= 0 {
+			c.dup[it.i] = true // made below, once the event it repeats is settled
 			continue
 		}
 		c.decide(it, &c.out[it.i], c.envFor(it.i, k), false)
 	}
 	c.settleDay(items)
+	// A duplicate is the event it repeats, as settled, counted with it.
+	for k, it := range items {
+		if !c.dup[it.i] {
+			continue
+		}
+		dup := c.duplicateOf(items[:k], it)
+		r := c.out[dup]
+		r.Code = it.ev.Code
+		r.Minutes, r.Days = 0, 0
+		r.Counts = make([]float64, len(r.Counts))
+		r.Caps = nil // counted with that event
+		if r.Env != nil {
+			e := c.envFor(it.i, k)
+			*e = *r.Env
+			r.Env = e
+		}
+		if !c.brief {
+			r.Notes = append(slices.Clone(r.Notes), Note{Source: "input", Text: fmt.Sprintf("duplicate of event %d (same date and code): the day is counted once, with that event", dup+1)})
+		}
+		c.out[it.i] = r
+	}
 	// The caps count the day as settled: an event a conflict made not excused is not
 	// counted toward a cap of excused days.
 	for _, it := range items {

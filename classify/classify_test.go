@@ -62,18 +62,23 @@ func hist(t *testing.T, events ...history.Event) *history.History {
 	return &history.History{Student: history.Student{ID: "C1"}, Calendar: cal, Events: events}
 }
 
-// A duplicate is the event it repeats as it was decided, before the day's conflict made
-// that one unexcused: its Env says what its own result does, not what the conflict did
-// to the event it repeats afterwards.
-func TestDuplicateKeepsItsOwnEnv(t *testing.T) {
+// A duplicate is the event it repeats as the day settled it: both MED rows of a day with
+// a UNX say unexcused (the conflict), the duplicate counting nothing. Its Env is its
+// own, saying what its result does.
+func TestDuplicateIsItsEventAsSettled(t *testing.T) {
 	med := history.Event{Date: d("2024-09-03"), Code: "MED"}
 	res := classify.Classify(load(t), hist(t, med, med, history.Event{Date: d("2024-09-03"), Code: "UNX"}), d("2024-09-03"))
 	require.Len(t, res, 3)
-	assert.Equal(t, "unexcused", res[0].Excuse, "the MED the conflict made unexcused")
-	assert.Equal(t, "unexcused", res[0].Env.Excuse)
-	assert.Equal(t, "unverified", res[1].Excuse, "its duplicate, as decided")
-	require.NotNil(t, res[1].Env)
-	assert.Equal(t, "unverified", res[1].Env.Excuse)
+	for i, r := range res {
+		assert.Equal(t, "unexcused", r.Excuse, "event %d", i+1)
+		require.NotNil(t, r.Env)
+		assert.Equal(t, "unexcused", r.Env.Excuse, "event %d", i+1)
+	}
+	assert.NotSame(t, res[0].Env, res[1].Env)
+	assert.Equal(t, 0.0, res[1].Days, "the duplicate counts nothing")
+	assert.Equal(t, []float64{0}, res[1].Counts)
+	assert.Equal(t, 1.0, res[0].Days+res[2].Days, "the day counts once")
+	assert.Contains(t, res[1].Notes[len(res[1].Notes)-1].Text, "duplicate of event 1")
 }
 
 func TestConflictingWholeDayCodesCountOnceWhateverTheOrder(t *testing.T) {
