@@ -1014,7 +1014,7 @@ func (c *classifier) capsPast(s *state) bool {
 		if c.brief {
 			continue
 		}
-		text := fmt.Sprintf("%s of %s %s used, the limit is %d: %s", policy.FormatNumber(used), capWhat(cp), perText(cp.Per), cp.Limit, effectText(cp.Past))
+		text := fmt.Sprintf("%s %s used %s, the limit is %d: %s", policy.FormatNumber(used), capWhat(cp, used), perText(cp.Per), cp.Limit, effectText(cp.Past))
 		if cp.Past.Note != "" {
 			text = cp.Past.Note + " " + text
 		}
@@ -1277,13 +1277,14 @@ func edfiCategory(code *codes.Code, x codes.Excuse) string {
 	return code.EdFi
 }
 
-func capWhat(cp *policy.Cap) string {
+// capWhat names what a cap counts, n of them: "days of PAA/PMD", "1 minute".
+func capWhat(cp *policy.Cap, n float64) string {
 	unit := "days"
-	switch cp.Unit {
-	case policy.Minutes:
+	if cp.Unit == policy.Minutes {
 		unit = "minutes"
-	case policy.Occasions:
-		unit = "days"
+	}
+	if n == 1 {
+		unit = strings.TrimSuffix(unit, "s")
 	}
 	if len(cp.Codes) > 8 {
 		return unit

@@ -49,7 +49,7 @@ caps:
 		fmt.Println(r.Date, r.Code, r.Excuse, r.MissingDocuments, r.Caps, len(r.Notes), r.Env == nil)
 	}
 	// Output:
-	// 2 of days of PAA this school year used, the limit is 2: also requires principal-approval (unverified, not excused)
+	// 2 days of PAA used this school year, the limit is 2: also requires principal-approval (unverified, not excused)
 	// 2024-09-03 PAA excused [] [parent-notes] 0 true
 	// 2024-09-10 PAA excused [] [parent-notes] 0 true
 	// 2024-09-17 PAA unverified [principal-approval] [parent-notes] 0 true
