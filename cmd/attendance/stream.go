@@ -311,8 +311,7 @@ func (p *streamPlan) scanSorted(in *inFile, driver bool) (bool, error) {
 		distinct int
 		cuts     []cut
 		prev     []byte // the driver's student before, in a part's ids
-		maxDate  []byte
-		latest   []latestRec
+		dates    latest
 		lines    int32
 	)
 	for j, pt := range parts {
@@ -339,13 +338,7 @@ func (p *streamPlan) scanSorted(in *inFile, driver bool) (bool, error) {
 				}
 			}
 		}
-		p.noLatest = p.noLatest || pt.noDate
-		switch c := bytes.Compare(pt.maxDate, maxDate); {
-		case j == 0 || c > 0:
-			maxDate, latest = pt.maxDate, pt.latest
-		case c == 0:
-			latest = append(latest, pt.latest...)
-		}
+		dates.join(&pt.latest)
 		lines = pt.lines
 	}
 	if driver {
@@ -356,20 +349,22 @@ func (p *streamPlan) scanSorted(in *inFile, driver bool) (bool, error) {
 		}
 	}
 	in.cuts = cuts
-	if in.kind == kindEvents || in.kind == kindHistories {
-		p.maxDate, p.dateRecs = string(maxDate), p.located(latest)
-	}
+	p.setLatest(in, &dates)
 	return true, nil
 }
 
-// located returns the rows of the latest date with their students numbered.
-func (p *streamPlan) located(recs []latestRec) []iloc {
-	out := make([]iloc, len(recs))
-	for i, l := range recs {
-		out[i] = l.loc
-		out[i].id = p.idIndex([]byte(l.id))
+// setLatest keeps what the parts of an events or histories file found of the latest
+// date, its rows' students numbered.
+func (p *streamPlan) setLatest(in *inFile, d *latest) {
+	if in.kind != kindEvents && in.kind != kindHistories {
+		return
 	}
-	return out
+	p.noLatest = p.noLatest || d.noDate
+	p.maxDate, p.dateRecs = string(d.date), make([]iloc, len(d.rows))
+	for i, l := range d.rows {
+		p.dateRecs[i] = l.loc
+		p.dateRecs[i].id = p.idIndex([]byte(l.id))
+	}
 }
 
 // scanPart is what the first pass finds in a byte range of a file read on its own.
@@ -383,10 +378,8 @@ type scanPart struct {
 	ids    []byte
 	// another file: where each batch's rows start, against the driver's batches,
 	// counted from the first batch at the part's first student
-	cuts    []kcut
-	noDate  bool        // a history's latest date could not be read
-	maxDate []byte      // the latest date of a row with a student
-	latest  []latestRec // the rows of that date
+	cuts   []kcut
+	latest latest
 }
 
 func (pt *scanPart) end() *partEnd { return &pt.partEnd }
@@ -420,6 +413,50 @@ func lastStudent(parts []*scanPart) string {
 type kcut struct {
 	k  int32
 	at cut
+}
+
+// latest is what a part finds of the latest date of the rows with a student.
+type latest struct {
+	date   []byte
+	rows   []latestRec // the rows of that date
+	noDate bool        // a history's latest date could not be read
+}
+
+// note keeps r if its date is the latest seen that is a date at all (dates are
+// YYYY-MM-DD: their order is that of their text).
+func (d *latest) note(r srec) {
+	d.noDate = d.noDate || r.noDate
+	if len(r.date) != 10 {
+		return
+	}
+	switch c := bytes.Compare(r.date, d.date); {
+	case c < 0:
+		return
+	case c > 0:
+		if _, err := calendar.ParseDate(string(r.date)); err != nil {
+			return
+		}
+		d.date, d.rows = append(d.date[:0], r.date...), d.rows[:0]
+	}
+	d.rows = append(d.rows, latestRec{iloc{off: r.off, size: r.end - r.off, line: r.line, lines: r.lines, kind: r.kind}, string(r.id)})
+}
+
+// join adds what a later part found.
+func (d *latest) join(o *latest) {
+	d.noDate = d.noDate || o.noDate
+	switch c := bytes.Compare(o.date, d.date); {
+	case c > 0:
+		d.date, d.rows = o.date, o.rows
+	case c == 0:
+		d.rows = append(d.rows, o.rows...)
+	}
+}
+
+// renumber adds shift to the rows' line numbers.
+func (d *latest) renumber(shift int32) {
+	for i := range d.rows {
+		d.rows[i].loc.line += shift
+	}
 }
 
 // latestRec is a row of the latest date, with its student.
@@ -566,8 +603,7 @@ func (in *inFile) scanPart(from, to int64, line int32, driver bool, his []string
 			last = append(last[:0], r.id...)
 		}
 		if in.kind == kindEvents || in.kind == kindHistories {
-			pt.noDate = pt.noDate || r.noDate
-			pt.maxDate, pt.latest = latestRows(pt.maxDate, pt.latest, r)
+			pt.latest.note(r)
 		}
 	}
 	if last != nil {
@@ -611,29 +647,9 @@ func (pt *scanPart) renumber(shift int32) {
 	for i := range pt.cuts {
 		pt.cuts[i].at.line += shift
 	}
-	for i := range pt.latest {
-		pt.latest[i].loc.line += shift
-	}
+	pt.latest.renumber(shift)
 	pt.nextLine += shift
 	pt.lines += shift
-}
-
-// latestRows keeps the rows of the latest date seen that is a date at all (dates are
-// YYYY-MM-DD: their order is that of their text).
-func latestRows(maxDate []byte, recs []latestRec, r srec) ([]byte, []latestRec) {
-	if len(r.date) != 10 {
-		return maxDate, recs
-	}
-	switch c := bytes.Compare(r.date, maxDate); {
-	case c < 0:
-		return maxDate, recs
-	case c > 0:
-		if _, err := calendar.ParseDate(string(r.date)); err != nil {
-			return maxDate, recs
-		}
-		maxDate, recs = append(maxDate[:0], r.date...), recs[:0]
-	}
-	return maxDate, append(recs, latestRec{iloc{off: r.off, size: r.end - r.off, line: r.line, lines: r.lines, kind: r.kind}, string(r.id)})
 }
 
 // index reads an unsorted file's rows and files each under its batch. A large file is
@@ -644,9 +660,8 @@ func (p *streamPlan) index(in *inFile, driver bool) error {
 	if err != nil {
 		return err
 	}
-	var maxDate []byte
-	var latest []latestRec
-	for j, pt := range parts {
+	var dates latest
+	for _, pt := range parts {
 		number := make([]int32, len(pt.ids))
 		for i, id := range pt.ids {
 			number[i] = p.idIndex([]byte(id))
@@ -656,13 +671,7 @@ func (p *streamPlan) index(in *inFile, driver bool) error {
 				l.id = number[l.id]
 			}
 		}
-		p.noLatest = p.noLatest || pt.noDate
-		switch c := bytes.Compare(pt.maxDate, maxDate); {
-		case j == 0 || c > 0:
-			maxDate, latest = pt.maxDate, pt.latest
-		case c == 0:
-			latest = append(latest, pt.latest...)
-		}
+		dates.join(&pt.latest)
 	}
 	if driver { // the first file read: every id numbered so far is its
 		ids := slices.Clone(p.ids)
@@ -673,9 +682,7 @@ func (p *streamPlan) index(in *inFile, driver bool) error {
 		}
 		p.his, p.total = his, len(ids)
 	}
-	if in.kind == kindEvents || in.kind == kindHistories {
-		p.maxDate, p.dateRecs = string(maxDate), p.located(latest)
-	}
+	p.setLatest(in, &dates)
 	// File the rows by batch, in line order: count, then place.
 	batchOf := make([]int32, len(p.ids))
 	for i, id := range p.ids {
@@ -713,11 +720,9 @@ func (p *streamPlan) index(in *inFile, driver bool) error {
 // indexPart is what the index finds in a byte range of a file read on its own.
 type indexPart struct {
 	partEnd
-	recs    []iloc   // every record; a row's id is the part's own number of its student
-	ids     []string // the part's students, by its numbers
-	noDate  bool
-	maxDate []byte
-	latest  []latestRec
+	recs   []iloc   // every record; a row's id is the part's own number of its student
+	ids    []string // the part's students, by its numbers
+	latest latest
 }
 
 func (pt *indexPart) end() *partEnd { return &pt.partEnd }
@@ -726,9 +731,7 @@ func (pt *indexPart) renumber(shift int32) {
 	for i := range pt.recs {
 		pt.recs[i].line += shift
 	}
-	for i := range pt.latest {
-		pt.latest[i].loc.line += shift
-	}
+	pt.latest.renumber(shift)
 	pt.nextLine += shift
 	pt.lines += shift
 }
@@ -759,8 +762,7 @@ func (in *inFile) indexPart(from, to int64, line int32) *indexPart {
 		}
 		pt.recs = append(pt.recs, l)
 		if (in.kind == kindEvents || in.kind == kindHistories) && l.id >= 0 {
-			pt.noDate = pt.noDate || r.noDate
-			pt.maxDate, pt.latest = latestRows(pt.maxDate, pt.latest, r)
+			pt.latest.note(r)
 		}
 	}
 	return pt
