@@ -9,6 +9,25 @@ import (
 	"github.com/rollcall-go/rollcall/escalation"
 )
 
+// withoutWorkings leaves out of a full evaluation's steps, designations and reviews what
+// Brief does (the facts read and the clauses), and returns the next step due as it
+// then is.
+func withoutWorkings(due []escalation.Due, designated []escalation.Designated, review []escalation.Review) *escalation.Due {
+	for i := range due {
+		due[i].Facts, due[i].Clauses = nil, nil
+	}
+	for i := range designated {
+		designated[i].Facts, designated[i].Clauses = nil, nil
+	}
+	for i := range review {
+		review[i].Clauses = nil
+	}
+	if len(due) == 0 {
+		return nil
+	}
+	return &due[0]
+}
+
 // Brief gives the evaluation without it, but for the explanations it leaves out, on
 // generated districts of every pack the generator draws (with steps done, so that
 // latches and reviews are reached), as of several dates.
@@ -20,19 +39,10 @@ func TestBriefEvaluatesTheSame(t *testing.T) {
 				for _, in := range districtInputs(t, pack, 300, 3, d(at), messy) {
 					full := escalation.Evaluate(in)
 					brief := escalation.Evaluate(in, escalation.Brief())
-					for i := range full.Due {
-						clauses += len(full.Due[i].Clauses)
-						full.Due[i].Facts, full.Due[i].Clauses = nil, nil
+					for _, d := range full.Due {
+						clauses += len(d.Clauses)
 					}
-					for i := range full.Designations {
-						full.Designations[i].Facts, full.Designations[i].Clauses = nil, nil
-					}
-					for i := range full.Review {
-						full.Review[i].Clauses = nil
-					}
-					if len(full.Due) > 0 {
-						full.Next = &full.Due[0]
-					}
+					full.Next = withoutWorkings(full.Due, full.Designations, full.Review)
 					require.Equal(t, full, brief, "%s %s as of %s", pack, in.History.Student.ID, at)
 					due += len(full.Due)
 					designated += len(full.Designations)
@@ -64,18 +74,7 @@ func TestBriefEngineEvaluatesTheSame(t *testing.T) {
 				require.Nil(t, short.Events[i].Env)
 				full.Events[i].Notes, full.Events[i].Env = short.Events[i].Notes, nil
 			}
-			for i := range full.Due {
-				full.Due[i].Facts, full.Due[i].Clauses = nil, nil
-			}
-			for i := range full.Designations {
-				full.Designations[i].Facts, full.Designations[i].Clauses = nil, nil
-			}
-			for i := range full.Review {
-				full.Review[i].Clauses = nil
-			}
-			if len(full.Due) > 0 {
-				full.Next = &full.Due[0]
-			}
+			full.Next = withoutWorkings(full.Due, full.Designations, full.Review)
 			require.Equal(t, full, short, "%s %s", pack, in.History.Student.ID)
 			fullCls, ferr := e.Classify(in.History, at)
 			cls, cerr := brief.Classify(in.History, at)
